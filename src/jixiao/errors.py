@@ -1,0 +1,31 @@
+"""Named exceptions whose messages tell the user what to do."""
+
+from __future__ import annotations
+
+
+class JixiaoError(Exception):
+    """Base class of every error jixiao raises on purpose."""
+
+
+class ReadError(JixiaoError):
+    """A file could not be turned into text. ``reason`` is shown in the quarantine note."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ParseError(JixiaoError):
+    """Text was read but is not recognisable as a performance self-evaluation report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ConfigError(JixiaoError):
+    """A setting is missing or invalid."""
+
+
+class DatabaseUnavailable(JixiaoError):
+    """The database could not be reached; transient, worth a retry."""

@@ -1,0 +1,103 @@
+"""Plain data shared by every stage: the parsed report and its facts with evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+FactValue = Decimal | int | str
+
+# Money fields are in 万元; rates and shares in percent.
+MONEY_FIELDS: tuple[str, ...] = (
+    "budget_initial",
+    "budget_adjusted",
+    "income_total",
+    "expenditure_total",
+    "basic_expenditure",
+    "personnel_expense",
+    "public_expense",
+    "project_expenditure",
+    "sangong_budget",
+    "sangong_actual",
+    "carryover_start",
+    "carryover_end",
+    "assets_total",
+    "fixed_assets_net",
+)
+PERCENT_FIELDS: tuple[str, ...] = ("execution_rate", "personnel_share", "public_share")
+COUNT_FIELDS: tuple[str, ...] = ("staff_quota", "staff_actual", "staff_retired")
+TEXT_FIELDS: tuple[str, ...] = ("unit_name", "title", "report_date", "grade", "problems", "measures")
+OTHER_FIELDS: tuple[str, ...] = ("fiscal_year", "score")
+ALL_FIELDS: tuple[str, ...] = TEXT_FIELDS + OTHER_FIELDS + MONEY_FIELDS + PERCENT_FIELDS + COUNT_FIELDS
+
+UNIT_OF: dict[str, str] = {
+    **dict.fromkeys(MONEY_FIELDS, "万元"),
+    **dict.fromkeys(PERCENT_FIELDS, "%"),
+    **dict.fromkeys(COUNT_FIELDS, "人"),
+    "score": "分",
+    "fiscal_year": "年",
+}
+
+Grade = Literal["优", "良", "中", "差"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a value was read: offsets into the normalised text, and the words around it."""
+
+    start: int
+    end: int
+    snippet: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One extracted value. ``value`` is Decimal for money/percent/score, int for years and
+    counts, str for text (report_date is ISO ``YYYY-MM-DD`` or ``YYYY-MM``)."""
+
+    name: str
+    value: FactValue
+    unit: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    seq: int
+    name: str
+    amount: Decimal | None
+    score: Decimal | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A performance indicator such as 数量指标 with its completion rate in percent."""
+
+    kind: str
+    rate: Decimal
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ShareFact:
+    """A generic stated share (占…%) that is not one of the named shares."""
+
+    label: str
+    percent: Decimal
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    facts: dict[str, Fact] = field(default_factory=dict)
+    unit_names: tuple[str, ...] = ()
+    project_lines: tuple[ProjectLine, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    shares: tuple[ShareFact, ...] = ()
+
+    def value(self, name: str) -> FactValue | None:
+        fact = self.facts.get(name)
+        return None if fact is None else fact.value
