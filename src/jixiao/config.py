@@ -11,8 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JIXIAO_", extra="ignore")
 
-    home: Path = Field(default=Path("./jixiao-data"), description="Holds inbox/, archive/, quarantine/, the SQLite file and gx/.")
-    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite file under home.")
+    home: Path = Field(
+        default=Path("./jixiao-data"),
+        description="Holds inbox/, archive/, quarantine/, the SQLite file and gx/.",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file under home."
+    )
     alert_urls: str = Field(default="", description="Apprise URLs, separated by spaces or commas.")
     alert_on_warnings: bool = False
     workers: int = Field(default=0, description="Parse processes; 0 = one per core.")

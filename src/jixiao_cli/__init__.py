@@ -1,1 +1,1 @@
-
+"""The jixiao command line (an edge: it calls flows; the core never imports it)."""

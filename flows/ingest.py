@@ -1,0 +1,167 @@
+"""The ingest flow: inbox → claim → read+parse → match → validate → load → file away → alert.
+
+Entry point for deployments: ``flows/ingest.py:ingest``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jixiao.alerts import ReportInfo
+from jixiao.quality import CheckOutcome
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from jixiao import frames, pipeline
+from jixiao.config import Settings, get_settings
+from jixiao.db import repository as repo
+from jixiao.db.engine import get_engine
+from jixiao.read import ReadLimits
+from tasks import artifacts, quality, stages
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def _rename_run(n_files: int) -> None:
+    """Name the run after what it does, so operators find it in the UI (ingest-2026-11-23T02:00 · 37 files)."""
+    run_id = flow_run.get_id()
+    if not run_id:
+        return
+    name = f"ingest-{datetime.now().strftime('%Y-%m-%dT%H:%M')} · {n_files} file{'s' if n_files != 1 else ''}"
+    try:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run_id=uuid.UUID(run_id), name=name)
+    except Exception as exc:  # a cosmetic rename must never fail the ingest
+        get_run_logger().debug("could not rename the flow run: %s", exc)
+
+
+def _limits(s: Settings) -> ReadLimits:
+    return ReadLimits(
+        max_bytes=s.max_file_mb * 1024 * 1024,
+        max_inflated_bytes=s.max_inflated_mb * 1024 * 1024,
+        max_pdf_pages=s.max_pdf_pages,
+        timeout_s=s.read_timeout_s,
+    )
+
+
+def _select_paths(paths: list[str] | None, inbox: Path) -> list[Path]:
+    if not paths:
+        return pipeline.scan_inbox(inbox)
+    chosen = []
+    for p in map(Path, paths):
+        # A path outside the inbox is refused; the CLI stages outside files into the inbox first.
+        if os.path.lexists(p) and Path(os.path.abspath(p)).is_relative_to(inbox.resolve()):
+            chosen.append(p)
+        else:
+            get_run_logger().warning("ignoring %s: not a file inside the inbox %s", p, inbox)
+    return chosen
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(
+    paths: list[str] | None = None,
+    home: str | None = None,
+    database_url: str | None = None,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Process every file in the inbox (or the given inbox files) and account for each one."""
+    log = get_run_logger()
+    settings = get_settings(home=home, database_url=database_url, workers=workers)
+    settings.ensure_dirs()
+    db_url = settings.db_url
+    run_id = new_run_id()
+    stages.prepare_database(db_url)
+
+    inbox_paths = _select_paths(paths, settings.inbox)
+    _rename_run(len(inbox_paths))
+    files = stages.describe_files(inbox_paths, settings.inbox)
+    claimed, done = stages.claim(db_url, files, run_id)
+    stages.file_away_done(done, settings.archive, settings.quarantine)
+    summary: dict[str, Any] = {
+        "run_id": run_id,
+        "flow_run_id": flow_run.get_id(),
+        "files_seen": len(files),
+        "already_processed": len(done),
+        "claimed": len(claimed),
+    }
+    if not claimed:
+        log.info("nothing new in the inbox (%d file(s) were already processed)", len(done))
+        summary.update(by_status={}, reports_loaded=0, superseded=0, dq_errors=0, dq_warnings=0, outcomes=[])
+        return summary
+
+    engine = get_engine(db_url)
+    repo.start_run(engine, run_id, flow_run.get_id(), len(claimed))
+    results = stages.read_parse(claimed, _limits(settings), settings.workers)
+    matches = stages.match(db_url, results, settings.match_auto, settings.match_review)
+
+    names = {c.file_id: c.file.name for c in claimed}
+    gx_dir = settings.gx_dir
+    outcomes: list[CheckOutcome] = []
+    for step, frame in (
+        ("read", frames.read_frame(results, names)),
+        ("parsed", frames.parsed_frame(results)),
+        ("consistency", frames.parsed_frame(results)),
+        ("matched", frames.matched_frame(results, matches)),
+    ):
+        outcomes += quality.validate_step(step, frame, gx_dir, run_id, settings.match_auto)
+
+    loaded = stages.load(db_url, run_id, list(zip(claimed, results, strict=True)), matches)
+    report_of_key = {str(o.file_id): o.report_id for o in loaded.outcomes}
+    file_of_key = {str(o.file_id): o.file_id for o in loaded.outcomes}
+    duplicates = {str(o.file_id) for o in loaded.outcomes if o.status == "duplicate"}
+    # A duplicate's checks repeat its original's: keep them out of the store and the alert.
+    outcomes = [o for o in outcomes if o.report_id not in duplicates]
+    outcomes += quality.validate_loaded(db_url, gx_dir, run_id)
+    quality.record(db_url, run_id, outcomes, report_of_key, file_of_key)
+    stages.file_away(db_url, claimed, loaded.outcomes, settings.archive, settings.quarantine)
+    docs = quality.data_docs(gx_dir)
+
+    infos = {
+        str(o.file_id): ReportInfo(
+            unit_name=o.unit_name or "(未识别单位)", fiscal_year=o.fiscal_year, file_name=o.name
+        )
+        for o in loaded.outcomes
+    }
+    ui_url = flow_run.get_flow_run_ui_url()
+    delivered = quality.alert(
+        settings.alert_url_list(), outcomes, infos, run_id, ui_url, settings.alert_on_warnings
+    )
+    artifacts.publish(loaded.outcomes, outcomes, infos, run_id)
+
+    by_status = Counter(o.status for o in loaded.outcomes)
+    failing = [o for o in outcomes if o.status != "pass"]
+    summary.update(
+        by_status=dict(by_status),
+        reports_loaded=by_status.get("loaded", 0),
+        superseded=sum(len(o.superseded) for o in loaded.outcomes),
+        review_items=loaded.review_items,
+        dq_errors=sum(1 for o in failing if o.severity == "error"),
+        dq_warnings=sum(1 for o in failing if o.severity == "warning"),
+        dq_check_errors=sum(1 for o in failing if o.status == "check_error"),
+        data_docs=docs,
+        alert_delivered=delivered,
+        outcomes=[
+            {
+                "file": o.name,
+                "status": o.status,
+                "unit": o.unit_name,
+                "adcode": o.adcode,
+                "year": o.fiscal_year,
+                "reason": o.reason,
+                "report_id": o.report_id,
+            }
+            for o in loaded.outcomes
+        ],
+    )
+    repo.finish_run(engine, run_id, {k: v for k, v in summary.items() if k != "outcomes"})
+    log.info("run %s: %s", run_id, dict(by_status))
+    return summary

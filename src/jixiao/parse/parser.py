@@ -1,0 +1,441 @@
+"""Text of a 部门整体支出绩效自评报告 → ``ParsedReport``.
+
+One pass of an Aho-Corasick index over the text finds every label of the vocabulary (``vocab.toml``); each
+value is then read locally, right after its label and inside its sentence. Patterns never start with a
+generic number class scanned over the whole text, which is what makes naive regex parsers slow.
+
+The text is expected NFKC-normalised (``jixiao.read.normalise``): ASCII digits, parentheses and colons.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ProjectLine, ShareFact
+from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
+from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
+from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
+
+PageOf = Callable[[int], int | None]
+
+_SENTENCE_END = re.compile(r"[。；;\n]")
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+# The gap between a label and its number holds no digit and no sentence end: the first number wins.
+_MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)")
+_PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*%")
+_SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
+_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名)")
+_GRADE_AFTER = re.compile(
+    r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
+)
+_ACTUAL_FOLLOW_UP = re.compile(
+    rf"(?:实际支出|实际完成|实际执行|决算数为|决算数|决算为|实际)(?P<gap>[^\d。；;\n]{{0,6}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
+)
+_SHARE = re.compile(rf"占(?P<den>[^\d%。；;\n,，]{{1,12}}?)(?:的|比例|比重|为|达)*\s*(?P<num>{_NUM})\s*%")
+_INDICATOR = re.compile(r"(?P<kind>数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标\s*[:：]")
+_PERCENT_ANY = re.compile(rf"({_NUM})\s*%")
+_ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
+_HEADER_NAME = re.compile(rf"部门\s*\(?单位\)?\s*名称\s*[:：]\s*(?P<name>[^\s:：]{{2,30}}{_ORG_SUFFIX})")
+_TITLE_ORG = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{0,20}}?{_ORG_SUFFIX})")
+_MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){_ORG_SUFFIX}")
+# Running text puts verbs and function words right before a unit name; a mention starts after the last.
+_LEAD = re.compile(
+    r"^.*(?:的|和|与|及|对|由|被|向|在|是|为|了|将|把|至|获|得|赴|个|各|等|年|经|于|加强|提高|根据|指导|推荐|推动|落实|结合|完善|"
+    r"夯实|推进|拓展|研究|发挥|通过|邀请|围绕|执行|进入|委员|申报|入选|建立|获得|征采|探索|资助|报|组织|联合|携手|按照)"
+)
+# A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
+_NOT_PLACES = frozenset(
+    {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
+)
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
+_HEADING_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*、")
+_HEADING_SUB = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*、)")
+_PROBLEM = re.compile(r"存在的?(?:主要)?问题|主要问题|问题及原因")
+_MEASURE = re.compile(r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向")
+_REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
+_CJK_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class _Context:
+    text: str
+    vocab: Vocabulary
+    ends: list[int]
+    page_of: PageOf | None
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.ends, pos)
+        start = self.ends[i - 1] + 1 if i > 0 else 0
+        end = self.ends[i] if i < len(self.ends) else len(self.text)
+        return start, end
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        if end - start > 80:
+            start = max(start, end - 80)
+        snippet = self.text[start:end].strip()
+        return Evidence(
+            start=start, end=end, snippet=snippet, page=self.page_of(start) if self.page_of else None
+        )
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    label: Label
+
+
+def _label_hits(text: str, vocab: Vocabulary) -> list[_Hit]:
+    hits = [
+        _Hit(end_index - len(label.text) + 1, end_index + 1, label)
+        for end_index, label in vocab.automaton.iter(text)
+    ]
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_Hit] = []
+    reach = -1
+    for hit in hits:
+        # A shorter label inside a longer one (总支出 inside 部门总支出) is the same mention.
+        if hit.end <= reach:
+            continue
+        kept.append(hit)
+        reach = max(reach, hit.end)
+    return kept
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+class _Extractor:
+    def __init__(self, text: str, page_of: PageOf | None) -> None:
+        vocab = load_vocabulary()
+        self.ctx = _Context(text, vocab, [m.start() for m in _SENTENCE_END.finditer(text)], page_of)
+        self.text = text
+        self.vocab = vocab
+        self.facts: dict[str, Fact] = {}
+        self.shares: list[ShareFact] = []
+        self.hits = _label_hits(text, vocab)
+
+    def put(self, name: str, value: Decimal | int | str, start: int, end: int) -> None:
+        if name not in self.facts:
+            self.facts[name] = Fact(name, value, UNIT_OF.get(name), self.ctx.evidence(start, end))
+
+    def run(self) -> None:
+        for i, hit in enumerate(self.hits):
+            limit = self.hits[i + 1].start if i + 1 < len(self.hits) else len(self.text)
+            self._extract(hit, limit)
+        self._shares()
+
+    def _extract(self, hit: _Hit, limit: int) -> None:
+        label = hit.label
+        s_start, s_end = self.ctx.sentence(hit.start)
+        end = min(s_end, limit)
+        prefix = self.text[s_start : hit.start]
+        kind = label.kind
+        if kind in ("money", "by_sentence"):
+            field = _income_or_expenditure(prefix) if kind == "by_sentence" else label.field
+            if field is None or field in self.facts:
+                return
+            budget_talk = "预算" in prefix and not _has_any(prefix, self.vocab.actual_markers)
+            # 决算数为 is itself the actual marker, whatever budget words precede it.
+            if label.side == "actual" and kind == "money" and budget_talk:
+                return
+            m = _MONEY_AFTER.match(self.text, hit.end, end)
+            if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
+                return
+            if label.side == "actual" and "预算" in m.group("gap"):
+                # "基本支出预算安排 149.83 万元，实际支出 149.83 万元": the actual figure follows.
+                m = _ACTUAL_FOLLOW_UP.search(self.text, m.end(), s_end)
+                if not m:
+                    return
+            self._put_money(field, hit.start, m)
+        elif kind == "sangong":
+            m = _MONEY_AFTER.match(self.text, hit.end, s_end)
+            if not m:
+                return
+            gap = m.group("gap")
+            if "支出" in gap or "实际" in gap:
+                self._put_money("sangong_actual", hit.start, m)
+            elif "预算" in gap or "预算" in prefix:
+                self._put_money("sangong_budget", hit.start, m)
+        elif kind == "percent":
+            if label.field in self.facts or _has_any(
+                self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes
+            ):
+                return
+            m = _PERCENT_AFTER.match(self.text, hit.end, end)
+            value = to_decimal(m.group("num")) if m else None
+            if (
+                m
+                and value is not None
+                and value <= 1000
+                and not _has_any(m.group("gap"), self.vocab.gap_stop_words)
+            ):
+                self.put(label.field, value, hit.start, m.end())
+        elif kind == "score":
+            m = _SCORE_AFTER.match(self.text, hit.end, end)
+            value = to_decimal(m.group("num")) if m else None
+            if m and value is not None and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
+                self.put(label.field, value, hit.start, m.end())
+        elif kind == "grade":
+            m = _GRADE_AFTER.match(self.text, hit.end, s_end)
+            if m:
+                self.put(label.field, self.vocab.grades[m.group("grade")], hit.start, m.end())
+        elif kind == "count":
+            m = _COUNT_AFTER.match(self.text, hit.end, end)
+            if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
+                self.put(label.field, int(m.group("num")), hit.start, m.end())
+
+    def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
+        number = to_decimal(m.group("num"))
+        if number is not None:
+            self.put(field, to_wan(number, m.group("unit")), label_start, m.end())
+
+    def _shares(self) -> None:
+        money_hits = [h for h in self.hits if h.label.field in ("personnel_expense", "public_expense")]
+        starts = [h.start for h in money_hits]
+        for m in _SHARE.finditer(self.text):
+            value = to_decimal(m.group("num"))
+            if value is None:
+                continue
+            s_start, _ = self.ctx.sentence(m.start())
+            i = bisect_right(starts, m.start()) - 1
+            owner = money_hits[i].label.field if i >= 0 and money_hits[i].start >= s_start else None
+            den = m.group("den")
+            if owner and "基本支出" in den:
+                share_field = "personnel_share" if owner == "personnel_expense" else "public_share"
+                self.put(share_field, value, money_hits[i].start, m.end())
+            else:
+                self.shares.append(ShareFact(den.strip(), value, self.ctx.evidence(m.start(), m.end())))
+
+
+def _income_or_expenditure(prefix: str) -> str | None:
+    income, spend = prefix.rfind("收入"), prefix.rfind("支出")
+    if income < 0 and spend < 0:
+        return None
+    return "income_total" if income > spend else "expenditure_total"
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _clean_name(name: str) -> str:
+    return _CJK_SPACE.sub("", name)
+
+
+class _Identity:
+    """Unit names as written, fiscal year and report date: read from title, header and signature."""
+
+    def __init__(self, ex: _Extractor) -> None:
+        self.ex = ex
+        self.text = ex.text
+        self.lines = _lines(ex.text)
+        self.nonempty = [(p, s) for p, s in self.lines if s.strip()]
+
+    def unit_names(self) -> list[tuple[str, int]]:
+        found: list[tuple[str, int]] = []
+        m = _HEADER_NAME.search(self.text)
+        if m:
+            found.append((m.group("name"), m.start("name")))
+        for pos, line in self.nonempty[:8]:
+            if ":" in line or "：" in line:
+                continue
+            t = _TITLE_ORG.match(line)
+            if t:
+                found.append((_clean_name(t.group("name")), pos + t.start("name")))
+        for pos, line in self.nonempty[-6:]:
+            stripped = line.strip()
+            if 2 < len(stripped) <= 24 and re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_ORG_SUFFIX}", stripped):
+                found.append((stripped, pos + line.index(stripped)))
+        known = [n for n, _ in found]
+        for m in _MENTION.finditer(self.text):
+            name = m.group(0)
+            trimmed = next((k for k in known if name.endswith(k)), None)
+            if trimmed is None:
+                prefix = _LEAD.sub("", m.group("prefix"))
+                before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
+                quoted = before in ("“", '"') and after in ("”", '"')
+                full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
+                place = _PLACE_PREFIX.match(prefix) and prefix not in _NOT_PLACES
+                if not (quoted or full_form or place):
+                    continue
+                trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]
+            found.append((trimmed, m.end() - len(trimmed)))
+        seen: set[str] = set()
+        unique: list[tuple[str, int]] = []
+        for name, pos in found:
+            if name not in seen:
+                seen.add(name)
+                unique.append((name, pos))
+        return unique
+
+    def fiscal_year(self) -> None:
+        for pos, line in self.nonempty[:10]:
+            if "报告" in line or "评价" in line:
+                m = _YEAR_IN_TITLE.search(line)
+                if m:
+                    self.ex.put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
+                    return
+        counts: Counter[int] = Counter()
+        first: dict[int, tuple[int, int]] = {}
+        for m in re.finditer(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)", self.text):
+            s, e = self.ex.ctx.sentence(m.start())
+            if _has_any(self.text[s:e], ("预算", "支出", "收入", "决算")):
+                year = int(m.group(1))
+                counts[year] += 1
+                first.setdefault(year, (m.start(), m.end()))
+        if counts:
+            year = counts.most_common(1)[0][0]
+            self.ex.put("fiscal_year", year, *first[year])
+
+    def report_date(self) -> None:
+        m = _REPORT_DATE_LABEL.search(self.text)
+        if m:
+            value = parse_date(self.text[m.end() : m.end() + 20])
+            if value:
+                self.ex.put("report_date", value, m.start(), m.end() + 12)
+                return
+        for pos, line in reversed(self.nonempty):
+            stripped = line.strip()
+            d = AR_DATE.fullmatch(stripped) or CN_DATE.fullmatch(stripped)
+            if d:
+                value = parse_date(stripped)
+                if value:
+                    start = pos + line.index(stripped)
+                    self.ex.put("report_date", value, start, start + len(stripped))
+                    return
+
+
+def _project_table(ex: _Extractor) -> tuple[ProjectLine, ...]:
+    lines = _lines(ex.text)
+    idx = next((i for i, (_, line) in enumerate(lines) if "\t" in line and "项目名称" in line), None)
+    if idx is None:
+        return ()
+    header = [c.strip() for c in lines[idx][1].split("\t")]
+
+    def col(*words: str) -> int | None:
+        return next((i for i, c in enumerate(header) if any(w in c for w in words)), None)
+
+    c_seq, c_name = col("序号"), col("项目名称")
+    c_amount, c_score = col("分配资金", "金额", "资金", "支出", "预算"), col("得分", "评分")
+    if c_name is None:
+        return ()
+    in_yuan = c_amount is not None and "(元)" in header[c_amount]
+    rows: list[tuple[list[str], int, int]] = []
+    for pos, line in lines[idx + 1 :]:
+        cells = [c.strip() for c in line.split("\t")]
+        first = cells[0] if c_seq is not None and c_seq < len(cells) else ""
+        if "\t" in line and first.isdigit():
+            rows.append((cells, pos, pos + len(line)))
+        elif rows and line.strip() and len(line.strip()) <= 30 and not _HEADING_TOP.match(line):
+            # A project name wrapped onto its own line continues the previous row's name.
+            prev_cells, prev_start, _ = rows[-1]
+            addition = cells[c_name] if "\t" in line and c_name < len(cells) else line.strip()
+            prev_cells[c_name] = prev_cells[c_name] + addition
+            rows[-1] = (prev_cells, prev_start, pos + len(line))
+        else:
+            break
+    out: list[ProjectLine] = []
+    for cells, start, end in rows:
+
+        def cell(i: int | None, cells: list[str] = cells) -> str:
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        amount = to_decimal(cell(c_amount)) if cell(c_amount) else None
+        if amount is not None and in_yuan:
+            amount = to_wan(amount, "元")
+        score = to_decimal(cell(c_score)) if cell(c_score) else None
+        out.append(
+            ProjectLine(
+                seq=int(cell(c_seq)) if cell(c_seq).isdigit() else len(out) + 1,
+                name=_clean_name(cell(c_name)),
+                amount=amount,
+                score=score,
+                evidence=ex.ctx.evidence(start, end),
+            )
+        )
+    return tuple(out)
+
+
+def _sections(ex: _Extractor) -> None:
+    headings: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
+    for pos, line in _lines(ex.text):
+        if _HEADING_TOP.match(line):
+            headings.append((pos, pos + len(line), 1, line))
+        elif _HEADING_SUB.match(line) and len(line.strip()) <= 40:
+            headings.append((pos, pos + len(line), 2, line))
+    problem = [h for h in headings if _PROBLEM.search(h[3])]
+    measure = [h for h in headings if _MEASURE.search(h[3]) and not _PROBLEM.search(h[3])]
+    # A heading naming both (存在的问题及改进措施) opens the problems only when no sub-heading does.
+    problem_only = [h for h in problem if not _MEASURE.search(h[3])]
+    for name, chosen, stop_at_measure in (
+        ("problems", (problem_only or problem)[-1:] if problem else [], True),
+        ("measures", measure[:1] or [h for h in problem if _MEASURE.search(h[3])][:0], False),
+    ):
+        if not chosen:
+            continue
+        start, end, level, _ = chosen[0]
+        stop = len(ex.text)
+        for h in headings:
+            if h[0] > start and (h[2] <= level or (stop_at_measure and _MEASURE.search(h[3]))):
+                stop = h[0]
+                break
+        body = ex.text[end:stop].strip()
+        if body:
+            body_start = ex.text.index(body, end)
+            fact = Fact(name, body, None, Evidence(body_start, body_start + len(body), body[:80]))
+            ex.facts.setdefault(name, fact)
+
+
+def _indicators(ex: _Extractor) -> tuple[Indicator, ...]:
+    out: list[Indicator] = []
+    for m in _INDICATOR.finditer(ex.text):
+        _, s_end = ex.ctx.sentence(m.end())
+        rates = list(_PERCENT_ANY.finditer(ex.text, m.end(), s_end))
+        if rates:
+            rate = to_decimal(rates[-1].group(1))
+            if rate is not None:
+                out.append(
+                    Indicator(m.group("kind") + "指标", rate, ex.ctx.evidence(m.start(), rates[-1].end()))
+                )
+    return tuple(out)
+
+
+def parse_report(text: str, page_of: PageOf | None = None) -> ParsedReport:
+    """Extract every field the report states, each with the evidence it was read from."""
+    ex = _Extractor(text, page_of)
+    ex.run()
+    ident = _Identity(ex)
+    names = ident.unit_names()
+    if names:
+        name, pos = names[0]
+        ex.put("unit_name", name, pos, pos + len(name))
+    title = next((line.strip() for _, line in ident.nonempty[:10] if "报告" in line), None)
+    if title:
+        pos = text.index(title)
+        ex.put("title", title, pos, pos + len(title))
+    ident.fiscal_year()
+    ident.report_date()
+    _sections(ex)
+    return ParsedReport(
+        facts=dict(ex.facts),
+        unit_names=tuple(n for n, _ in names),
+        project_lines=_project_table(ex),
+        indicators=_indicators(ex),
+        shares=tuple(ex.shares),
+    )
+
+
+__all__ = ["MONEY_UNITS", "parse_report"]

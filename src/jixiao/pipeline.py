@@ -1,0 +1,199 @@
+"""The pipeline's stages as plain functions over a batch: scan → read+parse → match.
+
+Loading lives in ``jixiao.db.repository``; orchestration (retries, logging, artifacts) in ``tasks/`` and
+``flows/``. Everything here takes and returns plain data so the stages are easy to test and to run in
+worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.dedupe import content_fingerprint
+from jixiao.errors import ReadError
+from jixiao.model import MONEY_FIELDS, ParsedReport
+from jixiao.parse import parse_report
+from jixiao.read import ReadLimits, read_path
+from jixiao.units.match import Matcher, MatchResult
+from jixiao.watch import is_candidate
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    name: str
+    size: int
+    sha256: str
+    mtime: float
+    refused: str | None = None  # set when the file must not be read at all (e.g. a symlink leaving the inbox)
+
+
+@dataclass(frozen=True)
+class ReadParseResult:
+    """What one worker returns for one file: either a parsed report or a readable reason why not."""
+
+    file_id: int
+    reason: str | None
+    format: str | None = None
+    encoding: str | None = None
+    n_chars: int = 0
+    replacement_ratio: float = 0.0
+    text: str | None = None
+    text_hash: str | None = None
+    parsed: ParsedReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` (after resolving symlinks) lies inside ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def scan_inbox(inbox: Path) -> list[Path]:
+    """Files waiting in the inbox (recursively), skipping temporary and hidden names, oldest first."""
+    if not inbox.is_dir():
+        return []
+    found = [
+        p
+        for p in inbox.rglob("*")
+        if (p.is_file() or p.is_symlink()) and is_candidate(p) and not p.name.endswith(".reason.txt")
+    ]
+    return sorted(found, key=lambda p: (p.lstat().st_mtime, str(p)))
+
+
+def describe(path: Path, inbox: Path) -> InboxFile:
+    """Size, hash and time of an inbox file; never reads through a symlink that leaves the inbox."""
+    if path.is_symlink() and not inside(path, inbox):
+        target = str(path.readlink())
+        digest = hashlib.sha256(f"symlink:{target}".encode()).hexdigest()
+        st = path.lstat()
+        return InboxFile(
+            path,
+            path.name,
+            0,
+            digest,
+            st.st_mtime,
+            refused=f"symlink pointing outside the inbox ({target}): refused",
+        )
+    st = path.stat()
+    return InboxFile(path=path, name=path.name, size=st.st_size, sha256=sha256_file(path), mtime=st.st_mtime)
+
+
+_REPLACEMENT = "\ufffd"
+
+
+def _looks_like_report(parsed: ParsedReport) -> bool:
+    facts = parsed.facts
+    return "fiscal_year" in facts or "unit_name" in facts or any(name in facts for name in MONEY_FIELDS)
+
+
+def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResult:
+    """Read, normalise and parse one file. Never raises for bad input: the reason says what is wrong."""
+    try:
+        doc = read_path(Path(path), limits)
+    except ReadError as exc:
+        return ReadParseResult(file_id=file_id, reason=exc.reason)
+    except Exception as exc:  # a reader bug must quarantine one file, not stop the batch
+        return ReadParseResult(file_id=file_id, reason=f"unreadable: {type(exc).__name__}: {exc}")
+    text = doc.text
+    try:
+        parsed = parse_report(text, page_of=doc.page_of if doc.page_starts else None)
+    except Exception as exc:  # as above: a parser bug quarantines the file with the reason
+        return ReadParseResult(file_id=file_id, reason=f"parser failed: {type(exc).__name__}: {exc}")
+    common = {
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "n_chars": len(text),
+        "replacement_ratio": text.count(_REPLACEMENT) / max(1, len(text)),
+    }
+    if not _looks_like_report(parsed):
+        return ReadParseResult(
+            file_id=file_id,
+            reason="not recognised as a 绩效自评报告: no unit, fiscal year or amounts found",
+            **common,  # type: ignore[arg-type]  # keys match the dataclass fields above
+        )
+    return ReadParseResult(
+        file_id=file_id,
+        reason=None,
+        text=text,
+        text_hash=content_fingerprint(text),
+        parsed=parsed,
+        **common,  # type: ignore[arg-type]  # as above
+    )
+
+
+def _read_and_parse_chunk(args: tuple[list[tuple[int, str]], ReadLimits]) -> list[ReadParseResult]:
+    items, limits = args
+    return [read_and_parse(fid, path, limits) for fid, path in items]
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+_progress_hook: Callable[[int], None] | None = None
+
+
+def set_progress_hook(hook: Callable[[int], None] | None) -> None:
+    """Let an interactive caller (the CLI) show progress of a flow running in its own process."""
+    global _progress_hook
+    _progress_hook = hook
+
+
+def read_and_parse_many(
+    items: Sequence[tuple[int, str]],
+    limits: ReadLimits,
+    workers: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> list[ReadParseResult]:
+    """Read and parse a batch, in ``workers`` processes (0 = one per core; 1 = in this process).
+
+    Files go to workers in chunks so process start-up and pickling stay small next to the work;
+    results come back in input order, so a parallel run equals a serial one.
+    """
+    progress = progress or _progress_hook
+    workers = workers or default_workers()
+    if workers == 1 or len(items) < 8:
+        out = []
+        for fid, path in items:
+            out.append(read_and_parse(fid, path, limits))
+            if progress:
+                progress(1)
+        return out
+    size = max(4, min(64, len(items) // (workers * 4) or 1))
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    results: list[ReadParseResult] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk_result in pool.map(_read_and_parse_chunk, [(c, limits) for c in chunks]):
+            results.extend(chunk_result)
+            if progress:
+                progress(len(chunk_result))
+    return results
+
+
+def match_many(results: Iterable[ReadParseResult], matcher: Matcher) -> dict[int, MatchResult]:
+    """Match every parsed report's unit names to the registry in one batch call."""
+    ok = [r for r in results if r.parsed is not None and r.text is not None]
+    matched = matcher.match_many([(r.parsed.unit_names, r.text) for r in ok])  # type: ignore[union-attr]  # filtered above
+    return {r.file_id: m for r, m in zip(ok, matched, strict=True)}

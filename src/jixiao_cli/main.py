@@ -1,0 +1,527 @@
+"""The ``jixiao`` command line: a thin edge over the flows and the core."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jixiao_cli.env import prepare_environment
+
+app = typer.Typer(
+    help="jixiao (绩效): turn 部门整体支出绩效自评报告 into clean, checked data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+units_app = typer.Typer(help="The canonical registry of 科学技术协会 units.", no_args_is_help=True)
+review_app = typer.Typer(help="The review queue of unit matches that need a person.")
+dq_app = typer.Typer(help="Data-quality outcomes of ingest runs.")
+app.add_typer(units_app, name="units")
+app.add_typer(review_app, name="review")
+app.add_typer(dq_app, name="dq")
+
+console = Console()
+err = Console(stderr=True)
+
+HomeOpt = Annotated[
+    Path | None, typer.Option("--home", help="Data folder (env JIXIAO_HOME, default ./jixiao-data).")
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL (env JIXIAO_DATABASE_URL; default SQLite in home)."),
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+def _settings(home: Path | None, db: str | None, **extra: Any) -> Any:
+    prepare_environment(home)
+    from jixiao.config import get_settings
+
+    return get_settings(home=home, database_url=db, **extra)
+
+
+def _engine(settings: Any) -> Any:
+    from jixiao.db.engine import get_engine
+    from jixiao.errors import DatabaseUnavailable
+
+    try:
+        return get_engine(settings.db_url)
+    except DatabaseUnavailable as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str], title: str | None = None) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: r.get(k) for k in columns})
+        sys.stdout.write(buf.getvalue())
+    elif fmt == "table":
+        table = Table(title=title)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+        console.print(table)
+    else:
+        err.print(f"[red]error:[/red] unknown format {fmt!r}; use table, json or csv")
+        raise typer.Exit(2)
+
+
+# ---------------------------------------------------------------------------------------------- ingest
+
+
+def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> dict[str, Any]:
+    """Run the ingest flow in this process, with a progress bar and heartbeats off (they cost ~1 s a run)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.ingest import ingest
+    from jixiao import pipeline
+
+    n = len(paths) if paths else len(pipeline.scan_inbox(settings.inbox))
+    kwargs = {
+        "paths": paths,
+        "home": str(settings.home),
+        "database_url": settings.database_url,
+        "workers": settings.workers,
+    }
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        if not show_progress or n < 20:
+            return ingest(**kwargs)
+        with Progress(
+            TextColumn("reading and parsing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            bar = progress.add_task("parse", total=n)
+            pipeline.set_progress_hook(lambda k: progress.advance(bar, k))
+            try:
+                return ingest(**kwargs)
+            finally:
+                pipeline.set_progress_hook(None)
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    table = Table(title=f"ingest run {summary['run_id']}")
+    for c in ("file", "status", "unit", "year", "reason"):
+        table.add_column(c, overflow="fold")
+    for o in summary.get("outcomes", [])[:200]:
+        table.add_row(o["file"], o["status"], o["unit"] or "", str(o["year"] or ""), o["reason"] or "")
+    if summary.get("outcomes"):
+        console.print(table)
+    by = summary.get("by_status", {})
+    console.print(
+        f"files: {summary['files_seen']} seen · {by.get('loaded', 0)} loaded · {by.get('duplicate', 0)} duplicate · "
+        f"{by.get('quarantined', 0)} quarantined · {summary['already_processed']} already processed earlier"
+    )
+    console.print(
+        f"reports loaded: {summary.get('reports_loaded', 0)} (superseded {summary.get('superseded', 0)}) · "
+        f"review queue +{summary.get('review_items', 0)} · DQ failures: {summary.get('dq_errors', 0)} error(s), "
+        f"{summary.get('dq_warnings', 0)} warning(s)"
+    )
+    if summary.get("dq_errors") or summary.get("dq_warnings"):
+        console.print(f"see: jixiao dq --failed --run {summary['run_id']}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to ingest (default: the inbox).")
+    ] = None,
+    home: HomeOpt = None,
+    database_url: DbOpt = None,
+    workers: Annotated[int | None, typer.Option(help="Parse processes (0 = one per core).")] = None,
+    move: Annotated[
+        bool, typer.Option("--move", help="Move the given files into the inbox instead of copying.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json (the run summary).")] = "table",
+) -> None:
+    """Ingest report files: copy them into the inbox and run the ingest flow over it."""
+    settings = _settings(home, database_url, workers=workers)
+    settings.ensure_dirs()
+    from jixiao.filing import stage_into_inbox
+
+    staged = None
+    if paths:
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            err.print(f"[red]error:[/red] no such file or folder: {', '.join(map(str, missing))}")
+            raise typer.Exit(2)
+        staged = [str(p) for p in stage_into_inbox(list(paths), settings.inbox, move=move)]
+    summary = run_ingest(settings, staged, show_progress=fmt == "table")
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        print_summary(summary)
+
+
+REPORT_COLUMNS = [
+    "unit_name",
+    "adcode",
+    "fiscal_year",
+    "report_date",
+    "budget_initial",
+    "income_total",
+    "expenditure_total",
+    "basic_expenditure",
+    "personnel_expense",
+    "public_expense",
+    "project_expenditure",
+    "execution_rate",
+    "personnel_share",
+    "public_share",
+    "score",
+    "grade",
+    "staff_quota",
+    "staff_actual",
+]
+TABLE_COLUMNS = [
+    "unit_name",
+    "adcode",
+    "fiscal_year",
+    "report_date",
+    "expenditure_total",
+    "basic_expenditure",
+    "project_expenditure",
+    "execution_rate",
+    "score",
+    "grade",
+    "dq",
+]
+PUBLIC_KEYS = [
+    "unit_name",
+    "province",
+    "city",
+    "county",
+    "adcode",
+    "fiscal_year",
+    "report_date",
+    "budget_initial",
+    "income_total",
+    "expenditure_total",
+    "basic_expenditure",
+    "personnel_expense",
+    "public_expense",
+    "project_expenditure",
+    "execution_rate",
+    "personnel_share",
+    "public_share",
+    "score",
+    "grade",
+    "staff_quota",
+    "staff_actual",
+    "project_lines",
+    "source_files",
+    "dq",
+    "evidence",
+]
+
+
+@app.command()
+def reports(
+    home: HomeOpt = None,
+    database_url: DbOpt = None,
+    fmt: FormatOpt = "table",
+    unit: Annotated[str | None, typer.Option(help="Filter by unit name (substring).")] = None,
+    year: Annotated[int | None, typer.Option(help="Filter by fiscal year.")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Include superseded versions.")] = False,
+) -> None:
+    """List current reports (json: the public export schema)."""
+    from jixiao.db import repository as repo
+
+    rows = repo.export_reports(
+        _engine(_settings(home, database_url)), unit=unit, year=year, current_only=not history
+    )
+    if fmt == "json":
+        keys = PUBLIC_KEYS + (["is_current", "superseded_by"] if history else [])
+        _print_rows([{k: r[k] for k in keys} for r in rows], "json", keys)
+        return
+    for r in rows:
+        r["dq"] = ", ".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"})) or "ok"
+    _print_rows(rows, fmt, [*REPORT_COLUMNS, "dq"] if fmt == "csv" else TABLE_COLUMNS, title="reports")
+
+
+@app.command()
+def files(
+    home: HomeOpt = None,
+    database_url: DbOpt = None,
+    status: Annotated[str | None, typer.Option(help="loaded, duplicate, quarantined or claimed.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Account for every file that entered the inbox: its status and reason."""
+    from jixiao.db import repository as repo
+
+    rows = repo.list_files(_engine(_settings(home, database_url)), status)
+    _print_rows(
+        rows, fmt, ["id", "name", "status", "reason", "format", "encoding", "report_id"], title="files"
+    )
+
+
+# ---------------------------------------------------------------------------------------------- units, review
+
+
+@units_app.command("search")
+def units_search(
+    name: Annotated[str, typer.Argument(help="A unit name, full or abbreviated, typos allowed.")],
+    limit: int = 10,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Search the registry by name."""
+    from jixiao.units.match import search_units
+
+    from jixiao.units.registry import load_registry
+
+    prepare_environment(None)
+    rows = [
+        {
+            "adcode": u.adcode,
+            "name": u.name,
+            "level": u.level,
+            "province": u.province,
+            "city": u.city or "",
+            "score": round(score, 1),
+        }
+        for u, score in search_units(load_registry(), name, limit)
+    ]
+    if not rows:
+        err.print(f"no unit resembles {name!r}")
+        raise typer.Exit(1)
+    _print_rows(
+        rows, fmt, ["adcode", "name", "level", "province", "city", "score"], title=f"units like {name}"
+    )
+
+
+@units_app.command("show")
+def units_show(
+    adcode: str, home: HomeOpt = None, database_url: DbOpt = None, fmt: FormatOpt = "table"
+) -> None:
+    """Show one unit by its adcode, with the number of reports loaded for it."""
+    from jixiao.db import repository as repo
+
+    unit = repo.unit_by_adcode(_engine(_settings(home, database_url)), adcode)
+    if unit is None:
+        err.print(f"[red]error:[/red] no unit with adcode {adcode}; try `jixiao units search NAME`")
+        raise typer.Exit(1)
+    _print_rows([unit], fmt, list(unit), title=unit["name"])
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context, home: HomeOpt = None, database_url: DbOpt = None, fmt: FormatOpt = "table"
+) -> None:
+    """List pending decisions with their evidence and top candidates."""
+    ctx.obj = (home, database_url)
+    if ctx.invoked_subcommand is not None:
+        return
+    from jixiao.db import repository as repo
+
+    rows = repo.pending_reviews(_engine(_settings(home, database_url)))
+    for r in rows:
+        r["candidates"] = "; ".join(f"{c['adcode']} {c['name']} ({c['score']})" for c in r["candidates"][:3])
+    if not rows and fmt == "table":
+        console.print("the review queue is empty")
+        return
+    _print_rows(
+        rows,
+        fmt,
+        ["id", "report_id", "unit_name", "fiscal_year", "spelling", "candidates", "evidence"],
+        title="review queue",
+    )
+
+
+def _decide(ctx: typer.Context, item_id: int, accept: bool, adcode: str | None) -> None:
+    from jixiao.db import repository as repo
+
+    home, db = ctx.obj or (None, None)
+    try:
+        result = repo.decide_review(_engine(_settings(home, db)), item_id, accept, adcode)
+    except repo.ReviewError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    spelling = f"; {result['spelling']!r} is now an alias" if repo.learnable(result["spelling"]) else ""
+    console.print(
+        f"review #{item_id} {result['status']}{' → ' + result['adcode'] if result['adcode'] else ''}{spelling}"
+    )
+
+
+@review_app.command("accept")
+def review_accept(
+    ctx: typer.Context, item_id: int, adcode: Annotated[str | None, typer.Argument()] = None
+) -> None:
+    """Accept a match (the top candidate, or ADCODE); the spelling matches automatically from now on."""
+    _decide(ctx, item_id, True, adcode)
+
+
+@review_app.command("reject")
+def review_reject(ctx: typer.Context, item_id: int) -> None:
+    """Reject: the report names no registry unit; the spelling is remembered as such."""
+    _decide(ctx, item_id, False, None)
+
+
+# ---------------------------------------------------------------------------------------------- dq
+
+
+@dq_app.callback(invoke_without_command=True)
+def dq(
+    ctx: typer.Context,
+    home: HomeOpt = None,
+    database_url: DbOpt = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Only outcomes that did not pass.")] = False,
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List data-quality outcomes of a run."""
+    ctx.obj = (home, database_url)
+    if ctx.invoked_subcommand is not None:
+        return
+    from jixiao.db import repository as repo
+
+    rows = repo.dq_results(_engine(_settings(home, database_url)), run, failed)
+    _print_rows(
+        rows,
+        fmt,
+        [
+            "run_id",
+            "suite",
+            "check",
+            "severity",
+            "status",
+            "unit",
+            "year",
+            "file",
+            "observed",
+            "expected",
+            "message",
+        ],
+        title="data quality",
+    )
+
+
+@dq_app.command("docs")
+def dq_docs(ctx: typer.Context) -> None:
+    """Print the path of the Great Expectations Data Docs."""
+    home, db = ctx.obj or (None, None)
+    settings = _settings(home, db)
+    index = next(iter(sorted(settings.gx_dir.rglob("data_docs/local_site/index.html"))), None)
+    if index is None:
+        err.print(f"no Data Docs yet under {settings.gx_dir}; run `jixiao ingest` first")
+        raise typer.Exit(1)
+    console.print(str(index.resolve()))
+
+
+# ---------------------------------------------------------------------------------------------- synth, accuracy
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the corpus into.")] = Path(
+        "synth-corpus"
+    ),
+    n: Annotated[int, typer.Option("--n", help="Number of reports.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same corpus).")] = 0,
+    violation_rate: Annotated[float, typer.Option(help="Share of reports breaking one identity.")] = 0.1,
+) -> None:
+    """Write a synthetic corpus of reports with ground truth (.truth.json beside each)."""
+    from jixiao.synth import SynthConfig, generate_corpus
+
+    prepare_environment(None)
+    with Progress(
+        TextColumn("generating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("synth", total=n)
+        paths = generate_corpus(
+            out,
+            SynthConfig(n=n, seed=seed, violation_rate=violation_rate),
+            progress=lambda k: progress.advance(bar, k),
+        )
+    console.print(f"wrote {len(paths)} reports with ground truth to {out}")
+
+
+@app.command()
+def accuracy(
+    corpus: Annotated[Path, typer.Argument(help="A folder written by `jixiao synth`.")],
+    workers: Annotated[int, typer.Option(help="Parse processes (0 = one per core).")] = 0,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Parse a synthetic corpus and report field accuracy against its ground truth."""
+    from jixiao.synth.accuracy import evaluate
+
+    from jixiao import pipeline
+    from jixiao.read import ReadLimits
+    from jixiao.synth import load_truth
+
+    prepare_environment(None)
+    reports = sorted(p for p in corpus.iterdir() if p.suffix in pipeline.SUPPORTED_SUFFIXES)
+    if not reports:
+        err.print(f"[red]error:[/red] no reports in {corpus}; write some with `jixiao synth --out {corpus}`")
+        raise typer.Exit(2)
+    results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), workers)
+    pairs = []
+    for path, r in zip(reports, results, strict=True):
+        extracted: dict[str, Any] = dict(r.parsed.facts) if r.parsed else {}
+        extracted = {k: f.value for k, f in extracted.items()}
+        pairs.append((load_truth(path), extracted))
+    report = evaluate(pairs)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        console.print(report.format_table())
+        console.print(f"overall field accuracy: {report.overall:.2%} over {len(reports)} reports")
+
+
+# ---------------------------------------------------------------------------------------------- services
+
+
+@app.command()
+def watch(home: HomeOpt = None, database_url: DbOpt = None) -> None:
+    """Watch the inbox and ingest files as they arrive (Ctrl-C to stop)."""
+    settings = _settings(home, database_url)
+    settings.ensure_dirs()
+    from deployments.watcher import run_watcher
+
+    console.print(f"watching {settings.inbox.resolve()} (Ctrl-C to stop)")
+    run_watcher(home=str(settings.home), database_url=settings.database_url)
+
+
+@app.command()
+def serve(
+    home: HomeOpt = None,
+    database_url: DbOpt = None,
+    cron: Annotated[str | None, typer.Option(help="Nightly schedule (default 0 2 * * *).")] = None,
+    timezone: Annotated[str | None, typer.Option(help="Schedule time zone (default Asia/Shanghai).")] = None,
+) -> None:
+    """Serve the ingest deployments (nightly schedule + watcher-triggered runs) to the Prefect API."""
+    settings = _settings(home, database_url)
+    settings.ensure_dirs()
+    from deployments.serve import serve_all
+
+    serve_all(home=str(settings.home), cron=cron, timezone=timezone)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Artifacts for operators in the Prefect UI. Keys must be lowercase ASCII, so no unit names in keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from jixiao.alerts import ReportInfo
+from jixiao.quality import CheckOutcome
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from jixiao.db.repository import FileOutcome
+
+FILES_KEY = "ingest-files"
+DQ_KEY = "ingest-dq"
+
+
+def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo], run_id: str) -> str:
+    failing = [o for o in outcomes if o.status != "pass"]
+    lines = [f"# Data quality · run `{run_id}`", ""]
+    if not failing:
+        lines.append(f"All {len(outcomes)} check outcome(s) passed.")
+    else:
+        lines += [
+            "| severity | check | report | observed | expected | evidence |",
+            "|---|---|---|---|---|---|",
+        ]
+        for o in failing:
+            info = infos.get(o.report_id or "")
+            who = (
+                f"{info.unit_name} {info.fiscal_year or ''} ({info.file_name})"
+                if info
+                else (o.report_id or "batch")
+            )
+            msg = (o.message or "").replace("|", "\\|").replace("\n", " ")[:160]
+            lines.append(
+                f"| {o.severity} | `{o.check_id}` | {who} | {o.observed or ''} | {o.expected or ''} | {msg} |"
+            )
+    lines += ["", f"See more: `jixiao dq --run {run_id}` (add `--failed` for failures only)."]
+    return "\n".join(lines)
+
+
+def publish(
+    file_outcomes: Sequence[FileOutcome],
+    outcomes: Sequence[CheckOutcome],
+    infos: Mapping[str, ReportInfo],
+    run_id: str,
+) -> None:
+    rows = [
+        {
+            "file": o.name,
+            "status": o.status,
+            "unit": o.unit_name or "",
+            "adcode": o.adcode or "",
+            "year": o.fiscal_year or "",
+            "reason": o.reason or "",
+        }
+        for o in file_outcomes
+    ]
+    create_table_artifact(key=FILES_KEY, table=rows, description=f"File outcomes of ingest run {run_id}")
+    create_markdown_artifact(
+        key=DQ_KEY,
+        markdown=dq_markdown(outcomes, infos, run_id),
+        description=f"Data-quality failures of ingest run {run_id}",
+    )
