@@ -20,7 +20,7 @@ from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
 from jixiao.read import ReadLimits, read_path
 from jixiao.units.match import Matcher, MatchResult
-from jixiao.watch import is_candidate
+from jixiao.watch import inside, is_candidate
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
@@ -60,14 +60,6 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """True when ``path`` (after resolving symlinks) lies inside ``folder``."""
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except OSError:
-        return False
 
 
 def scan_inbox(inbox: Path) -> list[Path]:

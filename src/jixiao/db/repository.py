@@ -183,7 +183,8 @@ def claim_files(
                 )
                 if took.rowcount == 1:  # type: ignore[attr-defined]  # CursorResult has rowcount
                     claimed.append(Claimed(int(row.id), f))
-            session.commit()
+        # One commit for the batch: a racing run waits on the unique key, then sees the rows as taken.
+        session.commit()
     return claimed, done
 
 

@@ -1,0 +1,152 @@
+"""Data-quality checks as plain data, and the derived columns they are evaluated on.
+
+The Great Expectations suites (``expectations/``) turn each ``CheckSpec`` into an expectation over one
+DataFrame per step per batch. The accounting identities are computed here as deviation columns — NaN
+where an input is missing, meaning "not applicable" — because GX's multicolumn-sum expectation compares
+floats exactly and would fail 92.87 + 56.95 against 149.83 on binary rounding alone.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS
+
+Severity = Literal["error", "warning"]
+Status = Literal["pass", "fail", "check_error"]
+GRADES = ("优", "良", "中", "差")
+GRADE_BANDS = {"优": (90.0, 100.0), "良": (80.0, 89.99), "中": (60.0, 79.99), "差": (0.0, 59.99)}
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    suite: str
+    check_id: str
+    severity: Severity
+    status: Status
+    report_id: str | None
+    observed: str | None
+    expected: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check: ``kind`` between (min/max), in_set, not_null, or sql (an unexpected-rows query)."""
+
+    suite: str
+    check_id: str
+    severity: Severity
+    kind: Literal["between", "in_set", "not_null", "sql"]
+    column: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    value_set: tuple[str, ...] = ()
+    query: str | None = None
+    expected: str = ""
+    explain: str = ""
+    table: str | None = None  # for SQL-backed checks
+
+
+# ---------------------------------------------------------------------------------------------- derived columns
+
+
+def _nan(x: object) -> float:
+    try:
+        v = float(x)  # type: ignore[arg-type]  # pandas hands numbers, None or NA
+    except (TypeError, ValueError):
+        return math.nan
+    return v
+
+
+def _date_offset_days(report_date: object, year: object) -> float:
+    """0 inside [Dec 1 of the fiscal year, Dec 31 of the next]; otherwise days outside (negative = too early)."""
+    if not isinstance(report_date, str) or not report_date or pd.isna(year):
+        return math.nan
+    y = int(year)  # type: ignore[call-overload]  # a nullable Int64 scalar
+    parts = report_date.split("-")
+    try:
+        if len(parts) == 2:
+            # A month-only date counts as its whole month.
+            first = date(int(parts[0]), int(parts[1]), 1)
+            last = date(int(parts[0]) + (parts[1] == "12"), int(parts[1]) % 12 + 1, 1)
+            lo, hi = date(y, 12, 1), date(y + 1, 12, 31)
+            if last <= lo:
+                return float((last - lo).days - 1)
+            return 0.0 if first <= hi else float((first - hi).days)
+        d = date.fromisoformat(report_date)
+    except ValueError:
+        return math.nan
+    lo, hi = date(y, 12, 1), date(y + 1, 12, 31)
+    if d < lo:
+        return float((d - lo).days)
+    if d > hi:
+        return float((d - hi).days)
+    return 0.0
+
+
+def _grade_gap(grade: object, score: object) -> float:
+    s = _nan(score)
+    if not isinstance(grade, str) or grade not in GRADE_BANDS or math.isnan(s):
+        return math.nan
+    lo, hi = GRADE_BANDS[grade]
+    return 0.0 if lo <= s <= hi + 0.009 else round(min(abs(s - lo), abs(s - hi)), 2)
+
+
+def parsed_checks_frame(parsed: pd.DataFrame) -> pd.DataFrame:
+    out = parsed.copy()
+    out["grade_score_gap"] = [_grade_gap(g, s) for g, s in zip(parsed["grade"], parsed["score"], strict=True)]
+    money = parsed[list(MONEY_FIELDS)]
+    out["min_amount"] = money.min(axis=1, skipna=True)
+    out["max_amount"] = money.max(axis=1, skipna=True)
+    pct = parsed[list(PERCENT_FIELDS)]
+    out["min_percent"] = pct.min(axis=1, skipna=True)
+    out["max_percent"] = pct.max(axis=1, skipna=True)
+    return out
+
+
+def consistency_frame(parsed: pd.DataFrame) -> pd.DataFrame:
+    """Per report, one deviation column per accounting identity (NaN = not applicable)."""
+    p = parsed
+    g = {c: p[c].astype("float64") for c in (*MONEY_FIELDS, *PERCENT_FIELDS, "project_lines_sum")}
+    out = pd.DataFrame({"report_id": p["report_id"]})
+    out["execution_rate"] = g["execution_rate"]
+    derived = g["expenditure_total"] / g["budget_adjusted"] * 100
+    out["derived_rate_vs_adjusted_budget"] = derived.where(g["execution_rate"].isna()).round(2)
+    out["shares_sum_deviation"] = (g["personnel_share"] + g["public_share"] - 100).abs().round(4)
+    out["personnel_public_basic_deviation"] = (
+        g["personnel_expense"] + g["public_expense"] - g["basic_expenditure"]
+    ).abs().round(4)
+    out["basic_project_total_deviation"] = (
+        g["basic_expenditure"] + g["project_expenditure"] - g["expenditure_total"]
+    ).abs().round(4)
+    base = g["personnel_expense"] + g["public_expense"]
+    dev_personnel = (g["personnel_share"] - g["personnel_expense"] / base * 100).abs()
+    dev_public = (g["public_share"] - g["public_expense"] / base * 100).abs()
+    funds = g["income_total"] + g["carryover_start"]
+    dev_rate = (g["execution_rate"] - g["expenditure_total"] / funds * 100).abs()
+    out["stated_rate_deviation"] = pd.concat([dev_personnel, dev_public, dev_rate], axis=1).max(axis=1, skipna=True).round(4)
+    out["report_date_offset_days"] = [
+        _date_offset_days(d, y) for d, y in zip(p["report_date"], p["fiscal_year"], strict=True)
+    ]
+    counts = p["project_lines_count"].astype("float64")
+    excess = (g["project_lines_sum"] - g["project_expenditure"]).abs() - 0.02 * counts
+    out["project_lines_excess"] = excess.clip(lower=0).where(counts > 0).round(4)
+    return out
+
+
+def matched_checks_frame(matched: pd.DataFrame, auto_threshold: float) -> pd.DataFrame:
+    out = matched.copy()
+    is_matched = out["match_status"] == "matched"
+    out["matched_without_unit"] = (is_matched & out["unit_adcode"].isna()).astype("int64")
+    out["auto_score_shortfall"] = (auto_threshold - out["match_score"]).clip(lower=0).where(is_matched, 0.0)
+    return out
+
+
+def current_year() -> int:
+    return date.today().year

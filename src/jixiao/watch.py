@@ -1,0 +1,157 @@
+"""Watching the inbox: take a file only once it is complete, and turn bursts into one batch.
+
+Prefect has no folder watcher (PrefectHQ/prefect#9330), so this is jixiao's own, as plain code: watchfiles
+reports changes, a stability tracker waits until a file's size and mtime stop changing, and a debounce
+window collects a burst into one call of ``on_batch``. A file that lands while ``on_batch`` runs is seen
+by the next batch.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_TEMP_PATTERNS = ("~$*", "*.tmp", "*.part", "*.crdownload", "*.swp", "*.partial", "*.download", "*.reason.txt")
+
+
+def is_candidate(path: Path) -> bool:
+    """Hidden, lock and temporary names are never taken (Office's .~lock / ~$ files, downloads in flight)."""
+    name = path.name
+    if name.startswith(".") or any(fnmatch.fnmatch(name.lower(), p) for p in _TEMP_PATTERNS):
+        return False
+    return not path.is_dir()
+
+
+def inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+@dataclass
+class StabilityTracker:
+    """Files become ready when size and mtime have not changed for ``stable_s`` seconds."""
+
+    stable_s: float = 1.0
+    _seen: dict[Path, tuple[int, float, float]] = field(default_factory=dict)  # path -> (size, mtime, since)
+
+    def observe(self, path: Path, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        try:
+            st = path.stat()
+        except OSError:
+            self._seen.pop(path, None)
+            return
+        sig = (st.st_size, st.st_mtime)
+        old = self._seen.get(path)
+        if old is None or (old[0], old[1]) != sig:
+            self._seen[path] = (st.st_size, st.st_mtime, now)
+
+    def ready(self, now: float | None = None) -> list[Path]:
+        now = time.monotonic() if now is None else now
+        out = []
+        for path in list(self._seen):
+            self.observe(path, now)
+            entry = self._seen.get(path)
+            if entry is not None and now - entry[2] >= self.stable_s:
+                out.append(path)
+        return sorted(out)
+
+    def forget(self, paths: list[Path]) -> None:
+        for p in paths:
+            self._seen.pop(p, None)
+
+    def pending(self) -> int:
+        return len(self._seen)
+
+
+def _scan(inbox: Path) -> list[Path]:
+    return [p for p in inbox.rglob("*") if is_candidate(p) and (p.is_file() or p.is_symlink())]
+
+
+def watch_inbox(
+    inbox: Path,
+    on_batch: Callable[[list[Path]], object],
+    *,
+    stop_event: threading.Event | None = None,
+    debounce_s: float = 1.0,
+    stable_s: float = 1.0,
+    max_wait_s: float = 10.0,
+    sweep_on_start: bool = True,
+    poll_s: float = 0.2,
+) -> None:
+    """Call ``on_batch`` with complete new files until ``stop_event`` is set.
+
+    A batch goes out when files are stable and no new event came for ``debounce_s``, or when the oldest
+    pending file has waited ``max_wait_s`` (a steady trickle still gets processed).
+    """
+    from watchfiles import watch
+
+    stop = stop_event or threading.Event()
+    inbox.mkdir(parents=True, exist_ok=True)
+    tracker = StabilityTracker(stable_s)
+    last_event = time.monotonic()
+    first_pending: float | None = None
+    handed: set[tuple[Path, int, float]] = set()
+
+    def note(path: Path) -> None:
+        nonlocal first_pending
+        if not is_candidate(path):
+            return
+        if path.is_symlink() and not inside(path, inbox):
+            log.warning("not following %s: symlink pointing outside the inbox", path.name)
+        tracker.observe(path)
+        if tracker.pending() and first_pending is None:
+            first_pending = time.monotonic()
+
+    if sweep_on_start:
+        for p in _scan(inbox):
+            note(p)
+    for changes in watch(inbox, stop_event=stop, rust_timeout=int(poll_s * 1000), yield_on_timeout=True,
+                         debounce=50, step=20, recursive=True):
+        now = time.monotonic()
+        for _, raw in changes:
+            last_event = now
+            note(Path(raw))
+        if not tracker.pending():
+            continue
+        ready = tracker.ready(now)
+        quiet = now - last_event >= debounce_s
+        overdue = first_pending is not None and now - first_pending >= max_wait_s
+        if ready and (quiet or overdue) and len(ready) == tracker.pending() or (ready and overdue):
+            batch = []
+            for p in ready:
+                try:
+                    st = p.lstat()
+                except OSError:
+                    continue
+                key = (p, st.st_size, st.st_mtime)
+                # The same file at the same size and time is handed over once, even if events repeat.
+                if key not in handed:
+                    handed.add(key)
+                    batch.append(p)
+            tracker.forget(ready)
+            first_pending = time.monotonic() if tracker.pending() else None
+            if batch:
+                try:
+                    on_batch(batch)
+                except Exception:  # one failed batch must not stop the watcher; the files stay in the inbox
+                    log.exception("a batch of %d file(s) failed; they stay in the inbox for the next run", len(batch))
+                # Files that landed while the batch ran are picked up by a sweep.
+                for p in _scan(inbox):
+                    try:
+                        st = p.lstat()
+                    except OSError:
+                        continue
+                    if (p, st.st_size, st.st_mtime) not in handed:
+                        note(p)
+        if stop.is_set():
+            break
