@@ -97,10 +97,9 @@ def stage_parse(files: list[Path], _: argparse.Namespace) -> int:
 
 
 def stage_match(files: list[Path], _: argparse.Namespace) -> int:
-    from jixiao.units.match import Matcher
-
     from jixiao.parse import parse_report
     from jixiao.read import read_path
+    from jixiao.units.match import Matcher
     from jixiao.units.registry import load_registry
 
     items = []
@@ -225,10 +224,10 @@ def drop_pg(url: str) -> None:
 
 def watcher_latency(drops: int = 5) -> list[float]:
     """One file dropped into a watched inbox → its report row committed; seconds per drop."""
-    from jixiao.watch import watch_inbox
     from sqlalchemy import text
 
     from jixiao.db.engine import get_engine
+    from jixiao.watch import watch_inbox
 
     home = Path(tempfile.mkdtemp(prefix="jixiao-watch-"))
     inbox = home / "inbox"
@@ -237,11 +236,10 @@ def watcher_latency(drops: int = 5) -> list[float]:
     seed = sorted((ROOT / "seeds" / "reports").glob("*.txt"))[0].read_text(encoding="utf-8")
     stop = threading.Event()
 
-    from jixiao.units.match import Matcher
-
     from jixiao import pipeline
     from jixiao.db import repository as repo
     from jixiao.read import ReadLimits
+    from jixiao.units.match import Matcher
     from jixiao.units.registry import load_registry
 
     engine = get_engine(db_url)

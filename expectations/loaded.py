@@ -6,17 +6,37 @@ from jixiao.quality import CheckSpec
 
 SUITE = "loaded"
 SPECS = (
-    CheckSpec(SUITE, "one_current_report_per_unit_year", "error", "sql", table="report",
-              query="SELECT unit_adcode, fiscal_year, COUNT(*) AS n FROM {batch} WHERE is_current "
-                    "AND unit_adcode IS NOT NULL GROUP BY unit_adcode, fiscal_year HAVING COUNT(*) > 1",
-              expected="at most one current report per (unit, fiscal year)"),
+    CheckSpec(
+        SUITE,
+        "one_current_report_per_unit_year",
+        "error",
+        "sql",
+        table="report",
+        query="SELECT unit_adcode, fiscal_year, COUNT(*) AS n FROM {batch} WHERE is_current "
+        "AND unit_adcode IS NOT NULL GROUP BY unit_adcode, fiscal_year HAVING COUNT(*) > 1",
+        expected="at most one current report per (unit, fiscal year)",
+    ),
     # A claimed file is either in a run still going on or left by a crashed one (the next run takes it over).
-    CheckSpec(SUITE, "source_files_terminal", "warning", "in_set", "status", table="source_file",
-              value_set=("loaded", "duplicate", "quarantined"), expected="loaded, duplicate or quarantined",
-              explain="claimed but not finished"),
-    CheckSpec(SUITE, "report_count_matches_loaded_files", "error", "sql", table="report",
-              query="SELECT n_reports, n_loaded FROM (SELECT (SELECT COUNT(*) FROM {batch}) AS n_reports, "
-                    "(SELECT COUNT(*) FROM source_file WHERE status = 'loaded') AS n_loaded) AS t "
-                    "WHERE n_reports <> n_loaded",
-              expected="one report per loaded file (duplicates make none)"),
+    CheckSpec(
+        SUITE,
+        "source_files_terminal",
+        "warning",
+        "in_set",
+        "status",
+        table="source_file",
+        value_set=("loaded", "duplicate", "quarantined"),
+        expected="loaded, duplicate or quarantined",
+        explain="claimed but not finished",
+    ),
+    CheckSpec(
+        SUITE,
+        "report_count_matches_loaded_files",
+        "error",
+        "sql",
+        table="report",
+        query="SELECT n_reports, n_loaded FROM (SELECT (SELECT COUNT(*) FROM {batch}) AS n_reports, "
+        "(SELECT COUNT(*) FROM source_file WHERE status = 'loaded') AS n_loaded) AS t "
+        "WHERE n_reports <> n_loaded",
+        expected="one report per loaded file (duplicates make none)",
+    ),
 )

@@ -9,12 +9,36 @@ from jixiao.quality import CheckSpec, matched_checks_frame
 SUITE = "matched"
 KEY = "report_id"
 SPECS = (
-    CheckSpec(SUITE, "match_status_valid", "error", "in_set", "match_status",
-              value_set=("matched", "needs_review", "unmatched"), expected="matched, or queued for review"),
-    CheckSpec(SUITE, "matched_report_has_unit", "error", "between", "matched_without_unit", 0, 0,
-              expected="a matched report names its unit"),
-    CheckSpec(SUITE, "match_score_above_auto_threshold", "error", "between", "auto_score_shortfall", 0, 0,
-              expected="score >= the auto threshold, or status needs_review", explain="points below the threshold"),
+    CheckSpec(
+        SUITE,
+        "match_status_valid",
+        "error",
+        "in_set",
+        "match_status",
+        value_set=("matched", "needs_review", "unmatched"),
+        expected="matched, or queued for review",
+    ),
+    CheckSpec(
+        SUITE,
+        "matched_report_has_unit",
+        "error",
+        "between",
+        "matched_without_unit",
+        0,
+        0,
+        expected="a matched report names its unit",
+    ),
+    CheckSpec(
+        SUITE,
+        "match_score_above_auto_threshold",
+        "error",
+        "between",
+        "auto_score_shortfall",
+        0,
+        0,
+        expected="score >= the auto threshold, or status needs_review",
+        explain="points below the threshold",
+    ),
 )
 
 

@@ -10,10 +10,28 @@ SUITE = "read"
 KEY = "file_id"
 SPECS = (
     CheckSpec(SUITE, "text_non_empty", "error", "between", "n_chars", 1, None, expected=">= 1 character"),
-    CheckSpec(SUITE, "text_plausible_length", "warning", "between", "n_chars", 500, 2_000_000,
-              expected="500 .. 2,000,000 characters", explain="very short or very long for a report"),
-    CheckSpec(SUITE, "text_decoded_cleanly", "error", "between", "replacement_ratio", 0, 0.01,
-              expected="<= 1 % replacement characters", explain="wrong encoding?"),
+    CheckSpec(
+        SUITE,
+        "text_plausible_length",
+        "warning",
+        "between",
+        "n_chars",
+        500,
+        2_000_000,
+        expected="500 .. 2,000,000 characters",
+        explain="very short or very long for a report",
+    ),
+    CheckSpec(
+        SUITE,
+        "text_decoded_cleanly",
+        "error",
+        "between",
+        "replacement_ratio",
+        0,
+        0.01,
+        expected="<= 1 % replacement characters",
+        explain="wrong encoding?",
+    ),
 )
 
 

@@ -8,6 +8,7 @@ reported as ``check_error``, never as a data failure.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -19,12 +20,12 @@ from typing import Any
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402  # the analytics switch must be set before the import
-import great_expectations.expectations as gxe  # noqa: E402
-import pandas as pd  # noqa: E402
+import great_expectations as gx  # the analytics switch must be set before the import
+import great_expectations.expectations as gxe
+import pandas as pd
 
-from expectations import consistency, loaded, matched, parsed, read  # noqa: E402
-from jixiao.quality import CheckOutcome, CheckSpec  # noqa: E402
+from expectations import consistency, loaded, matched, parsed, read
+from jixiao.quality import CheckOutcome, CheckSpec
 
 SUITES: dict[str, ModuleType] = {m.SUITE: m for m in (read, parsed, consistency, matched)}
 _lock = threading.Lock()
@@ -38,10 +39,9 @@ def _context(context_dir: str | None) -> Any:
         ctx = gx.get_context(mode="file", project_root_dir=context_dir)
     else:
         ctx = gx.get_context(mode="ephemeral")
-    try:
+    # Progress bars are cosmetic and would clutter the CLI; not every config has the setting.
+    with contextlib.suppress(Exception):
         ctx.variables.progress_bars = {"globally": False}
-    except Exception:  # older configs have no progress-bar setting; the bars are only cosmetic
-        pass
     return ctx
 
 
@@ -55,7 +55,9 @@ def _expectation(spec: CheckSpec) -> Any:
         return gxe.ExpectColumnValuesToBeInSet(column=spec.column, value_set=list(spec.value_set), meta=meta)
     if spec.kind == "not_null":
         return gxe.ExpectColumnValuesToNotBeNull(column=spec.column, meta=meta)
-    return gxe.UnexpectedRowsExpectation(unexpected_rows_query=spec.query, meta=meta, description=spec.expected)
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=spec.query, meta=meta, description=spec.expected
+    )
 
 
 def _suite(ctx: Any, name: str, specs: tuple[CheckSpec, ...]) -> Any:
@@ -80,8 +82,14 @@ def _fmt(value: Any) -> str | None:
     return str(value)
 
 
-def _outcomes(step: str, result: Any, specs: tuple[CheckSpec, ...], key: str, frame: pd.DataFrame | None,
-              explain_cols: bool = True) -> list[CheckOutcome]:
+def _outcomes(
+    step: str,
+    result: Any,
+    specs: tuple[CheckSpec, ...],
+    key: str,
+    frame: pd.DataFrame | None,
+    explain_cols: bool = True,
+) -> list[CheckOutcome]:
     by_id = {spec.column or spec.check_id: spec for spec in specs}
     outcomes: list[CheckOutcome] = []
     for r in result.results:
@@ -93,12 +101,32 @@ def _outcomes(step: str, result: Any, specs: tuple[CheckSpec, ...], key: str, fr
         spec = by_id.get(column or check_id)
         if r.exception_info and r.exception_info.get("raised_exception"):
             msg = str(r.exception_info.get("exception_message") or "the check raised")
-            outcomes.append(CheckOutcome(step, check_id, severity, "check_error", None, None, expected,
-                                         f"broken check ({column or check_id}): {msg}"))
+            outcomes.append(
+                CheckOutcome(
+                    step,
+                    check_id,
+                    severity,
+                    "check_error",
+                    None,
+                    None,
+                    expected,
+                    f"broken check ({column or check_id}): {msg}",
+                )
+            )
             continue
         if r.success:
-            outcomes.append(CheckOutcome(step, check_id, severity, "pass", None, None, expected,
-                                         f"{column or check_id}: all rows pass"))
+            outcomes.append(
+                CheckOutcome(
+                    step,
+                    check_id,
+                    severity,
+                    "pass",
+                    None,
+                    None,
+                    expected,
+                    f"{column or check_id}: all rows pass",
+                )
+            )
             continue
         res = r.result or {}
         index_rows = res.get("unexpected_index_list") or []
@@ -107,18 +135,37 @@ def _outcomes(step: str, result: Any, specs: tuple[CheckSpec, ...], key: str, fr
                 rid = row.get(key) if isinstance(row, dict) else None
                 observed = _fmt(row.get(column)) if isinstance(row, dict) else None
                 unit = f" {spec.explain}" if spec and spec.explain else ""
-                outcomes.append(CheckOutcome(step, check_id, severity, "fail", None if rid is None else str(rid),
-                                             observed, expected, f"{column} = {observed}{unit}"))
+                outcomes.append(
+                    CheckOutcome(
+                        step,
+                        check_id,
+                        severity,
+                        "fail",
+                        None if rid is None else str(rid),
+                        observed,
+                        expected,
+                        f"{column} = {observed}{unit}",
+                    )
+                )
         else:
             rows = res.get("details", {}).get("unexpected_rows") or res.get("unexpected_list") or []
             observed = _fmt(res.get("observed_value")) or (str(rows[:5]) if rows else None)
-            outcomes.append(CheckOutcome(step, check_id, severity, "fail", None, observed, expected,
-                                         f"{check_id}: {observed}"))
+            outcomes.append(
+                CheckOutcome(
+                    step, check_id, severity, "fail", None, observed, expected, f"{check_id}: {observed}"
+                )
+            )
     return outcomes
 
 
-def validate(step: str, df: pd.DataFrame, *, context_dir: Path | None = None, run_id: str = "",
-             auto_threshold: float = 90.0) -> list[CheckOutcome]:
+def validate(
+    step: str,
+    df: pd.DataFrame,
+    *,
+    context_dir: Path | None = None,
+    run_id: str = "",
+    auto_threshold: float = 90.0,
+) -> list[CheckOutcome]:
     """Validate one step's frame with its suite (one GX validation for the whole batch)."""
     module = SUITES[step]
     frame = module.prepare(df, auto_threshold)
@@ -126,15 +173,20 @@ def validate(step: str, df: pd.DataFrame, *, context_dir: Path | None = None, ru
         ctx = _context(str(context_dir) if context_dir else None)
         ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_pandas(n), "jixiao_frames")
         asset = _get_or_add(ds.get_asset, lambda n: ds.add_dataframe_asset(n), step)
-        bd = _get_or_add(asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_dataframe(n), "batch")
+        bd = _get_or_add(
+            asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_dataframe(n), "batch"
+        )
         suite = _suite(ctx, step, module.SPECS)
         vd = ctx.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"jixiao_{step}", data=bd, suite=suite)
         )
         result = vd.run(
             batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [module.KEY],
-                           "return_unexpected_index_query": False},
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [module.KEY],
+                "return_unexpected_index_query": False,
+            },
             run_id=None,
         )
     return _outcomes(step, result, module.SPECS, module.KEY, frame)
@@ -146,22 +198,39 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
     with _lock:
         ctx = _context(str(context_dir) if context_dir else None)
         name = "jixiao_db_" + str(abs(hash(db_url)) % 10**8)
-        ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_sql(n, connection_string=db_url), name)
+        ds = _get_or_add(
+            ctx.data_sources.get, lambda n: ctx.data_sources.add_sql(n, connection_string=db_url), name
+        )
         for table in sorted({s.table for s in loaded.SPECS if s.table}):
             specs = tuple(s for s in loaded.SPECS if s.table == table)
             asset = _get_or_add(ds.get_asset, lambda n, t=table: ds.add_table_asset(n, table_name=t), table)
-            bd = _get_or_add(asset.get_batch_definition, lambda n, a=asset: a.add_batch_definition_whole_table(n), "all")
+            bd = _get_or_add(
+                asset.get_batch_definition, lambda n, a=asset: a.add_batch_definition_whole_table(n), "all"
+            )
             suite = _suite(ctx, f"loaded_{table}", specs)
             vd = ctx.validation_definitions.add_or_update(
                 gx.ValidationDefinition(name=f"jixiao_loaded_{table}", data=bd, suite=suite)
             )
-            result = vd.run(result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["id"],
-                                           "return_unexpected_index_query": False})
+            result = vd.run(
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": ["id"],
+                    "return_unexpected_index_query": False,
+                }
+            )
             out += _outcomes("loaded", result, specs, "id", None)
     # Row ids of the loaded suite are database ids, not batch keys: keep them in the message only.
     return [
-        CheckOutcome(o.suite, o.check_id, o.severity, o.status, None, o.observed, o.expected,
-                     o.message if o.report_id is None else f"row {o.report_id}: {o.message}")
+        CheckOutcome(
+            o.suite,
+            o.check_id,
+            o.severity,
+            o.status,
+            None,
+            o.observed,
+            o.expected,
+            o.message if o.report_id is None else f"row {o.report_id}: {o.message}",
+        )
         for o in out
     ]
 

@@ -12,15 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jixiao.alerts import ReportInfo
-from jixiao.quality import CheckOutcome
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from jixiao import frames, pipeline
+from jixiao.alerts import ReportInfo
 from jixiao.config import Settings, get_settings
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
+from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from tasks import artifacts, quality, stages
 

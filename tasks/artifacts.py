@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from jixiao.alerts import ReportInfo
-from jixiao.quality import CheckOutcome
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from jixiao.alerts import ReportInfo
 from jixiao.db.repository import FileOutcome
+from jixiao.quality import CheckOutcome
 
 FILES_KEY = "ingest-files"
 DQ_KEY = "ingest-dq"

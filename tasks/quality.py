@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jixiao.quality import CheckOutcome
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -14,6 +13,7 @@ from expectations import runner
 from jixiao import alerts
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
+from jixiao.quality import CheckOutcome
 
 
 @task(cache_policy=NO_CACHE)

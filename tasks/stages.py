@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jixiao.units.match import Matcher, MatchResult
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.exc import OperationalError
@@ -21,6 +20,7 @@ from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
 from jixiao.errors import DatabaseUnavailable
 from jixiao.read import ReadLimits
+from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
 
 TRANSIENT = (DatabaseUnavailable, OperationalError)

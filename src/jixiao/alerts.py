@@ -30,7 +30,8 @@ def render_digest(
 ) -> tuple[str, str] | None:
     """(title, body) in Chinese with check ids in English; None when nothing needs a maintainer."""
     wanted = [
-        o for o in outcomes
+        o
+        for o in outcomes
         if o.status == "check_error" or (o.status == "fail" and (o.severity == "error" or include_warnings))
     ]
     if not wanted:
@@ -49,7 +50,11 @@ def render_digest(
         else:
             lines.append("■ 批次级检查（不针对单份报告）")
         for o in items:
-            level = {"error": "错误", "warning": "警告"}[o.severity] if o.status != "check_error" else "检查本身出错"
+            level = (
+                {"error": "错误", "warning": "警告"}[o.severity]
+                if o.status != "check_error"
+                else "检查本身出错"
+            )
             lines.append(f"  - [{level}] check: {o.check_id}")
             lines.append(f"    实际值 (observed): {o.observed or '—'}；期望 (expected): {o.expected or '—'}")
             lines.append(f"    证据 (evidence): {o.message}")
@@ -60,7 +65,9 @@ def render_digest(
     return title, "\n".join(lines)
 
 
-def send_digest(urls: Sequence[str], title: str, body: str, *, attempts: int = 3, backoff_s: float = 1.0) -> bool:
+def send_digest(
+    urls: Sequence[str], title: str, body: str, *, attempts: int = 3, backoff_s: float = 1.0
+) -> bool:
     """Deliver to every URL; retried with backoff, logged on failure, never raises."""
     try:
         import apprise

@@ -186,6 +186,11 @@ def read_and_parse_many(
 
 def match_many(results: Iterable[ReadParseResult], matcher: Matcher) -> dict[int, MatchResult]:
     """Match every parsed report's unit names to the registry in one batch call."""
-    ok = [r for r in results if r.parsed is not None and r.text is not None]
-    matched = matcher.match_many([(r.parsed.unit_names, r.text) for r in ok])  # type: ignore[union-attr]  # filtered above
+    items: list[tuple[Sequence[str], str]] = []
+    ok: list[ReadParseResult] = []
+    for r in results:
+        if r.parsed is not None and r.text is not None:
+            items.append((r.parsed.unit_names, r.text))
+            ok.append(r)
+    matched = matcher.match_many(items)
     return {r.file_id: m for r, m in zip(ok, matched, strict=True)}

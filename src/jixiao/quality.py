@@ -120,17 +120,19 @@ def consistency_frame(parsed: pd.DataFrame) -> pd.DataFrame:
     out["derived_rate_vs_adjusted_budget"] = derived.where(g["execution_rate"].isna()).round(2)
     out["shares_sum_deviation"] = (g["personnel_share"] + g["public_share"] - 100).abs().round(4)
     out["personnel_public_basic_deviation"] = (
-        g["personnel_expense"] + g["public_expense"] - g["basic_expenditure"]
-    ).abs().round(4)
+        (g["personnel_expense"] + g["public_expense"] - g["basic_expenditure"]).abs().round(4)
+    )
     out["basic_project_total_deviation"] = (
-        g["basic_expenditure"] + g["project_expenditure"] - g["expenditure_total"]
-    ).abs().round(4)
+        (g["basic_expenditure"] + g["project_expenditure"] - g["expenditure_total"]).abs().round(4)
+    )
     base = g["personnel_expense"] + g["public_expense"]
     dev_personnel = (g["personnel_share"] - g["personnel_expense"] / base * 100).abs()
     dev_public = (g["public_share"] - g["public_expense"] / base * 100).abs()
     funds = g["income_total"] + g["carryover_start"]
     dev_rate = (g["execution_rate"] - g["expenditure_total"] / funds * 100).abs()
-    out["stated_rate_deviation"] = pd.concat([dev_personnel, dev_public, dev_rate], axis=1).max(axis=1, skipna=True).round(4)
+    out["stated_rate_deviation"] = (
+        pd.concat([dev_personnel, dev_public, dev_rate], axis=1).max(axis=1, skipna=True).round(4)
+    )
     out["report_date_offset_days"] = [
         _date_offset_days(d, y) for d, y in zip(p["report_date"], p["fiscal_year"], strict=True)
     ]

@@ -18,7 +18,16 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_TEMP_PATTERNS = ("~$*", "*.tmp", "*.part", "*.crdownload", "*.swp", "*.partial", "*.download", "*.reason.txt")
+_TEMP_PATTERNS = (
+    "~$*",
+    "*.tmp",
+    "*.part",
+    "*.crdownload",
+    "*.swp",
+    "*.partial",
+    "*.download",
+    "*.reason.txt",
+)
 
 
 def is_candidate(path: Path) -> bool:
@@ -115,8 +124,15 @@ def watch_inbox(
     if sweep_on_start:
         for p in _scan(inbox):
             note(p)
-    for changes in watch(inbox, stop_event=stop, rust_timeout=int(poll_s * 1000), yield_on_timeout=True,
-                         debounce=50, step=20, recursive=True):
+    for changes in watch(
+        inbox,
+        stop_event=stop,
+        rust_timeout=int(poll_s * 1000),
+        yield_on_timeout=True,
+        debounce=50,
+        step=20,
+        recursive=True,
+    ):
         now = time.monotonic()
         for _, raw in changes:
             last_event = now
@@ -126,7 +142,7 @@ def watch_inbox(
         ready = tracker.ready(now)
         quiet = now - last_event >= debounce_s
         overdue = first_pending is not None and now - first_pending >= max_wait_s
-        if ready and (quiet or overdue) and len(ready) == tracker.pending() or (ready and overdue):
+        if (ready and (quiet or overdue) and len(ready) == tracker.pending()) or (ready and overdue):
             batch = []
             for p in ready:
                 try:
@@ -144,7 +160,9 @@ def watch_inbox(
                 try:
                     on_batch(batch)
                 except Exception:  # one failed batch must not stop the watcher; the files stay in the inbox
-                    log.exception("a batch of %d file(s) failed; they stay in the inbox for the next run", len(batch))
+                    log.exception(
+                        "a batch of %d file(s) failed; they stay in the inbox for the next run", len(batch)
+                    )
                 # Files that landed while the batch ran are picked up by a sweep.
                 for p in _scan(inbox):
                     try:

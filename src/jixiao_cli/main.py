@@ -28,7 +28,8 @@ app.add_typer(units_app, name="units")
 app.add_typer(review_app, name="review")
 app.add_typer(dq_app, name="dq")
 
-console = Console()
+# Piped output (CI logs, files) gets a wide table instead of an 80-column squeeze.
+console = Console(width=None if sys.stdout.isatty() else 180)
 err = Console(stderr=True)
 
 HomeOpt = Annotated[
@@ -50,16 +51,26 @@ def _settings(home: Path | None, db: str | None, **extra: Any) -> Any:
 
 def _engine(settings: Any) -> Any:
     from jixiao.db.engine import get_engine
+    from jixiao.db.repository import sync_registry
     from jixiao.errors import DatabaseUnavailable
+    from jixiao.units.registry import load_registry
 
     try:
-        return get_engine(settings.db_url)
+        engine = get_engine(settings.db_url)
+        sync_registry(engine, load_registry())
+        return engine
     except DatabaseUnavailable as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
 
-def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str], title: str | None = None) -> None:
+def _print_rows(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    columns: list[str],
+    title: str | None = None,
+    headers: list[str] | None = None,
+) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt == "csv":
@@ -71,7 +82,7 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str], title:
         sys.stdout.write(buf.getvalue())
     elif fmt == "table":
         table = Table(title=title)
-        for c in columns:
+        for c in headers or columns:
             table.add_column(c, overflow="fold")
         for r in rows:
             table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
@@ -196,6 +207,7 @@ TABLE_COLUMNS = [
     "adcode",
     "fiscal_year",
     "report_date",
+    "budget_initial",
     "expenditure_total",
     "basic_expenditure",
     "project_expenditure",
@@ -203,6 +215,20 @@ TABLE_COLUMNS = [
     "score",
     "grade",
     "dq",
+]
+TABLE_HEADERS = [
+    "unit",
+    "adcode",
+    "year",
+    "date",
+    "budget",
+    "spent",
+    "basic",
+    "project",
+    "exec %",
+    "score",
+    "grade",
+    "data quality",
 ]
 PUBLIC_KEYS = [
     "unit_name",
@@ -248,13 +274,18 @@ def reports(
     rows = repo.export_reports(
         _engine(_settings(home, database_url)), unit=unit, year=year, current_only=not history
     )
+    if fmt == "table":
+        for r in rows:
+            r["dq"] = ", ".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"})) or "ok"
+        _print_rows(rows, "table", TABLE_COLUMNS, title="current reports (万元, %)", headers=TABLE_HEADERS)
+        return
     if fmt == "json":
         keys = PUBLIC_KEYS + (["is_current", "superseded_by"] if history else [])
         _print_rows([{k: r[k] for k in keys} for r in rows], "json", keys)
         return
     for r in rows:
-        r["dq"] = ", ".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"})) or "ok"
-    _print_rows(rows, fmt, [*REPORT_COLUMNS, "dq"] if fmt == "csv" else TABLE_COLUMNS, title="reports")
+        r["dq"] = ";".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"}))
+    _print_rows(rows, fmt, [*REPORT_COLUMNS, "dq"])
 
 
 @app.command()
@@ -284,7 +315,6 @@ def units_search(
 ) -> None:
     """Search the registry by name."""
     from jixiao.units.match import search_units
-
     from jixiao.units.registry import load_registry
 
     prepare_environment(None)

@@ -42,7 +42,15 @@ def process(db_url: str, files: list[pipeline.InboxFile], run_id: str = "r1") ->
 def test_schema_is_migrated_on_first_use(db_url: str) -> None:
     engine = get_engine(db_url)
     names = table_names(engine)
-    for table in ("source_file", "report", "unit", "report_field", "project_line", "dq_result", "alembic_version"):
+    for table in (
+        "source_file",
+        "report",
+        "unit",
+        "report_field",
+        "project_line",
+        "dq_result",
+        "alembic_version",
+    ):
         assert table in names
     assert repo.sync_registry(engine, load_registry()) == len(load_registry().units)
     # Idempotent: a second sync adds nothing.
@@ -64,13 +72,20 @@ def test_a_file_is_claimed_once(db_url: str, tmp_path: Path) -> None:
 def test_a_dead_claimers_files_are_taken_over(db_url: str, tmp_path: Path) -> None:
     engine = get_engine(db_url)
     files = inbox_with(tmp_path, {"a.txt": seed("000").read_bytes()})
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     dead_pid = int(dead.stdout)
     with engine.begin() as conn:
         conn.execute(
             SourceFile.__table__.insert().values(  # type: ignore[attr-defined]
-                path=str(files[0].path), name="a.txt", size=files[0].size, sha256=files[0].sha256,
-                status="claimed", claimed_by=f"{socket.gethostname()}:{dead_pid}:old", received_at=repo.utcnow(),
+                path=str(files[0].path),
+                name="a.txt",
+                size=files[0].size,
+                sha256=files[0].sha256,
+                status="claimed",
+                claimed_by=f"{socket.gethostname()}:{dead_pid}:old",
+                received_at=repo.utcnow(),
             )
         )
     claimed, _ = repo.claim_files(engine, files, "new")
@@ -92,9 +107,16 @@ def test_load_dedupes_and_supersedes(db_url: str, tmp_path: Path) -> None:
     )
     out = process(db_url, files)
     status = {o.name: o.status for o in out.outcomes}
-    assert status == {"a.txt": "loaded", "a-gbk.txt": "duplicate", "b.txt": "loaded", "empty.txt": "quarantined"}
+    assert status == {
+        "a.txt": "loaded",
+        "a-gbk.txt": "duplicate",
+        "b.txt": "loaded",
+        "empty.txt": "quarantined",
+    }
 
-    later = inbox_with(tmp_path, {"a-v2.txt": corrected.encode("utf-8"), "b-copy.txt": seed("001").read_bytes()})
+    later = inbox_with(
+        tmp_path, {"a-v2.txt": corrected.encode("utf-8"), "b-copy.txt": seed("001").read_bytes()}
+    )
     out2 = process(db_url, later, "r2")
     by_name = {o.name: o for o in out2.outcomes}
     assert by_name["b-copy.txt"].status == "duplicate"

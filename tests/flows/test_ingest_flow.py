@@ -94,7 +94,9 @@ def test_every_bad_file_is_quarantined_with_a_reason(home: Path, tmp_path: Path)
     (inbox / "empty.txt").write_bytes(b"")
     (inbox / "noise.docx").write_bytes(os.urandom(4096))
     (inbox / "table.xyz").write_text("not a report", encoding="utf-8")
-    (inbox / "菜单 说明.txt").write_text("今天的午饭是面条。", encoding="utf-8")
+    (inbox / "菜单 说明.txt").write_text(
+        "今天食堂的午饭是牛肉面条和番茄炒蛋，晚饭是米饭配青菜豆腐汤。" * 3, encoding="utf-8"
+    )
     (inbox / "partial.tmp").write_text("still being written", encoding="utf-8")
     outside = tmp_path / "secret.txt"
     shutil.copy2(seed_paths()[0], outside)

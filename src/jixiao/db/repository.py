@@ -81,11 +81,11 @@ def _claim_is_stale(row: SourceFile) -> bool:
 def sync_registry(engine: Engine, registry: Registry) -> int:
     """Load the unit registry once (or again when the source changes); returns the number of units."""
     with Session(engine) as session:
-        have = session.exec(select(func.count()).select_from(Unit)).one()[0]  # type: ignore[call-overload]  # sqlmodel's exec overloads miss Core selects
-        latest = session.exec(select(RegistrySource).order_by(col(RegistrySource.id).desc())).first()  # type: ignore[call-overload]  # as above
+        have = session.exec(select(func.count()).select_from(Unit)).one()[0]
+        latest = session.exec(select(RegistrySource).order_by(col(RegistrySource.id).desc())).first()
         if have == len(registry.units) and latest and latest[0].as_of == registry.as_of:
             return int(have)
-        known = set(session.exec(select(Unit.adcode)).scalars())  # type: ignore[call-overload]  # as above
+        known = set(session.exec(select(Unit.adcode)).scalars())
         rows = [
             {
                 "adcode": u.adcode,
@@ -108,7 +108,7 @@ def sync_registry(engine: Engine, registry: Registry) -> int:
 
 def learned_aliases(engine: Engine) -> dict[str, str | None]:
     with Session(engine) as session:
-        return {a.spelling: a.adcode for a in session.exec(select(UnitAlias)).scalars()}  # type: ignore[call-overload]  # Core select
+        return {a.spelling: a.adcode for a in session.exec(select(UnitAlias)).scalars()}
 
 
 # ---------------------------------------------------------------------------------------------- claims
@@ -164,13 +164,13 @@ def claim_files(
                     run_id=run_id,
                 )
                 .on_conflict_do_nothing(index_elements=["sha256", "path"])
-                .returning(SourceFile.id)  # type: ignore[arg-type]  # sqlmodel column typing
+                .returning(SourceFile.id)
             )
             new_id = session.execute(stmt).scalar()
             if new_id is not None:
                 claimed.append(Claimed(int(new_id), f))
                 continue
-            row = session.exec(  # type: ignore[call-overload]  # Core select
+            row = session.exec(
                 select(SourceFile).where(SourceFile.sha256 == f.sha256, SourceFile.path == str(f.path))
             ).scalar_one()
             if row.status in TERMINAL_STATUSES:
@@ -181,7 +181,7 @@ def claim_files(
                     .where(col(SourceFile.id) == row.id, col(SourceFile.claimed_by) == row.claimed_by)
                     .values(claimed_by=me, claimed_at=now, run_id=run_id)
                 )
-                if took.rowcount == 1:  # type: ignore[attr-defined]  # CursorResult has rowcount
+                if took.rowcount == 1:
                     claimed.append(Claimed(int(row.id), f))
         # One commit for the batch: a racing run waits on the unique key, then sees the rows as taken.
         session.commit()
@@ -378,7 +378,7 @@ def load_batch(
                 int(x)
                 for x in session.execute(
                     insert(Report).returning(Report.id, sort_by_parameter_order=True),
-                    params,  # type: ignore[arg-type]  # sqlmodel column typing
+                    params,
                 ).scalars()
             ]
 
@@ -594,7 +594,7 @@ def list_files(engine: Engine, status: str | None = None) -> list[dict[str, Any]
                 "stored_path": f.stored_path,
                 "run_id": f.run_id,
             }
-            for f in session.exec(stmt).scalars()  # type: ignore[call-overload]  # Core select
+            for f in session.exec(stmt).scalars()
         ]
 
 
@@ -626,14 +626,12 @@ def export_reports(
             for p in session.exec(
                 select(ProjectLine)
                 .where(col(ProjectLine.report_id).in_(ids))
-                .order_by(  # type: ignore[call-overload]  # Core select
-                    col(ProjectLine.report_id), col(ProjectLine.seq)
-                )
+                .order_by(col(ProjectLine.report_id), col(ProjectLine.seq))
             ).scalars():
                 lines.setdefault(p.report_id, []).append(
                     {"seq": p.seq, "name": p.name, "amount": _num(p.amount), "score": _num(p.score)}
                 )
-            for f in session.exec(select(ReportField).where(col(ReportField.report_id).in_(ids))).scalars():  # type: ignore[call-overload]  # Core select
+            for f in session.exec(select(ReportField).where(col(ReportField.report_id).in_(ids))).scalars():
                 if f.name in ("problems", "measures"):
                     continue
                 evidence.setdefault(f.report_id, {})[f.name] = {
@@ -641,7 +639,7 @@ def export_reports(
                     "end": f.end,
                     "snippet": f.snippet,
                 }
-            for d in session.exec(  # type: ignore[call-overload]  # Core select
+            for d in session.exec(
                 select(DqResult).where(col(DqResult.report_id).in_(ids), col(DqResult.status) != "pass")
             ).scalars():
                 dq.setdefault(d.report_id, []).append(
@@ -679,10 +677,10 @@ def export_reports(
                     "grade": r.grade,
                     "staff_quota": r.staff_quota,
                     "staff_actual": r.staff_actual,
-                    "project_lines": lines.get(r.id, []),  # type: ignore[arg-type]  # id is set once stored
-                    "source_files": sorted(files.get(r.id, [])),  # type: ignore[arg-type]  # as above
-                    "dq": dq.get(r.id, []),  # type: ignore[arg-type]  # as above
-                    "evidence": evidence.get(r.id, {}),  # type: ignore[arg-type]  # as above
+                    "project_lines": lines.get(r.id, []),
+                    "source_files": sorted(files.get(r.id, [])),
+                    "dq": dq.get(r.id, []),
+                    "evidence": evidence.get(r.id, {}),
                     "unit_name_as_written": r.unit_name,
                     "match_status": r.match_status,
                     "is_current": r.is_current,
@@ -804,7 +802,7 @@ def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None
             report.match_method = "review"
             # The accepted report joins its (unit, year) group: the newest there stays current.
             others = (
-                session.exec(  # type: ignore[call-overload]  # Core select
+                session.exec(
                     select(Report).where(
                         col(Report.unit_adcode) == adcode,
                         col(Report.fiscal_year) == report.fiscal_year,
@@ -828,9 +826,9 @@ def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None
             report.match_method = "review"
         item.decided_at = utcnow()
         if learnable(item.spelling):
-            alias = session.exec(select(UnitAlias).where(col(UnitAlias.spelling) == item.spelling)).scalar()  # type: ignore[call-overload]  # Core select
+            alias = session.exec(select(UnitAlias).where(col(UnitAlias.spelling) == item.spelling)).scalar()
             if alias is None:
-                alias = UnitAlias(spelling=item.spelling, adcode=adcode if accept else None)
+                alias = UnitAlias(spelling=str(item.spelling), adcode=adcode if accept else None)
             else:
                 alias.adcode = adcode if accept else None
             session.add(alias)

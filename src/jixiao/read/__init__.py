@@ -53,10 +53,16 @@ def decode(data: bytes) -> tuple[str, str]:
 
     charset-normalizer alone labels short GBK text as big5 or cp949, so it is never asked first.
     """
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
-                name = enc if enc != "utf-16" else ("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be")
+                name = (
+                    enc if enc != "utf-16" else ("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be")
+                )
                 return data.decode(enc), name
             except UnicodeDecodeError as exc:
                 raise ReadError(f"corrupt {enc} text: {exc.reason} at byte {exc.start}") from exc
@@ -176,7 +182,9 @@ def _read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[tuple[tuple[
 # ---------------------------------------------------------------------------------------------- pdf
 
 
-def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[tuple[tuple[str, ...], ...], ...], tuple[int, ...]]:
+def _read_pdf(
+    data: bytes, limits: ReadLimits
+) -> tuple[str, tuple[tuple[tuple[str, ...], ...], ...], tuple[int, ...]]:
     budget = _Budget(limits)
     try:
         import pdfplumber
@@ -197,8 +205,8 @@ def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[tuple[tuple[s
             budget.check(f"page {i} of the .pdf")
             try:
                 texts.append(page.extract_text() or "")
-                for t in page.extract_tables():
-                    tables.append(tuple(tuple((c or "").replace("\n", "") for c in row) for row in t))
+                for found in page.extract_tables():
+                    tables.append(tuple(tuple((c or "").replace("\n", "") for c in row) for row in found))
             except Exception as exc:
                 raise ReadError(f"corrupt .pdf: page {i}: {type(exc).__name__}: {exc}") from exc
     if not any(t.strip() for t in texts):
@@ -221,7 +229,9 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
     if not data:
         raise ReadError("empty file (0 bytes)")
     if len(data) > limits.max_bytes:
-        raise ReadError(f"file too large: {len(data) / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB limit")
+        raise ReadError(
+            f"file too large: {len(data) / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB limit"
+        )
     tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
     page_starts: tuple[int, ...] = ()
     encoding: str | None = None
@@ -237,8 +247,13 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
         # Page starts are raw offsets; express them in the normalised text.
         page_starts = tuple(_norm_offset(norm, p) for p in page_starts)
     return Document(
-        format=suffix.lstrip("."), encoding=encoding, raw_text=raw, text=norm.text, tables=tables,
-        page_starts=page_starts, norm=norm,
+        format=suffix.lstrip("."),
+        encoding=encoding,
+        raw_text=raw,
+        text=norm.text,
+        tables=tables,
+        page_starts=page_starts,
+        norm=norm,
     )
 
 
@@ -262,7 +277,9 @@ def read_path(path: Path, limits: ReadLimits = ReadLimits()) -> Document:
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror}") from exc
     if size > limits.max_bytes:
-        raise ReadError(f"file too large: {size / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB limit")
+        raise ReadError(
+            f"file too large: {size / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB limit"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -270,4 +287,13 @@ def read_path(path: Path, limits: ReadLimits = ReadLimits()) -> Document:
     return read_bytes(data, path.name, limits)
 
 
-__all__ = ["Document", "NormalisedText", "ReadLimits", "decode", "looks_traditional", "normalise", "read_bytes", "read_path"]
+__all__ = [
+    "Document",
+    "NormalisedText",
+    "ReadLimits",
+    "decode",
+    "looks_traditional",
+    "normalise",
+    "read_bytes",
+    "read_path",
+]

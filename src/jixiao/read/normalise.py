@@ -28,7 +28,7 @@ _INNER_SPACES = re.compile(r"(?<=\S)[ \u3000]{2,}(?=\S)")
 _EDGE_SPACES = re.compile(r"[ \u3000]+$|^[ \u3000]+", re.MULTILINE)
 # A break inside a number: the second part ends in a unit, so "91\n2\t党组织" (table rows) is not one.
 _NUMBER_BREAK = re.compile(r"(?<=\d)[ ]*\n[ ]*(?=\.?\d+(?:\.\d+)?\s*(?:年|月|日|万元|元|亿元|%|分|人|名))")
-_SENTENCE_END = tuple("。；：！？;:!?)）」』”") + ("：",)
+_SENTENCE_END = tuple("。；：！？;:!?)）」』”")
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,10 @@ def _in_table_line(text: str, pos: int) -> bool:
 def normalise(raw: str) -> NormalisedText:
     b = _Builder(raw)
     if not unicodedata.is_normalized("NFKC", raw):
-        b.sub(re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3002\u3001\uff1b\u201c\u201d]+"),
-              lambda m: unicodedata.normalize("NFKC", m.group(0)))
+        b.sub(
+            re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3002\u3001\uff1b\u201c\u201d]+"),
+            lambda m: unicodedata.normalize("NFKC", m.group(0)),
+        )
     if looks_traditional(b.text):
         converted = _opencc().convert(b.text)
         if len(converted) == len(b.text):

