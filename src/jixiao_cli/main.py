@@ -546,7 +546,11 @@ def serve(
     settings.ensure_dirs()
     from deployments.serve import serve_all
 
-    serve_all(home=str(settings.home), cron=cron, timezone=timezone)
+    console.print(
+        f"serving ingest/nightly ({cron or settings.nightly_cron}, {timezone or settings.timezone}) and "
+        f"ingest/on-demand; watching {settings.inbox.resolve()}"
+    )
+    serve_all(home=str(settings.home), cron=cron, timezone=timezone, database_url=settings.database_url)
 
 
 def main() -> None:
