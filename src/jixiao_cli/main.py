@@ -495,11 +495,10 @@ def accuracy(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Parse a synthetic corpus and report field accuracy against its ground truth."""
-    from jixiao.synth.accuracy import evaluate
-
     from jixiao import pipeline
     from jixiao.read import ReadLimits
     from jixiao.synth import load_truth
+    from jixiao.synth.accuracy import evaluate
 
     prepare_environment(None)
     reports = sorted(p for p in corpus.iterdir() if p.suffix in pipeline.SUPPORTED_SUFFIXES)
@@ -511,7 +510,7 @@ def accuracy(
     for path, r in zip(reports, results, strict=True):
         extracted: dict[str, Any] = dict(r.parsed.facts) if r.parsed else {}
         extracted = {k: f.value for k, f in extracted.items()}
-        pairs.append((load_truth(path), extracted))
+        pairs.append(({**load_truth(path), "file": path.name}, extracted))
     report = evaluate(pairs)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")

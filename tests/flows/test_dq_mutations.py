@@ -96,7 +96,7 @@ def test_mutation_is_flagged_and_alerted(
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             summary: dict[str, Any] = ingest(home=str(home), database_url=db_url, workers=1)
         report_id = summary["outcomes"][0]["report_id"]
-        failures = [d for d in repo.dq_results(get_engine(db_url), summary["run_id"], failed_only=True)]
+        failures = repo.dq_results(get_engine(db_url), summary["run_id"], failed_only=True)
         assert {(d["check"], d["report_id"]) for d in failures} >= {(check_id, report_id)}
         assert not [d for d in failures if d["status"] == "check_error"]
         assert len(handler.messages) == 1

@@ -179,13 +179,13 @@ def test_truncated_docx_and_pdf(tmp_path: Path) -> None:
     d.save(str(full))
     cut = tmp_path / "cut.docx"
     cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
-    with pytest.raises(ReadError, match="corrupt .docx"):
+    with pytest.raises(ReadError, match=r"corrupt \.docx"):
         read_path(cut)
     pdf = tmp_path / "full.pdf"
     make_pdf(pdf, [["香河县科学技术协会"] * 5])
     cut_pdf = tmp_path / "cut.pdf"
     cut_pdf.write_bytes(pdf.read_bytes()[:200])
-    with pytest.raises(ReadError, match="corrupt .pdf|scanned PDF"):
+    with pytest.raises(ReadError, match=r"corrupt \.pdf|scanned PDF"):
         read_path(cut_pdf)
 
 
@@ -195,7 +195,7 @@ def test_size_and_page_limits(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="file too large"):
         read_path(big, ReadLimits(max_bytes=1024 * 1024))
     pdf = tmp_path / "long.pdf"
-    make_pdf(pdf, [["第%d页 香河县科学技术协会" % i] for i in range(5)])
+    make_pdf(pdf, [[f"第{i}页 香河县科学技术协会"] for i in range(5)])
     with pytest.raises(ReadError, match="5 pages, over the 3-page limit"):
         read_path(pdf, ReadLimits(max_pdf_pages=3))
 

@@ -99,7 +99,7 @@ def test_search_units_ranks_the_right_unit_first() -> None:
     assert search_units(REGISTRY, "临泽县科协", 3)[0][0].adcode == "620723"
 
 
-PROVINCIAL = [u for u in REGISTRY.units]
+PROVINCIAL = list(REGISTRY.units)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -392,6 +392,16 @@ def _sections(ex: _Extractor) -> None:
             if h[0] > start and (h[2] <= level or (stop_at_measure and _MEASURE.search(h[3]))):
                 stop = h[0]
                 break
+        # The signature block (unit name, date) closes the last section.
+        for pos, line in _lines(ex.text[end:stop]):
+            stripped = line.strip()
+            if stripped and (
+                AR_DATE.fullmatch(stripped)
+                or CN_DATE.fullmatch(stripped)
+                or re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_ORG_SUFFIX}", stripped)
+            ):
+                stop = end + pos
+                break
         body = ex.text[end:stop].strip()
         if body:
             body_start = ex.text.index(body, end)

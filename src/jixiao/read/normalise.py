@@ -155,8 +155,9 @@ def normalise(raw: str) -> NormalisedText:
     b.sub(_MARKUP, "")
     b.sub(_INNER_SPACES, " ")
     b.sub(_EDGE_SPACES, "")
-    b.sub(_NUMBER_BREAK, lambda m: m.group(0) if _in_table_line(b.text, m.start()) else "")
+    # Widths are measured before any join: joined lines would raise the "typical width" above the wraps.
     wraps = _join_wraps(b.text)
     if wraps is not None:
         b.sub(wraps, lambda m: m.group(1))
+    b.sub(_NUMBER_BREAK, lambda m: m.group(0) if _in_table_line(b.text, m.start()) else "")
     return NormalisedText(b.text, tuple(b.steps))
