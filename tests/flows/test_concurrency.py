@@ -1,0 +1,150 @@
+"""Exactly once under concurrency, and crash safety: real processes, a real PostgreSQL, kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from jixiao.db.engine import get_engine
+from jixiao.synth import SynthConfig, generate_corpus
+from tests.support import ROOT
+
+
+def corpus(folder: Path, n: int, seed: int) -> list[Path]:
+    return generate_corpus(folder, SynthConfig(n=n, seed=seed, formats={"txt": 1.0}, violation_rate=0.0))
+
+
+def fill_inbox(home: Path, files: list[Path]) -> None:
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        (inbox / f.name).write_bytes(f.read_bytes())
+
+
+def ingest_cmd(home: Path, db_url: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "jixiao_cli.main",
+        "ingest",
+        "--home",
+        str(home),
+        "--database-url",
+        db_url,
+        "--workers",
+        "1",
+        "--format",
+        "json",
+    ]
+
+
+def archived(home: Path) -> int:
+    return sum(1 for p in (home / "archive").rglob("*") if p.is_file())
+
+
+def env_for_api() -> dict[str, str]:
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "GX_ANALYTICS_ENABLED": "false"}
+
+
+def counts(db_url: str) -> dict[str, int]:
+    with get_engine(db_url).connect() as conn:
+        return {
+            "files": conn.execute(text("select count(*) from source_file")).scalar_one(),
+            "distinct_files": conn.execute(text("select count(distinct path) from source_file")).scalar_one(),
+            "not_terminal": conn.execute(
+                text(
+                    "select count(*) from source_file where status not in ('loaded','duplicate','quarantined')"
+                )
+            ).scalar_one(),
+            "loaded": conn.execute(
+                text("select count(*) from source_file where status = 'loaded'")
+            ).scalar_one(),
+            "reports": conn.execute(text("select count(*) from report")).scalar_one(),
+            "fields_per_report_max": conn.execute(
+                text(
+                    "select coalesce(max(n), 0) from (select report_id, name, count(*) as n from report_field "
+                    "group by report_id, name) t"
+                )
+            ).scalar_one(),
+        }
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_two_concurrent_ingests_process_each_file_once(tmp_path: Path, pg_url: str) -> None:
+    files = corpus(tmp_path / "corpus", 40, seed=21)
+    home = tmp_path / "h"
+    fill_inbox(home, files)
+    get_engine(pg_url)  # migrate first so both processes start on equal terms
+    procs = [
+        subprocess.Popen(
+            ingest_cmd(home, pg_url),
+            cwd=ROOT,
+            env=env_for_api(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    for p, (_, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, err[-2000:]
+    c = counts(pg_url)
+    assert c["files"] == c["distinct_files"] == 40
+    assert c["not_terminal"] == 0
+    assert c["reports"] == c["loaded"] == 40
+    assert c["fields_per_report_max"] == 1
+    assert list((home / "inbox").iterdir()) == []
+    assert archived(home) == 40
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_a_run_killed_mid_batch_is_finished_by_the_next(tmp_path: Path) -> None:
+    files = corpus(tmp_path / "corpus", 60, seed=22)
+    home = tmp_path / "h"
+    fill_inbox(home, files)
+    db_url = f"sqlite:///{tmp_path / 'k.db'}"
+    get_engine(db_url)
+    proc = subprocess.Popen(
+        ingest_cmd(home, db_url),
+        cwd=ROOT,
+        env=env_for_api(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Kill once the run has claimed its files, before it can finish.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with get_engine(db_url).connect() as conn:
+            if conn.execute(text("select count(*) from source_file")).scalar_one() > 0:
+                break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    mid = counts(db_url)
+    inbox_left = len(list((home / "inbox").iterdir()))
+    assert mid["files"] > 0
+    assert inbox_left > 0, "the run finished before it was killed: nothing was tested"
+    # Nothing is lost: every file is still in the inbox or recorded and filed.
+    assert inbox_left + archived(home) == 60
+
+    rerun = subprocess.run(
+        ingest_cmd(home, db_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=600
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    c = counts(db_url)
+    assert c["files"] == c["distinct_files"] == 60
+    assert c["not_terminal"] == 0
+    assert c["reports"] == c["loaded"] == 60
+    assert c["fields_per_report_max"] == 1
+    assert list((home / "inbox").iterdir()) == []
+    assert archived(home) == 60
