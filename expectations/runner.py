@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,8 @@ from jixiao.quality import CheckOutcome, CheckSpec
 SUITES: dict[str, ModuleType] = {m.SUITE: m for m in (read, parsed, consistency, matched)}
 _lock = threading.Lock()
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
+# The generic SQL data source is on purpose: one code path for SQLite and PostgreSQL.
+warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
 
 
 @lru_cache(maxsize=8)
