@@ -52,6 +52,8 @@ REPORT_COLUMNS = (
 )
 # A claim older than this, by a process that cannot be checked (another host), is taken over.
 CLAIM_LEASE = timedelta(minutes=15)
+# Rows per INSERT: 10 columns each stays under SQLite's bound-parameter limit.
+CLAIM_CHUNK = 500
 
 
 def claimer_id(run_id: str) -> str:
@@ -100,7 +102,10 @@ def sync_registry(engine: Engine, registry: Registry) -> int:
             if u.adcode not in known
         ]
         if rows:
-            session.execute(insert(Unit), rows)
+            # Two runs starting on a fresh database may both load the registry: the second adds nothing.
+            session.execute(
+                _insert_ignore(engine)(Unit).on_conflict_do_nothing(index_elements=["adcode"]), rows
+            )
         session.add(RegistrySource(source=registry.source, as_of=registry.as_of, n_units=len(registry.units)))
         session.commit()
         return len(registry.units)
@@ -147,44 +152,59 @@ def claim_files(
     claimed: list[Claimed] = []
     done: list[AlreadyDone] = []
     ins = _insert_ignore(engine)
+    by_key = {(f.sha256, str(f.path)): f for f in files}
     with Session(engine) as session:
-        for f in files:
+        keys = list(by_key)
+        for start in range(0, len(keys), CLAIM_CHUNK):
+            chunk = keys[start : start + CLAIM_CHUNK]
+            rows = [
+                {
+                    "path": path,
+                    "name": by_key[(sha, path)].name,
+                    "size": by_key[(sha, path)].size,
+                    "sha256": sha,
+                    "format": by_key[(sha, path)].path.suffix.lower().lstrip(".") or None,
+                    "status": "claimed",
+                    "received_at": now,
+                    "claimed_at": now,
+                    "claimed_by": me,
+                    "run_id": run_id,
+                }
+                for sha, path in chunk
+            ]
             stmt = (
                 ins(SourceFile)
-                .values(
-                    path=str(f.path),
-                    name=f.name,
-                    size=f.size,
-                    sha256=f.sha256,
-                    format=f.path.suffix.lower().lstrip(".") or None,
-                    status="claimed",
-                    received_at=now,
-                    claimed_at=now,
-                    claimed_by=me,
-                    run_id=run_id,
-                )
+                .values(rows)
                 .on_conflict_do_nothing(index_elements=["sha256", "path"])
-                .returning(SourceFile.id)
+                .returning(SourceFile.id, SourceFile.sha256, SourceFile.path)
             )
-            new_id = session.execute(stmt).scalar()
-            if new_id is not None:
-                claimed.append(Claimed(int(new_id), f))
+            won = {(sha, path): int(fid) for fid, sha, path in session.execute(stmt)}
+            claimed += [Claimed(fid, by_key[key]) for key, fid in won.items()]
+            lost = [key for key in chunk if key not in won]
+            if not lost:
                 continue
-            row = session.exec(
-                select(SourceFile).where(SourceFile.sha256 == f.sha256, SourceFile.path == str(f.path))
-            ).scalar_one()
-            if row.status in TERMINAL_STATUSES:
-                done.append(AlreadyDone(f, row.status, int(row.id), row.reason))
-            elif row.claimed_by != me and _claim_is_stale(row):
-                took = session.execute(
-                    update(SourceFile)
-                    .where(col(SourceFile.id) == row.id, col(SourceFile.claimed_by) == row.claimed_by)
-                    .values(claimed_by=me, claimed_at=now, run_id=run_id)
-                )
-                if took.rowcount == 1:
-                    claimed.append(Claimed(int(row.id), f))
+            existing = session.exec(
+                select(SourceFile).where(col(SourceFile.sha256).in_({sha for sha, _ in lost}))
+            ).scalars()
+            for row in existing:
+                key = (row.sha256, row.path)
+                if key not in by_key or key in won:
+                    continue
+                f = by_key[key]
+                if row.status in TERMINAL_STATUSES:
+                    done.append(AlreadyDone(f, row.status, int(row.id), row.reason))
+                elif row.claimed_by != me and _claim_is_stale(row):
+                    took = session.execute(
+                        update(SourceFile)
+                        .where(col(SourceFile.id) == row.id, col(SourceFile.claimed_by) == row.claimed_by)
+                        .values(claimed_by=me, claimed_at=now, run_id=run_id)
+                    )
+                    if took.rowcount == 1:
+                        claimed.append(Claimed(int(row.id), f))
         # One commit for the batch: a racing run waits on the unique key, then sees the rows as taken.
         session.commit()
+    order = {key: i for i, key in enumerate(by_key)}
+    claimed.sort(key=lambda c: order[(c.file.sha256, str(c.file.path))])
     return claimed, done
 
 

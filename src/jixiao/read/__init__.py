@@ -1,104 +1,58 @@
-"""Reading: a report file → normalised text with a map back to the source, or a ``ReadError``."""
+"""Reading: a report file → normalised text with a map back to the source, or a ``ReadError``.
+
+Formats are chosen by extension (.txt .md .docx .pdf). Every refusal is a ``ReadError`` whose ``reason``
+a person can act on; hostile input (zip bombs, huge or endless PDFs, binary noise) is refused within the
+limits of ``ReadLimits`` rather than crashing or hanging. The normalisation rules are documented in
+``jixiao.read.normalise``.
+"""
 
 from __future__ import annotations
 
 import codecs
 import io
+import re
 import time
 import zipfile
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jixiao.errors import ReadError
-from jixiao.read.normalise import NormalisedText, looks_traditional, normalise
+from jixiao.read.normalise import NormalisedText, _opencc, looks_traditional, normalise
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
-_CONTROL = {chr(c) for c in range(32)} - {"\n", "\r", "\t", "\f"}
+Table = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class ReadLimits:
     max_bytes: int = 50 * 1024**2
-    max_inflated_bytes: int = 200 * 1024**2
+    max_inflated_bytes: int = 200 * 1024**2  # docx zip-bomb guard
     max_pdf_pages: int = 300
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # per-file budget, checked between pages, body elements and zip chunks
 
 
 @dataclass(frozen=True)
 class Document:
-    format: str
-    encoding: str | None
-    raw_text: str
-    text: str
-    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
-    page_starts: tuple[int, ...] = ()
+    format: str  # "txt" | "md" | "docx" | "pdf"
+    encoding: str | None  # "utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "gb18030", …; None for docx/pdf
+    raw_text: str  # as decoded/extracted (line ends already LF), before normalisation
+    text: str  # normalised: what the parser reads
+    tables: tuple[Table, ...] = ()  # docx/pdf tables as rows of cells
+    page_starts: tuple[int, ...] = ()  # offsets in ``text`` where each PDF page starts
     norm: NormalisedText | None = field(default=None, repr=False, compare=False)
 
     def to_raw(self, offset: int) -> int:
+        """Offset in ``raw_text`` of the character that became ``text[offset]``."""
         return self.norm.to_raw(offset) if self.norm is not None else offset
 
     def page_of(self, offset: int) -> int | None:
+        """1-based PDF page holding ``text[offset]``; None for formats without pages."""
         if not self.page_starts:
             return None
-        return bisect_right(self.page_starts, offset)
-
-
-# ---------------------------------------------------------------------------------------------- text
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode report bytes: BOM, then strict UTF-8, then GB18030, then charset-normalizer as a last resort.
-
-    charset-normalizer alone labels short GBK text as big5 or cp949, so it is never asked first.
-    """
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                name = (
-                    enc if enc != "utf-16" else ("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be")
-                )
-                return data.decode(enc), name
-            except UnicodeDecodeError as exc:
-                raise ReadError(f"corrupt {enc} text: {exc.reason} at byte {exc.start}") from exc
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise ReadError("not text: no known encoding decodes it (tried UTF-8, GB18030 and detection)")
-    return str(best), str(best.encoding)
-
-
-def _check_text(text: str, what: str) -> None:
-    if not text.strip():
-        raise ReadError(f"empty {what}: no text")
-    sample = text[:20000]
-    bad = sum(1 for ch in sample if ch in _CONTROL or ch == "\ufffd")
-    if bad / len(sample) > 0.05:
-        raise ReadError(f"not text: {bad / len(sample):.0%} control or replacement characters ({what})")
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    if cjk < 20:
-        raise ReadError(f"not a Chinese report: only {cjk} Chinese characters ({what})")
-
-
-def _read_text(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError("not text: binary data (NUL bytes) in a text file")
-    text, enc = decode(data)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), enc
-
-
-# ---------------------------------------------------------------------------------------------- docx
+        return max(1, bisect_right(self.page_starts, offset))
 
 
 class _Budget:
@@ -108,131 +62,320 @@ class _Budget:
 
     def check(self, what: str) -> None:
         if time.monotonic() > self.deadline:
-            raise ReadError(f"took longer than the {self.timeout:.0f} s budget reading {what}")
+            raise ReadError(f"took longer than the {self.timeout:g} s budget ({what})")
 
 
-def _guard_zip(data: bytes, limits: ReadLimits) -> None:
+def _mib(n: float) -> str:
+    return f"{n / 1024**2:.1f} MB"
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode report bytes: BOM, then strict UTF-8, then GB18030, then charset-normalizer as a last resort.
+
+    charset-normalizer labels short GBK text as big5 or cp949, so it is never asked first. Three refinements:
+    UTF-16 without a BOM is recognised by its NUL bytes all falling in one byte lane, and UTF-8 with a few
+    bad bytes (a file cut mid-character) stays UTF-8 with U+FFFD in their place, because GB18030 would
+    decode it without error into nonsense; and bytes that GB18030 decodes only into rare characters (Big5
+    text, binary noise) go on to charset-normalizer.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            text = _nearly(data[len(bom) :], enc.removesuffix("-sig"))
+            if text is None:
+                raise ReadError(
+                    f"not text: the {enc} byte-order mark is followed by bytes that are not {enc}"
+                )
+            return text, enc
+    if b"\x00" in data[:4096]:
+        return _decode_utf16_without_bom(data)
+    text = _nearly(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    candidates: list[tuple[str, str]] = []
+    try:
+        text = data.decode("gb18030")
+        if not _mostly_rare(text):
+            return text, "gb18030"
+        candidates.append((text, "gb18030"))
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        candidates.append((str(best), str(best.encoding)))
+    if not candidates:
+        raise ReadError("not text: no known encoding decodes it (tried UTF-8, GB18030 and detection)")
+    # Traditional Chinese is rare in GB2312 too: judge each reading after t2s.
+    for text, enc in candidates:
+        if not _mostly_rare(str(_opencc().convert(text[:4000]))):
+            return text, enc
+    raise ReadError(
+        f"not text: decodes ({', '.join(enc for _, enc in candidates)}) only into rare characters "
+        "(binary data or an unknown encoding)"
+    )
+
+
+def _mostly_rare(text: str) -> bool:
+    """True when GB18030 "decoded" bytes that are not GB text (Big5, binary): real reports use the common
+    characters of GB2312 almost exclusively, while misread bytes land all over the larger code space."""
+    sample = text[:4000]
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+    rare = sample.encode("gb2312", "replace").count(b"?") - sample.count("?")
+    return rare > 0.1 * non_ascii
+
+
+def _nearly(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded strictly, or with a few bad bytes replaced (one per 2000 characters); else None."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(encoding, "replace")
+    bad = text.count("\ufffd")
+    truncated = bad == 1 and text.endswith("\ufffd")
+    return text if truncated or bad <= len(text) // 2000 else None
+
+
+def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:
+    if len(data) % 2 == 0:
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        # ASCII in UTF-16 puts its NUL in the high byte; Chinese rarely has a NUL byte at all. Binary data
+        # has NULs in both lanes alike.
+        for enc, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+            if high >= 10 * max(1, low) and (text := _nearly(data, enc)) is not None:
+                return text, enc
+    raise ReadError("not text: binary data (NUL bytes) in a text file")
+
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _check_text(text: str, what: str) -> None:
+    if not text or text.isspace():
+        raise ReadError(f"empty {what}: no text")
+    sample = text[:20000]
+    bad = len(_BAD_CHARS.findall(sample))
+    if bad > 0.05 * len(sample):
+        raise ReadError(
+            f"not text: {bad / len(sample):.0%} of the characters are control or replacement characters "
+            f"({what}, wrong encoding or binary data)"
+        )
+    cjk = 0
+    for run in _CJK_RUN.finditer(sample):
+        cjk += run.end() - run.start()
+        if cjk >= 20:
+            return
+    raise ReadError(f"not a Chinese report: only {cjk} Chinese characters ({what})")
+
+
+def _read_text(data: bytes) -> tuple[str, str]:
+    text, enc = decode(data)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, enc
+
+
+# ---------------------------------------------------------------------------------------------- docx
+
+_MAX_ZIP_MEMBERS = 10_000
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _guard_zip(data: bytes, limits: ReadLimits, budget: _Budget) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise ReadError("corrupt .docx: not a zip archive (damaged, truncated or not a Word file)") from exc
     with zf:
-        if "word/document.xml" not in zf.namelist():
-            raise ReadError("corrupt .docx: word/document.xml is missing")
-        declared = sum(i.file_size for i in zf.infolist())
+        infos = zf.infolist()
+        if len(infos) > _MAX_ZIP_MEMBERS:
+            raise ReadError(f"refused .docx: {len(infos)} parts in the archive, over {_MAX_ZIP_MEMBERS}")
+        if "word/document.xml" not in {i.filename for i in infos}:
+            raise ReadError("corrupt .docx: word/document.xml is missing (not a Word document?)")
+        declared = sum(i.file_size for i in infos)
         if declared > limits.max_inflated_bytes:
             raise ReadError(
-                f"refused .docx: it inflates to {declared / 1024**2:.0f} MB, over the "
-                f"{limits.max_inflated_bytes / 1024**2:.0f} MB limit (zip bomb?)"
+                f"refused .docx: it inflates to {_mib(declared)}, over the {_mib(limits.max_inflated_bytes)} "
+                "limit (zip bomb?)"
             )
-        # The directory can lie about sizes: inflate in chunks and stop at the limit.
+        # The directory can lie about sizes: inflate in chunks, count, and stop at the limit.
         total = 0
-        for info in zf.infolist():
+        for info in infos:
             try:
                 with zf.open(info) as f:
                     while chunk := f.read(1 << 20):
                         total += len(chunk)
                         if total > limits.max_inflated_bytes:
                             raise ReadError(
-                                f"refused .docx: it inflates past the {limits.max_inflated_bytes / 1024**2:.0f} MB limit "
+                                f"refused .docx: it inflates past the {_mib(limits.max_inflated_bytes)} limit "
                                 "(zip bomb?)"
                             )
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                raise ReadError(f"corrupt .docx: {info.filename} cannot be inflated ({exc})") from exc
+                        budget.check("inflating the .docx")
+            except ReadError:
+                raise
+            except Exception as exc:  # zipfile raises many kinds on damaged data
+                raise ReadError(
+                    f"corrupt .docx: {info.filename} cannot be inflated ({type(exc).__name__}: {exc})"
+                ) from exc
 
 
-def _read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[tuple[tuple[str, ...], ...], ...]]:
-    _guard_zip(data, limits)
+def _block_items(parent: Any) -> Iterator[Any]:
+    """Paragraphs and tables of the body in document order, looking inside content controls."""
+    for child in parent.iterchildren():
+        tag = child.tag
+        if tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif tag == _W + "sdt":
+            for content in child.iterchildren(_W + "sdtContent"):
+                yield from _block_items(content)
+        elif tag == _W + "customXml":
+            yield from _block_items(child)
+
+
+def _cell_text(cell: Any) -> str:
+    # A cell's own line breaks and tabs would split the row line the parser reads.
+    return " ".join(str(cell.text).split())
+
+
+def _read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...]]:
     budget = _Budget(limits)
+    _guard_zip(data, limits, budget)
     try:
         import docx
-        from docx.table import Table
+        from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        tables: list[Table] = []
+        for element in _block_items(document.element.body):
+            budget.check("reading the .docx body")
+            if element.tag == _W + "p":
+                lines.append(Paragraph(element, document).text)
+                continue
+            rows: list[tuple[str, ...]] = []
+            for row in DocxTable(element, document).rows:
+                budget.check("reading a .docx table")
+                cells: list[str] = []
+                previous: Any = None
+                for cell in row.cells:
+                    # python-docx repeats a horizontally merged cell once per grid column; keep one.
+                    if cell._tc is previous:
+                        continue
+                    previous = cell._tc
+                    cells.append(_cell_text(cell))
+                rows.append(tuple(cells))
+                if any(cells):
+                    lines.append("\t".join(cells))
+            tables.append(tuple(rows))
     except ReadError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # python-docx and lxml raise many kinds on damaged documents
         raise ReadError(f"corrupt .docx: {type(exc).__name__}: {exc}") from exc
-    lines: list[str] = []
-    tables: list[tuple[tuple[str, ...], ...]] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        budget.check(".docx")
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            rows: list[tuple[str, ...]] = []
-            for row in Table(child, document).rows:
-                cells: list[str] = []
-                prev: Any = None
-                for cell in row.cells:
-                    # Merged cells come back once per grid column; keep one.
-                    if cell._tc is prev:
-                        continue
-                    prev = cell._tc
-                    cells.append(cell.text.replace("\n", " ").strip())
-                rows.append(tuple(cells))
-                lines.append("\t".join(cells))
-            tables.append(tuple(rows))
     return "\n".join(lines), tuple(tables)
 
 
 # ---------------------------------------------------------------------------------------------- pdf
 
 
-def _read_pdf(
-    data: bytes, limits: ReadLimits
-) -> tuple[str, tuple[tuple[tuple[str, ...], ...], ...], tuple[int, ...]]:
+def _pdf_error(exc: Exception, where: str = "") -> ReadError:
+    # pdfplumber wraps pdfminer's errors: the wrapped one (in args) names the actual problem.
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(inner).__name__
+    if "Password" in name or "Encrypt" in name:
+        return ReadError("refused .pdf: it is encrypted (password-protected)")
+    detail = str(inner) or "damaged or truncated"
+    return ReadError(f"corrupt .pdf{where}: {name}: {detail}")
+
+
+def _declared_page_count(pdf: Any) -> int | None:
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        return count if isinstance(count, int) else None
+    except Exception:  # a broken page tree is reported by the page walk that follows
+        return None
+
+
+def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...], tuple[int, ...]]:
     budget = _Budget(limits)
     try:
         import pdfplumber
 
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
-        raise ReadError(f"corrupt .pdf: {type(exc).__name__}: {exc}") from exc
+        raise _pdf_error(exc) from exc
+    too_many = f"refused .pdf: {{}} pages, over the {limits.max_pdf_pages}-page limit"
     with pdf:
+        declared = _declared_page_count(pdf)
+        if declared is not None and declared > limits.max_pdf_pages:
+            raise ReadError(too_many.format(declared))
         try:
             pages = pdf.pages
         except Exception as exc:
-            raise ReadError(f"corrupt .pdf: {type(exc).__name__}: {exc}") from exc
+            raise _pdf_error(exc) from exc
         if len(pages) > limits.max_pdf_pages:
-            raise ReadError(f"refused .pdf: {len(pages)} pages, over the {limits.max_pdf_pages}-page limit")
+            raise ReadError(too_many.format(len(pages)))
         texts: list[str] = []
-        tables: list[tuple[tuple[str, ...], ...]] = []
+        tables: list[Table] = []
         for i, page in enumerate(pages, 1):
-            budget.check(f"page {i} of the .pdf")
+            budget.check(f"reading page {i} of {len(pages)} of the .pdf")
             try:
                 texts.append(page.extract_text() or "")
                 for found in page.extract_tables():
                     tables.append(tuple(tuple((c or "").replace("\n", "") for c in row) for row in found))
+                page.close()  # frees the page's parsed objects: memory stays per page
             except Exception as exc:
-                raise ReadError(f"corrupt .pdf: page {i}: {type(exc).__name__}: {exc}") from exc
+                raise _pdf_error(exc, f": page {i}") from exc
     if not any(t.strip() for t in texts):
         raise ReadError("scanned PDF: no text layer")
+    raw = "\n".join(texts)
+    cids = len(_CID.findall(raw, 0, 20000))
+    if cids > 20 and cids * 8 > len(raw[:20000]):
+        raise ReadError("PDF text cannot be extracted: its fonts have no character map (shows as cid codes)")
     starts: list[int] = []
     pos = 0
     for t in texts:
         starts.append(pos)
         pos += len(t) + 1
-    return "\n".join(texts), tuple(tables), tuple(starts)
+    return raw, tuple(tables), tuple(starts)
 
 
 # ---------------------------------------------------------------------------------------------- entry points
 
 
-def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) -> Document:
+def _suffix(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: {' '.join(SUPPORTED)}")
+    return suffix
+
+
+def _too_large(size: int, limits: ReadLimits) -> ReadError:
+    return ReadError(f"file too large: {_mib(size)}, over the {_mib(limits.max_bytes)} limit")
+
+
+def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) -> Document:
+    """Read a report held in memory; the format comes from the extension of ``filename``."""
+    suffix = _suffix(filename)
     if not data:
         raise ReadError("empty file (0 bytes)")
     if len(data) > limits.max_bytes:
-        raise ReadError(
-            f"file too large: {len(data) / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB limit"
-        )
-    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+        raise _too_large(len(data), limits)
+    tables: tuple[Table, ...] = ()
     page_starts: tuple[int, ...] = ()
     encoding: str | None = None
     if suffix in (".txt", ".md"):
@@ -244,8 +387,7 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
     _check_text(raw, suffix.lstrip("."))
     norm = normalise(raw)
     if page_starts:
-        # Page starts are raw offsets; express them in the normalised text.
-        page_starts = tuple(_norm_offset(norm, p) for p in page_starts)
+        page_starts = tuple(norm.from_raw(p) for p in page_starts)
     return Document(
         format=suffix.lstrip("."),
         encoding=encoding,
@@ -257,33 +399,21 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
     )
 
 
-def _norm_offset(norm: NormalisedText, raw_offset: int) -> int:
-    lo, hi = 0, len(norm.text)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if norm.to_raw(mid) < raw_offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 def read_path(path: Path, limits: ReadLimits = ReadLimits()) -> Document:
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: {' '.join(SUPPORTED)}")
+    """Read a report file; the size is checked before a byte is read."""
+    _suffix(path.name)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReadError(f"cannot open: {exc.strerror}") from exc
+        raise ReadError(f"cannot open: {exc.strerror or exc}") from exc
     if size > limits.max_bytes:
-        raise ReadError(
-            f"file too large: {size / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB limit"
-        )
+        raise _too_large(size, limits)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            # Read at most one byte past the limit: the file may have grown since stat().
+            data = f.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror}") from exc
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
     return read_bytes(data, path.name, limits)
 
 
