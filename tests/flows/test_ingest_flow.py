@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from sqlalchemy import text
 
@@ -35,6 +36,28 @@ def put_seeds(inbox: Path) -> None:
         shutil.copy2(p, inbox / p.name)
 
 
+def make_pdf(path: Path, body: str, width: int = 38) -> None:
+    """The report as a text-layer PDF, hard-wrapped at a fixed width like real conversions."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 800.0
+    for paragraph in body.split("\n"):
+        for start in range(0, max(1, len(paragraph)), width):
+            if y < 60:
+                c.showPage()
+                y = 800.0
+            c.setFont("STSong-Light", 10.5)
+            c.drawString(40, y, paragraph[start : start + width])
+            y -= 15
+    c.showPage()
+    c.save()
+
+
 def snapshot(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
     from jixiao.db.engine import get_engine
 
@@ -61,6 +84,7 @@ def test_seeds_load_and_rerun_changes_nothing(home: Path, db_url: str) -> None:
     put_seeds(inbox)
     summary = run(home, db_url)
     assert summary["by_status"] == {"loaded": 5}
+    assert summary["dq_check_errors"] == 0
     assert list(inbox.iterdir()) == []
 
     reports = repo.export_reports(get_engine(db_url))
@@ -132,8 +156,13 @@ def test_copies_are_duplicates_and_a_correction_supersedes(home: Path, tmp_path:
     (inbox / "copy-gb18030.txt").write_bytes(body.encode("gb18030"))
     (inbox / "copy-crlf.txt").write_bytes(body.replace("\n", "\r\n").encode("utf-8"))
     (inbox / "copy-same-bytes.txt").write_bytes(original.read_bytes())
+    as_word = docx.Document()
+    for line in body.split("\n"):
+        as_word.add_paragraph(line)
+    as_word.save(str(inbox / "copy-as-word.docx"))
+    make_pdf(inbox / "copy-as-pdf.pdf", body)
     summary = run(home, db_url)
-    assert summary["by_status"] == {"loaded": 5, "duplicate": 3}
+    assert summary["by_status"] == {"loaded": 5, "duplicate": 5}
     dup_reasons = [o["reason"] for o in summary["outcomes"] if o["status"] == "duplicate"]
     assert all(r for r in dup_reasons)
 

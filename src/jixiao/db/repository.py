@@ -337,6 +337,7 @@ def load_batch(
         seen_sha: dict[str, tuple[int, str]] = {}
         new_rows: list[tuple[Claimed, ReadParseResult, dict[str, Any]]] = []
         batch_hash: dict[str, int] = {}  # text_hash -> index in new_rows
+        batch_by_key: dict[tuple[Any, Any], list[tuple[int, str]]] = {}
         for c, r in sorted(ok_items, key=lambda cr: (cr[0].file.mtime, cr[0].file.name)):
             assert r.parsed is not None and r.text_hash is not None
             dup_reason = None
@@ -353,11 +354,7 @@ def load_batch(
                 key = (m.adcode, r.parsed.value("fiscal_year")) if m and m.status == "matched" else None
                 if key is not None:
                     pool = [(g.report_id, g.text or "") for g in groups.get(key, []) if g.report_id > 0]
-                    pool += [
-                        (-(i + 1), row_r.text or "")
-                        for i, (row_c, row_r, row) in enumerate(new_rows)
-                        if row.get("_key") == key
-                    ]
+                    pool += batch_by_key.get(key, [])
                     near = find_near_duplicate(r.text or "", pool)
                     if near is not None:
                         dup_reason = (
@@ -388,6 +385,9 @@ def load_batch(
             row.update(text_hash=r.text_hash, text=r.text, run_id=run_id, is_current=True, created_at=now)
             row["_key"] = (m.adcode, row["fiscal_year"]) if m and m.status == "matched" else None
             batch_hash[r.text_hash] = len(new_rows)
+            if row["_key"] is not None:
+                # Near-duplicate candidates are blocked by (unit, year): the pool stays small.
+                batch_by_key.setdefault(row["_key"], []).append((-(len(new_rows) + 1), r.text or ""))
             new_rows.append((c, r, row))
 
         # Insert the new reports in one statement, ids back in parameter order.
@@ -427,6 +427,9 @@ def load_batch(
                 [{"id": old, "is_current": False, "superseded_by": new} for old, new in superseded.items()],
             )
 
+        replaced_by_new: dict[int, list[int]] = {}
+        for old, new in superseded.items():
+            replaced_by_new.setdefault(new, []).append(old)
         fields: list[dict[str, Any]] = []
         lines: list[dict[str, Any]] = []
         reviews: list[dict[str, Any]] = []
@@ -493,7 +496,7 @@ def load_batch(
                     row["unit_name"],
                     row["unit_adcode"],
                     row["fiscal_year"],
-                    tuple(o for o, n in superseded.items() if n == rid),
+                    tuple(replaced_by_new.get(rid, ())),
                 )
             )
         if fields:

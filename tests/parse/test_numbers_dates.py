@@ -1,0 +1,59 @@
+"""Money, percentages and dates as reports write them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.parse import parse_report
+from jixiao.parse.dates import parse_date
+from jixiao.parse.numbers import to_decimal, to_wan
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "wan"),
+    [
+        pytest.param("1,498,300.00", "元", Decimal("149.83"), id="yuan-with-thousands-separators"),
+        pytest.param("286.96", "万元", Decimal("286.96"), id="wan-as-is"),
+        pytest.param("1.2", "亿元", Decimal("12000"), id="yi-yuan"),
+        pytest.param("5000", "元", Decimal("0.5"), id="small-yuan"),
+    ],
+)
+def test_money_to_wan(number: str, unit: str, wan: Decimal) -> None:
+    value = to_decimal(number)
+    assert value is not None and to_wan(value, unit) == wan
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        pytest.param("2023年4月17日", "2023-04-17", id="arabic"),
+        pytest.param("2020年11月", "2020-11", id="month-only"),
+        pytest.param("二〇二三年四月十七日", "2023-04-17", id="chinese-numerals"),
+        pytest.param("二零二二年十二月三十一日", "2022-12-31", id="chinese-zero-and-tens"),
+        pytest.param("2023年2月30日", None, id="impossible-date"),
+        pytest.param("无日期", None, id="no-date"),
+    ],
+)
+def test_dates(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param("2022年部门总支出1,498,300.00元。", "expenditure_total", Decimal("149.83"), id="total-in-yuan"),
+        pytest.param("2022年部门总支出1.2亿元。", "expenditure_total", Decimal("12000"), id="total-in-yi"),
+        pytest.param("“江华科协”公众号关注量 1.63 万,科普中国信息员总注册量 2.02 万人。", "expenditure_total", None,
+                     id="followers-are-not-money"),
+        pytest.param("项目经费较预算增加38.66万元。", "project_expenditure", None, id="a-change-is-not-the-value"),
+        pytest.param("报告日期:二〇二三年四月十七日", "report_date", "2023-04-17", id="report-date-label"),
+        pytest.param("最终评分结果为97.5分,自评结果为“优”。", "grade", "优", id="grade-after-score"),
+        pytest.param("综合评价等级为“良好”。", "grade", "良", id="grade-normalised"),
+        pytest.param("15个项目自评得分均在90分以上。", "score", None, id="a-bound-is-not-a-score"),
+        pytest.param("项目经费预算执行率为100%。", "execution_rate", None, id="project-rate-is-not-the-department's"),
+    ],
+)
+def test_values_in_context(text: str, field: str, value: object) -> None:
+    assert parse_report(text).value(field) == value
