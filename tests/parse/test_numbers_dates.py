@@ -43,16 +43,26 @@ def test_dates(text: str, iso: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "field", "value"),
     [
-        pytest.param("2022年部门总支出1,498,300.00元。", "expenditure_total", Decimal("149.83"), id="total-in-yuan"),
+        pytest.param(
+            "2022年部门总支出1,498,300.00元。", "expenditure_total", Decimal("149.83"), id="total-in-yuan"
+        ),
         pytest.param("2022年部门总支出1.2亿元。", "expenditure_total", Decimal("12000"), id="total-in-yi"),
-        pytest.param("“江华科协”公众号关注量 1.63 万,科普中国信息员总注册量 2.02 万人。", "expenditure_total", None,
-                     id="followers-are-not-money"),
-        pytest.param("项目经费较预算增加38.66万元。", "project_expenditure", None, id="a-change-is-not-the-value"),
+        pytest.param(
+            "“江华科协”公众号关注量 1.63 万,科普中国信息员总注册量 2.02 万人。",
+            "expenditure_total",
+            None,
+            id="followers-are-not-money",
+        ),
+        pytest.param(
+            "项目经费较预算增加38.66万元。", "project_expenditure", None, id="a-change-is-not-the-value"
+        ),
         pytest.param("报告日期:二〇二三年四月十七日", "report_date", "2023-04-17", id="report-date-label"),
         pytest.param("最终评分结果为97.5分,自评结果为“优”。", "grade", "优", id="grade-after-score"),
         pytest.param("综合评价等级为“良好”。", "grade", "良", id="grade-normalised"),
         pytest.param("15个项目自评得分均在90分以上。", "score", None, id="a-bound-is-not-a-score"),
-        pytest.param("项目经费预算执行率为100%。", "execution_rate", None, id="project-rate-is-not-the-department's"),
+        pytest.param(
+            "项目经费预算执行率为100%。", "execution_rate", None, id="project-rate-is-not-the-department's"
+        ),
     ],
 )
 def test_values_in_context(text: str, field: str, value: object) -> None:

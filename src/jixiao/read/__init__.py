@@ -317,7 +317,9 @@ def _declared_page_count(pdf: Any) -> int | None:
 _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
 
 
-def _read_pdf_pdfium(data: bytes, limits: ReadLimits, budget: _Budget) -> tuple[str, tuple[Table, ...], tuple[int, ...]] | None:
+def _read_pdf_pdfium(
+    data: bytes, limits: ReadLimits, budget: _Budget
+) -> tuple[str, tuple[Table, ...], tuple[int, ...]] | None:
     """Text through PDFium (about twice as fast as pdfminer); pdfplumber only for pages that hint at a table.
 
     Returns None when PDFium cannot open the file, so pdfplumber's reading (and its error messages) decide.
