@@ -182,26 +182,6 @@ def ingest(
         print_summary(summary)
 
 
-REPORT_COLUMNS = [
-    "unit_name",
-    "adcode",
-    "fiscal_year",
-    "report_date",
-    "budget_initial",
-    "income_total",
-    "expenditure_total",
-    "basic_expenditure",
-    "personnel_expense",
-    "public_expense",
-    "project_expenditure",
-    "execution_rate",
-    "personnel_share",
-    "public_share",
-    "score",
-    "grade",
-    "staff_quota",
-    "staff_actual",
-]
 TABLE_COLUMNS = [
     "unit_name",
     "adcode",
@@ -256,6 +236,14 @@ PUBLIC_KEYS = [
     "source_files",
     "dq",
     "evidence",
+]
+
+
+# The CSV export: the public schema's flat columns.
+REPORT_COLUMNS = [
+    k
+    for k in PUBLIC_KEYS
+    if k not in ("province", "city", "county", "project_lines", "source_files", "dq", "evidence")
 ]
 
 

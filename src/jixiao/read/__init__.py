@@ -314,6 +314,26 @@ def _declared_page_count(pdf: Any) -> int | None:
         return None
 
 
+def _pdf_text(texts: list[str]) -> str:
+    """Pages joined into one text, refusing PDFs whose text layer is missing or unreadable."""
+    if not any(t.strip() for t in texts):
+        raise ReadError("scanned PDF: no text layer")
+    raw = "\n".join(texts)
+    cids = len(_CID.findall(raw, 0, 20000))
+    if cids > 20 and cids * 8 > len(raw[:20000]):
+        raise ReadError("PDF text cannot be extracted: its fonts have no character map (shows as cid codes)")
+    return raw
+
+
+def _page_starts(texts: list[str]) -> tuple[int, ...]:
+    starts: list[int] = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    return tuple(starts)
+
+
 _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
 
 
@@ -348,12 +368,7 @@ def _read_pdf_pdfium(
         return None
     finally:
         doc.close()
-    if not any(t.strip() for t in texts):
-        raise ReadError("scanned PDF: no text layer")
-    raw = "\n".join(texts)
-    cids = len(_CID.findall(raw, 0, 20000))
-    if cids > 20 and cids * 8 > len(raw[:20000]):
-        raise ReadError("PDF text cannot be extracted: its fonts have no character map (shows as cid codes)")
+    raw = _pdf_text(texts)
     tables: list[Table] = []
     table_pages = [i for i, t in enumerate(texts) if _TABLE_HINT.search(t)]
     if table_pages:
@@ -369,12 +384,7 @@ def _read_pdf_pdfium(
             raise
         except Exception:  # tables are a bonus to the text; a table that will not parse loses only itself
             pass
-    starts: list[int] = []
-    pos = 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
-    return raw, tuple(tables), tuple(starts)
+    return raw, tuple(tables), _page_starts(texts)
 
 
 def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...], tuple[int, ...]]:
@@ -410,18 +420,8 @@ def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...], 
                 page.close()  # frees the page's parsed objects: memory stays per page
             except Exception as exc:
                 raise _pdf_error(exc, f": page {i}") from exc
-    if not any(t.strip() for t in texts):
-        raise ReadError("scanned PDF: no text layer")
-    raw = "\n".join(texts)
-    cids = len(_CID.findall(raw, 0, 20000))
-    if cids > 20 and cids * 8 > len(raw[:20000]):
-        raise ReadError("PDF text cannot be extracted: its fonts have no character map (shows as cid codes)")
-    starts: list[int] = []
-    pos = 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
-    return raw, tuple(tables), tuple(starts)
+    raw = _pdf_text(texts)
+    return raw, tuple(tables), _page_starts(texts)
 
 
 # ---------------------------------------------------------------------------------------------- entry points
