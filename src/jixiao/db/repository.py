@@ -256,6 +256,13 @@ def report_row(parsed: ParsedReport, match: MatchResult | None) -> dict[str, Any
     return row
 
 
+def _display_name(match: MatchResult | None, written: str | None) -> str | None:
+    """The canonical unit name once matched (县科协 → 江华瑶族自治县科学技术协会), else as written."""
+    if match is not None and match.status == "matched":
+        return next((c.name for c in match.candidates if c.adcode == match.adcode), written)
+    return written
+
+
 def _newer(date_a: str | None, date_b: str | None) -> bool:
     """Is a report dated ``date_a`` newer than one dated ``date_b``? Undated or equal: the later arrival."""
     if date_a and date_b and date_a != date_b:
@@ -493,7 +500,7 @@ def load_batch(
                     "loaded",
                     None,
                     rid,
-                    row["unit_name"],
+                    _display_name(matches.get(c.file_id), row["unit_name"]),
                     row["unit_adcode"],
                     row["fiscal_year"],
                     tuple(replaced_by_new.get(rid, ())),
