@@ -23,7 +23,7 @@ from jixiao.alerts import ReportInfo
 from jixiao.config import Settings, get_settings
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
-from jixiao.quality import CheckOutcome
+from jixiao.quality import CheckOutcome, with_evidence
 from jixiao.read import ReadLimits
 from tasks import artifacts, quality, stages
 
@@ -123,6 +123,7 @@ def ingest(
     duplicates = {str(o.file_id) for o in loaded.outcomes if o.status == "duplicate"}
     # A duplicate's checks repeat its original's: keep them out of the store and the alert.
     outcomes = [o for o in outcomes if o.report_id not in duplicates]
+    outcomes = with_evidence(outcomes, {str(r.file_id): r.parsed for r in results if r.parsed is not None})
     outcomes += quality.validate_loaded(db_url, gx_dir, run_id)
     quality.record(db_url, run_id, q(outcomes), q(report_of_key), q(file_of_key))
     stages.file_away(db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)

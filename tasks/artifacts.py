@@ -20,21 +20,20 @@ def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo
     if not failing:
         lines.append(f"All {len(outcomes)} check outcome(s) passed.")
     else:
-        lines += [
-            "| severity | check | report | observed | expected | evidence |",
-            "|---|---|---|---|---|---|",
-        ]
-        for o in failing:
+        # A narrow table fits the UI pane; expected values and evidence follow as a list.
+        lines += ["| # | severity | check | report | observed |", "|---|---|---|---|---|"]
+        notes = []
+        for i, o in enumerate(failing, 1):
             info = infos.get(o.report_id or "")
             who = (
                 f"{info.unit_name} {info.fiscal_year or ''} ({info.file_name})"
                 if info
                 else (o.report_id or "batch")
             )
-            msg = (o.message or "").replace("|", "\\|").replace("\n", " ")[:160]
-            lines.append(
-                f"| {o.severity} | `{o.check_id}` | {who} | {o.observed or ''} | {o.expected or ''} | {msg} |"
-            )
+            lines.append(f"| {i} | {o.severity} | `{o.check_id}` | {who} | {o.observed or ''} |")
+            msg = (o.message or "").replace("\n", " ")[:300]
+            notes.append(f"{i}. expected: {o.expected or '—'} — evidence: {msg}")
+        lines += ["", *notes]
     lines += ["", f"See more: `jixiao dq --run {run_id}` (add `--failed` for failures only)."]
     return "\n".join(lines)
 

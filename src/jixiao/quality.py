@@ -9,13 +9,14 @@ floats exactly and would fail 92.87 + 56.95 against 149.83 on binary rounding al
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 import pandas as pd
 
-from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS
+from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
 
 Severity = Literal["error", "warning"]
 Status = Literal["pass", "fail", "check_error"]
@@ -152,3 +153,40 @@ def matched_checks_frame(matched: pd.DataFrame, auto_threshold: float) -> pd.Dat
 
 def current_year() -> int:
     return date.today().year
+
+
+# The fields whose source text explains a failing check: shown to people as evidence.
+EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "execution_rate_at_most_100": ("execution_rate", "expenditure_total"),
+    "shares_sum_to_100": ("personnel_share", "public_share"),
+    "personnel_plus_public_equals_basic": ("personnel_expense", "public_expense", "basic_expenditure"),
+    "basic_plus_project_equals_total": ("basic_expenditure", "project_expenditure", "expenditure_total"),
+    "stated_rate_matches_figures": ("personnel_share", "public_share", "execution_rate"),
+    "report_date_consistent_with_year": ("report_date", "fiscal_year"),
+    "project_lines_sum_to_project_expenditure": ("project_expenditure",),
+    "grade_consistent_with_score": ("score", "grade"),
+    "score_in_range": ("score",),
+    "fiscal_year_in_range": ("fiscal_year",),
+    "percentages_in_range": PERCENT_FIELDS,
+}
+
+
+def with_evidence(
+    outcomes: Sequence[CheckOutcome], reports: Mapping[str, ParsedReport]
+) -> list[CheckOutcome]:
+    """Append the source text of the fields behind each failure, e.g. 原文「2022年1月9日」."""
+    out = []
+    for o in outcomes:
+        report = reports.get(o.report_id or "")
+        if o.status != "fail" or report is None:
+            out.append(o)
+            continue
+        snippets = [
+            f"「{report.facts[name].evidence.snippet}」"
+            for name in EVIDENCE_FIELDS.get(o.check_id, ())
+            if name in report.facts
+        ]
+        if snippets:
+            o = replace(o, message=f"{o.message} · 原文 {' '.join(snippets)}")
+        out.append(o)
+    return out

@@ -98,8 +98,8 @@ def test_seeds_load_and_rerun_changes_nothing(home: Path, db_url: str) -> None:
     assert len(by_code["130100"]["project_lines"]) == 17
     assert by_code["130121"]["evidence"]["expenditure_total"]["snippet"].endswith("327.38万元")
     # seed 004 is dated inside its own fiscal year.
-    checks_004 = {d["check"] for d in by_code["620723"]["dq"]}
-    assert "report_date_consistent_with_year" in checks_004
+    checks_004 = {d["check"]: d for d in by_code["620723"]["dq"]}
+    assert "2022年1月9日" in checks_004["report_date_consistent_with_year"]["message"]
     for code in ("130121", "130100", "131024", "431129"):
         assert not [d for d in by_code[code]["dq"] if d["severity"] == "error"], by_code[code]["dq"]
 
