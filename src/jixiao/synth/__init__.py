@@ -1,7 +1,8 @@
 """A seeded generator of synthetic reports with known ground truth, for tests and the benchmark.
 
 Phrasings, section orders, header styles, units of measure and distractor numbers follow the variety of
-the seed reports. Each file gets a ``<name>.truth.json`` beside it with the fields its text states.
+the seed reports. Each file gets a ``<name>.truth.json`` beside it with exactly the fields its text states
+(names from ``jixiao.model.ALL_FIELDS``; money in 万元 as decimal strings, whatever unit the text used).
 """
 
 from __future__ import annotations
@@ -10,23 +11,24 @@ import json
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jixiao.synth.render import render_docx, render_pdf
-from jixiao.synth.text import SyntheticReport, compose
-from jixiao.units.registry import load_registry
+from jixiao.synth.text import CHECK_IDS, SyntheticReport, compose
+from jixiao.units.registry import Unit, load_registry
 
-TXT_ENCODINGS = (("utf-8", 0.5), ("gb18030", 0.25), ("utf-8-sig", 0.15), ("utf-16", 0.10))
-CHECK_IDS = (
-    "execution_rate_at_most_100",
-    "shares_sum_to_100",
-    "personnel_plus_public_equals_basic",
-    "basic_plus_project_equals_total",
-    "report_date_consistent_with_year",
-    "project_lines_sum_to_project_expenditure",
+# utf-16 is written with its BOM (Python's "utf-16" codec), as Windows Notepad saves "Unicode".
+TXT_ENCODINGS: tuple[tuple[str, float], ...] = (
+    ("utf-8", 0.5),
+    ("gb18030", 0.25),
+    ("utf-8-sig", 0.15),
+    ("utf-16", 0.10),
 )
+MARKDOWN_SHARE = 0.1  # of the text files, written as .md with markdown headings (seed 001)
+CRLF_SHARE = 0.3
+LEVEL_SHARES: tuple[tuple[str, float], ...] = (("county", 0.8), ("prefecture", 0.15), ("province", 0.05))
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class SynthConfig:
     n: int = 1000
     seed: int = 0
     formats: Mapping[str, float] = field(default_factory=lambda: {"txt": 0.80, "docx": 0.15, "pdf": 0.05})
-    violation_rate: float = 0.1
+    violation_rate: float = 0.1  # fraction of reports that deliberately break one accounting identity
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
@@ -47,31 +49,33 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
     return weighted[-1][0]
 
 
-def _d(x: float) -> Decimal:
-    return Decimal(str(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _format_of(i: int, n: int, formats: Mapping[str, float]) -> str:
-    # Deterministic proportions: the first 80 % of every 100 are .txt, and so on.
-    slot = (i % 100) / 100
+def _format_of(i: int, formats: Mapping[str, float]) -> str:
+    # A golden-ratio sequence rather than a draw: every stretch of the corpus, however short, holds the
+    # formats in close to their shares (a corpus of 20 still gets its .docx and .pdf).
+    slot = ((i + 1) * 0.6180339887498949) % 1.0
     acc = 0.0
     for fmt, share in formats.items():
         acc += share
-        if slot < acc - 1e-9:
+        if slot < acc:
             return fmt
-    return next(iter(formats))
+    return list(formats)[-1]
+
+
+@lru_cache(maxsize=1)
+def _units_by_level() -> dict[str, tuple[Unit, ...]]:
+    units = load_registry().units
+    return {level: tuple(u for u in units if u.level == level) for level, _ in LEVEL_SHARES}
+
+
+def _rng(config: SynthConfig, i: int, stream: int) -> random.Random:
+    # One independent stream per report and purpose: changing the format mix leaves the words alone.
+    return random.Random(f"jixiao-synth/{config.seed}/{i}/{stream}")
 
 
 def generate_one(i: int, config: SynthConfig) -> SyntheticReport:
-    rng = random.Random(config.seed * 1_000_003 + i)
-    units = load_registry().units
-    level_r = rng.random()
-    pool = [
-        u
-        for u in units
-        if u.level == ("county" if level_r < 0.8 else "prefecture" if level_r < 0.95 else "province")
-    ]
-    unit = rng.choice(pool)
+    """Report ``i`` of the corpus ``config`` describes (the same every time)."""
+    rng = _rng(config, i, 0)
+    unit = rng.choice(_units_by_level()[_pick(rng, LEVEL_SHARES)])
     violation = rng.choice(CHECK_IDS) if rng.random() < config.violation_rate else None
     return compose(rng, unit, violation)
 
@@ -79,28 +83,31 @@ def generate_one(i: int, config: SynthConfig) -> SyntheticReport:
 def generate_corpus(
     out_dir: Path, config: SynthConfig, *, progress: Callable[[int], None] | None = None
 ) -> list[Path]:
+    """Write ``config.n`` reports and a ``<file name>.truth.json`` beside each; return the report paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for i in range(config.n):
         report = generate_one(i, config)
-        rng = random.Random(config.seed * 7_919 + i)
-        fmt = _format_of(i, config.n, config.formats)
+        rng = _rng(config, i, 1)
+        fmt = _format_of(i, config.formats)
         encoding: str | None = None
         stem = f"synth-{config.seed}-{i:06d}"
         if fmt == "txt":
             encoding = _pick(rng, TXT_ENCODINGS)
-            markdown = rng.random() < 0.1
+            markdown = rng.random() < MARKDOWN_SHARE
             body = report.text(markdown=markdown)
-            if rng.random() < 0.3:
+            if rng.random() < CRLF_SHARE:
                 body = body.replace("\n", "\r\n")
             path = out_dir / f"{stem}.{'md' if markdown else 'txt'}"
             path.write_bytes(body.encode(encoding))
         elif fmt == "docx":
             path = out_dir / f"{stem}.docx"
-            render_docx(report, path)
-        else:
+            render_docx(report, path, rng)
+        elif fmt == "pdf":
             path = out_dir / f"{stem}.pdf"
-            render_pdf(report, path)
+            render_pdf(report, path, rng)
+        else:
+            raise ValueError(f"unknown format {fmt!r} in SynthConfig.formats (txt, docx, pdf)")
         truth = report.truth()
         truth.update(format=path.suffix.lstrip("."), encoding=encoding)
         (out_dir / f"{path.name}.truth.json").write_text(
@@ -113,10 +120,11 @@ def generate_corpus(
 
 
 def load_truth(report_path: Path) -> dict[str, Any]:
+    """The ground truth written beside ``report_path``."""
     data: dict[str, Any] = json.loads(
         report_path.with_name(report_path.name + ".truth.json").read_text("utf-8")
     )
     return data
 
 
-__all__ = ["SynthConfig", "generate_corpus", "generate_one", "load_truth"]
+__all__ = ["CHECK_IDS", "SynthConfig", "generate_corpus", "generate_one", "load_truth"]

@@ -1,27 +1,52 @@
-"""Field accuracy of extracted values against synthetic ground truth."""
+"""Field accuracy of extracted values against synthetic ground truth.
+
+Numbers compare as Decimals (``"97.5"`` equals ``Decimal("97.50")``). Text compares exactly after the same
+light normalisation on both sides (Unicode NFKC and no whitespace), because the truth keeps the words as
+written (``部门（单位）``, a name wrapped across PDF lines) while the parser sees the reader's normalised text
+(``部门(单位)``); anything more lenient would hide real extraction errors.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jixiao.model import COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS
+from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS
 
 NUMERIC = frozenset((*MONEY_FIELDS, *PERCENT_FIELDS, *COUNT_FIELDS, "score", "fiscal_year"))
+_ORDER = {name: i for i, name in enumerate(ALL_FIELDS)}
 
 
-def _same(field: str, truth: Any, got: Any) -> bool:
+def _plain(value: Any) -> Any:
+    # A parser's Fact carries its value; accept either.
+    return getattr(value, "value", value)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _text(value: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def same(field: str, truth: Any, got: Any) -> bool:
+    """Whether an extracted value equals the truth for ``field``."""
     if got is None:
         return False
     if field in NUMERIC:
-        try:
-            return Decimal(str(truth)) == Decimal(str(got))
-        except InvalidOperation:
-            return False
-    return str(truth).strip() == str(got).strip()
+        a, b = _decimal(truth), _decimal(got)
+        return a is not None and b is not None and a == b
+    return _text(truth) == _text(got)
 
 
 @dataclass(frozen=True)
@@ -30,55 +55,85 @@ class FieldScore:
     correct: int
     wrong: int
     missing: int
-    spurious: int
+    spurious: int  # extracted where the truth states nothing (numeric fields only)
 
     @property
     def total(self) -> int:
+        """Reports whose truth states this field."""
         return self.correct + self.wrong + self.missing
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 1.0
 
 
 @dataclass(frozen=True)
 class AccuracyReport:
-    fields: tuple[FieldScore, ...]
-    examples: tuple[tuple[str, str, str, str], ...]  # (report, field, truth, got) of some errors
+    fields: tuple[FieldScore, ...]  # one row per field seen, in ``ALL_FIELDS`` order
+    examples: tuple[tuple[str, str, str, str], ...]  # (report, field, truth, got) of the first errors
+    reports: int = 0
 
     @property
     def correct(self) -> int:
         return sum(f.correct for f in self.fields)
 
     @property
+    def wrong(self) -> int:
+        return sum(f.wrong for f in self.fields)
+
+    @property
+    def missing(self) -> int:
+        return sum(f.missing for f in self.fields)
+
+    @property
+    def spurious(self) -> int:
+        return sum(f.spurious for f in self.fields)
+
+    @property
     def total(self) -> int:
+        """Truth fields over all reports."""
         return sum(f.total for f in self.fields)
 
     @property
     def overall(self) -> float:
+        """Correct extractions over truth fields (spurious values do not enter it; they have their column)."""
         return self.correct / self.total if self.total else 0.0
 
+    @property
+    def by_field(self) -> dict[str, FieldScore]:
+        return {f.field: f for f in self.fields}
+
     def format_table(self) -> str:
-        lines = [
-            f"{'field':<22}{'truth':>7}{'correct':>9}{'wrong':>7}{'missing':>9}{'spurious':>10}{'acc':>8}"
-        ]
-        for f in sorted(self.fields, key=lambda f: f.field):
-            acc = f.correct / f.total if f.total else 1.0
+        head = f"{'field':<22}{'truth':>7}{'correct':>9}{'wrong':>7}{'missing':>9}{'spurious':>10}{'acc':>9}"
+        lines = [head, "-" * len(head)]
+        for f in self.fields:
             lines.append(
-                f"{f.field:<22}{f.total:>7}{f.correct:>9}{f.wrong:>7}{f.missing:>9}{f.spurious:>10}{acc:>8.2%}"
+                f"{f.field:<22}{f.total:>7}{f.correct:>9}{f.wrong:>7}{f.missing:>9}{f.spurious:>10}"
+                f"{f.accuracy:>9.2%}"
             )
+        lines.append("-" * len(head))
         lines.append(
-            f"{'overall':<22}{self.total:>7}{self.correct:>9}{'':>7}{'':>9}{'':>10}{self.overall:>8.2%}"
+            f"{'overall':<22}{self.total:>7}{self.correct:>9}{self.wrong:>7}{self.missing:>9}"
+            f"{self.spurious:>10}{self.overall:>9.2%}"
         )
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "overall": self.overall,
+            "reports": self.reports,
             "correct": self.correct,
             "total": self.total,
+            "wrong": self.wrong,
+            "missing": self.missing,
+            "spurious": self.spurious,
             "fields": {
                 f.field: {
                     "correct": f.correct,
                     "wrong": f.wrong,
                     "missing": f.missing,
                     "spurious": f.spurious,
+                    "accuracy": f.accuracy,
                 }
                 for f in self.fields
             },
@@ -89,30 +144,40 @@ class AccuracyReport:
 def evaluate(
     pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]], keep_examples: int = 20
 ) -> AccuracyReport:
-    """Compare each truth field with the extracted value; count spurious numeric values too."""
+    """Score each (truth JSON, extracted ``{field: value}``) pair field by field.
+
+    A truth field is correct, wrong (a different value) or missing (none extracted); an extracted numeric
+    field the truth does not state is spurious. ``unit_name`` is the name as written in the title/header.
+    """
     counts: dict[str, Counter[str]] = {}
     examples: list[tuple[str, str, str, str]] = []
-    for n, (truth, got) in enumerate(pairs):
-        fields: Mapping[str, Any] = truth.get("fields", {})
-        name = str(truth.get("file", n))
+    n = 0
+    for n, (truth, got) in enumerate(pairs, 1):
+        fields: dict[str, Any] = dict(truth.get("fields", {}))
+        if "unit_name" not in fields and truth.get("unit_name_written"):
+            fields["unit_name"] = truth["unit_name_written"]
+        name = str(truth.get("file", n - 1))
         for field, value in fields.items():
             c = counts.setdefault(field, Counter())
-            extracted = got.get(field)
+            extracted = _plain(got.get(field))
             if extracted is None:
                 c["missing"] += 1
-            elif _same(field, value, extracted):
+            elif same(field, value, extracted):
                 c["correct"] += 1
                 continue
             else:
                 c["wrong"] += 1
             if len(examples) < keep_examples:
-                examples.append((name, field, str(value), str(extracted)))
+                examples.append((name, field, str(value), "" if extracted is None else str(extracted)))
         for field, extracted in got.items():
-            if field in NUMERIC and field not in fields and extracted is not None:
+            if field in NUMERIC and field not in fields and _plain(extracted) is not None:
                 counts.setdefault(field, Counter())["spurious"] += 1
+    rows = sorted(counts.items(), key=lambda kv: (_ORDER.get(kv[0], len(_ORDER)), kv[0]))
     return AccuracyReport(
-        fields=tuple(
-            FieldScore(f, c["correct"], c["wrong"], c["missing"], c["spurious"]) for f, c in counts.items()
-        ),
+        fields=tuple(FieldScore(f, c["correct"], c["wrong"], c["missing"], c["spurious"]) for f, c in rows),
         examples=tuple(examples),
+        reports=n,
     )
+
+
+__all__ = ["NUMERIC", "AccuracyReport", "FieldScore", "evaluate", "same"]

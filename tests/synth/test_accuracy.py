@@ -1,0 +1,133 @@
+"""Field accuracy against ground truth, on hand-made truth and extraction dicts (no parser involved)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from jixiao.model import Evidence, Fact
+from jixiao.synth.accuracy import AccuracyReport, evaluate
+
+
+def _truth(**fields: Any) -> dict[str, Any]:
+    return {"fields": fields, "unit_name_written": fields.get("unit_name", "香河县科学技术协会")}
+
+
+@pytest.mark.parametrize(
+    ("truth", "got", "expected"),
+    [
+        pytest.param({"score": "97.5"}, {"score": Decimal("97.50")}, (1, 0, 0), id="decimal-equality"),
+        pytest.param({"score": "97.5"}, {"score": "97.5"}, (1, 0, 0), id="string-number"),
+        pytest.param({"score": "97.5"}, {"score": Decimal("95")}, (0, 1, 0), id="wrong-number"),
+        pytest.param({"staff_quota": 7}, {"staff_quota": 7}, (1, 0, 0), id="count-int"),
+        pytest.param({"staff_quota": 7}, {"staff_quota": "7"}, (1, 0, 0), id="count-as-text"),
+        pytest.param(
+            {"expenditure_total": "327.38"}, {"expenditure_total": "abc"}, (0, 1, 0), id="not-a-number"
+        ),
+        pytest.param({"grade": "优"}, {}, (0, 0, 1), id="missing"),
+        pytest.param({"grade": "优"}, {"grade": None}, (0, 0, 1), id="none-is-missing"),
+        pytest.param({"grade": "优"}, {"grade": "良"}, (0, 1, 0), id="wrong-text"),
+        pytest.param(
+            {"title": "部门（单位）整体绩效自评报告"},
+            {"title": "部门(单位)整体绩效自评报告"},
+            (1, 0, 0),
+            id="text-after-nfkc",
+        ),
+        pytest.param(
+            {"problems": "预算执行进度不均衡，\n部分项目经费拨付滞后。"},
+            {"problems": "预算执行进度不均衡,部分项目经费拨付滞后。"},
+            (1, 0, 0),
+            id="text-whitespace-and-full-width",
+        ),
+        pytest.param(
+            {"unit_name": "香河县科协技术协会"},
+            {"unit_name": "香河县科学技术协会"},
+            (0, 1, 0),
+            id="written-name",
+        ),
+        pytest.param(
+            {"report_date": "2020-11"}, {"report_date": "2020-11-01"}, (0, 1, 0), id="month-only-date"
+        ),
+    ],
+)
+def test_one_field(truth: dict[str, Any], got: dict[str, Any], expected: tuple[int, int, int]) -> None:
+    report = evaluate([({"fields": truth}, got)])
+    (row,) = report.fields
+    assert (row.correct, row.wrong, row.missing) == expected
+    assert report.total == 1 and report.reports == 1
+
+
+def test_spurious_counts_numeric_fields_only() -> None:
+    report = evaluate(
+        [({"fields": {"score": "98"}}, {"score": "98", "execution_rate": Decimal("100"), "problems": "无"})]
+    )
+    rows = report.by_field
+    assert rows["execution_rate"].spurious == 1 and rows["execution_rate"].total == 0
+    assert "problems" not in rows
+    assert report.overall == 1.0 and report.spurious == 1
+
+
+def test_unit_name_falls_back_to_the_written_name() -> None:
+    truth = {"fields": {}, "unit_name_written": "香河县科协技术协会"}
+    report = evaluate([(truth, {"unit_name": "香河县科协技术协会"})])
+    assert report.by_field["unit_name"].correct == 1
+
+
+def test_facts_are_accepted_as_extracted_values() -> None:
+    fact = Fact("expenditure_total", Decimal("327.38"), "万元", Evidence(0, 6, "327.38"))
+    report = evaluate([(_truth(expenditure_total="327.38"), {"expenditure_total": fact})])
+    assert report.by_field["expenditure_total"].correct == 1
+
+
+def test_overall_and_table_over_several_reports() -> None:
+    pairs = [
+        (
+            _truth(unit_name="井陉县科学技术协会", fiscal_year=2025, expenditure_total="327.38", grade="优"),
+            {"unit_name": "井陉县科学技术协会", "fiscal_year": 2025, "expenditure_total": Decimal("327.38")},
+        ),
+        (
+            _truth(unit_name="县科协", fiscal_year=2024, personnel_share="61.99"),
+            {"unit_name": "县科协", "fiscal_year": 2023, "personnel_share": Decimal("61.99")},
+        ),
+    ]
+    report = evaluate(pairs, keep_examples=5)
+    assert isinstance(report, AccuracyReport)
+    assert (report.correct, report.wrong, report.missing, report.total) == (5, 1, 1, 7)
+    assert report.overall == pytest.approx(5 / 7)
+    assert [f.field for f in report.fields] == [
+        "unit_name",
+        "grade",
+        "fiscal_year",
+        "expenditure_total",
+        "personnel_share",
+    ]
+    assert ("1", "fiscal_year", "2024", "2023") in report.examples
+    table = report.format_table()
+    assert table.splitlines()[0].split() == [
+        "field",
+        "truth",
+        "correct",
+        "wrong",
+        "missing",
+        "spurious",
+        "acc",
+    ]
+    assert "fiscal_year" in table and table.splitlines()[-1].startswith("overall")
+    assert "71.43%" in table.splitlines()[-1]
+    data = report.as_dict()
+    assert data["fields"]["fiscal_year"] == {
+        "correct": 1,
+        "wrong": 1,
+        "missing": 0,
+        "spurious": 0,
+        "accuracy": 0.5,
+    }
+
+
+def test_report_is_frozen() -> None:
+    report = evaluate([])
+    assert report.overall == 0.0 and report.fields == ()
+    with pytest.raises(AttributeError):
+        report.fields = ()  # type: ignore[misc]
