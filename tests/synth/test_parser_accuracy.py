@@ -18,7 +18,10 @@ def test_field_accuracy_does_not_regress(tmp_path: Path) -> None:
     corpus = generate_corpus(tmp_path, SynthConfig(n=200, seed=3))
     results = pipeline.read_and_parse_many(list(enumerate(map(str, corpus))), ReadLimits(), 2)
     pairs = [
-        ({**load_truth(p), "file": p.name}, {k: f.value for k, f in (r.parsed.facts if r.parsed else {}).items()})
+        (
+            {**load_truth(p), "file": p.name},
+            {k: f.value for k, f in (r.parsed.facts if r.parsed else {}).items()},
+        )
         for p, r in zip(corpus, results, strict=True)
     ]
     report = evaluate(pairs)
