@@ -64,6 +64,13 @@ def _engine(settings: Any) -> Any:
         raise typer.Exit(2) from exc
 
 
+def progress_bar(label: str) -> Progress:
+    """A transient bar on stderr, so piped stdout stays clean."""
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    )
+
+
 def _print_rows(
     rows: list[dict[str, Any]],
     fmt: str,
@@ -112,14 +119,7 @@ def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> d
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         if not show_progress or n < 20:
             return ingest(**kwargs)
-        with Progress(
-            TextColumn("reading and parsing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
+        with progress_bar("reading and parsing") as progress:
             bar = progress.add_task("parse", total=n)
             pipeline.set_progress_hook(lambda k: progress.advance(bar, k))
             try:
@@ -459,14 +459,7 @@ def synth(
     from jixiao.synth import SynthConfig, generate_corpus
 
     prepare_environment(None)
-    with Progress(
-        TextColumn("generating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
+    with progress_bar("generating") as progress:
         bar = progress.add_task("synth", total=n)
         paths = generate_corpus(
             out,

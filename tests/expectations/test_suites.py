@@ -9,30 +9,10 @@ import pandas as pd
 import pytest
 
 from expectations.runner import build_data_docs, validate
-from jixiao.model import ALL_FIELDS
+from jixiao.model import ALL_FIELDS, MONEY_FIELDS, PERCENT_FIELDS
 from jixiao.quality import CheckOutcome
 
-FLOATS = (
-    "execution_rate",
-    "personnel_share",
-    "public_share",
-    "score",
-    "project_lines_sum",
-    "budget_initial",
-    "budget_adjusted",
-    "income_total",
-    "expenditure_total",
-    "basic_expenditure",
-    "personnel_expense",
-    "public_expense",
-    "project_expenditure",
-    "carryover_start",
-    "sangong_budget",
-    "sangong_actual",
-    "carryover_end",
-    "assets_total",
-    "fixed_assets_net",
-)
+FLOATS = (*MONEY_FIELDS, *PERCENT_FIELDS, "score", "project_lines_sum")
 
 
 def frame(*rows: dict[str, Any]) -> pd.DataFrame:
