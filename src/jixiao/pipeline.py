@@ -110,7 +110,7 @@ def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResu
         return ReadParseResult(file_id=file_id, reason=f"unreadable: {type(exc).__name__}: {exc}")
     text = doc.text
     try:
-        parsed = parse_report(text, page_of=doc.page_of if doc.page_starts else None)
+        parsed = parse_report(text, page_of=doc.page_of if doc.page_starts else None, tables=doc.tables)
     except Exception as exc:  # as above: a parser bug quarantines the file with the reason
         return ReadParseResult(file_id=file_id, reason=f"parser failed: {type(exc).__name__}: {exc}")
     common = {

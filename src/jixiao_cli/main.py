@@ -479,7 +479,7 @@ def accuracy(
     from jixiao import pipeline
     from jixiao.read import ReadLimits
     from jixiao.synth import load_truth
-    from jixiao.synth.accuracy import evaluate
+    from jixiao.synth.accuracy import evaluate, extracted
 
     prepare_environment(None)
     reports = sorted(p for p in corpus.iterdir() if p.suffix in pipeline.SUPPORTED_SUFFIXES)
@@ -487,11 +487,10 @@ def accuracy(
         err.print(f"[red]error:[/red] no reports in {corpus}; write some with `jixiao synth --out {corpus}`")
         raise typer.Exit(2)
     results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), workers)
-    pairs = []
-    for path, r in zip(reports, results, strict=True):
-        extracted: dict[str, Any] = dict(r.parsed.facts) if r.parsed else {}
-        extracted = {k: f.value for k, f in extracted.items()}
-        pairs.append(({**load_truth(path), "file": path.name}, extracted))
+    pairs = [
+        ({**load_truth(path), "file": path.name}, extracted(r.parsed))
+        for path, r in zip(reports, results, strict=True)
+    ]
     report = evaluate(pairs)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")

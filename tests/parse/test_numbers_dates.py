@@ -63,6 +63,41 @@ def test_dates(text: str, iso: str | None) -> None:
         pytest.param(
             "项目经费预算执行率为100%。", "execution_rate", None, id="project-rate-is-not-the-department's"
         ),
+        pytest.param(
+            "基本支出预算安排(含上年结转)149.83万元,实际支出149.83万元,完成预算安排的99.8%。",
+            "execution_rate",
+            None,
+            id="basic-spending-rate-is-not-the-department's",
+        ),
+        pytest.param(
+            "整体支出为1972.83万元,年末结余和结转33.70万元(人员经费),预算执行率为98.32%。",
+            "execution_rate",
+            Decimal("98.32"),
+            id="rate-after-the-whole-spending",
+        ),
+        pytest.param("自评总分86.2分,自评结果为“良好”。", "score", Decimal("86.2"), id="score-as-total"),
+        pytest.param("自评得分为89.3分,自评等级为“良好”。", "grade", "良", id="grade-as-self-rating"),
+        pytest.param(
+            "年末资产总计319.18万元,负债31.92万元。", "assets_total", Decimal("319.18"), id="assets-sum"
+        ),
+        pytest.param(
+            "“三公”经费预算17.42万元,实际支出9.70万元。",
+            "sangong_actual",
+            Decimal("9.70"),
+            id="sangong-actual-follows",
+        ),
+        pytest.param(
+            "“三公”经费预算17.42万元,实际支出9.70万元。",
+            "sangong_budget",
+            Decimal("17.42"),
+            id="sangong-budget-first",
+        ),
+        pytest.param(
+            "日常公用经费支出56.95万元,占基本支出的-1.65%。",
+            "public_share",
+            Decimal("-1.65"),
+            id="negative-share-kept",
+        ),
     ],
 )
 def test_values_in_context(text: str, field: str, value: object) -> None:

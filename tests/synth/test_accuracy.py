@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jixiao.model import Evidence, Fact
-from jixiao.synth.accuracy import AccuracyReport, evaluate
+from jixiao.synth.accuracy import AccuracyReport, evaluate, extracted
 
 
 def _truth(**fields: Any) -> dict[str, Any]:
@@ -131,3 +131,62 @@ def test_report_is_frozen() -> None:
     assert report.overall == 0.0 and report.fields == ()
     with pytest.raises(AttributeError):
         report.fields = ()  # type: ignore[misc]
+
+
+LINE = {"seq": 1, "name": "学会能力提升计划（科技人才工作）", "amount": "17.62", "score": "94"}
+
+
+@pytest.mark.parametrize(
+    ("got", "expected"),
+    [
+        pytest.param(
+            [{"seq": 1, "name": "学会能力提升计划(科技人才工作)", "amount": Decimal("17.620"), "score": 94}],
+            (1, 0, 0, 0),
+            id="line-right-after-nfkc",
+        ),
+        pytest.param(
+            [{"seq": 1, "name": "学会能力提升计划(科技人才工作)", "amount": Decimal("176200"), "score": 94}],
+            (0, 1, 0, 0),
+            id="amount-in-yuan-is-wrong",
+        ),
+        pytest.param(
+            [
+                {
+                    "seq": 1,
+                    "name": "学会能力提升计划(科技人才工作)(五)部门整体支出绩效目标",
+                    "amount": "17.62",
+                    "score": 94,
+                }
+            ],
+            (0, 1, 0, 0),
+            id="heading-swallowed-into-name-is-wrong",
+        ),
+        pytest.param([], (0, 0, 1, 0), id="line-missing"),
+        pytest.param(
+            [
+                {"seq": 1, "name": "学会能力提升计划(科技人才工作)", "amount": "17.62", "score": "94"},
+                {"seq": 2, "name": "合计", "amount": "17.62", "score": None},
+            ],
+            (1, 0, 0, 1),
+            id="extra-line-is-spurious",
+        ),
+    ],
+)
+def test_project_lines_are_scored_line_by_line(
+    got: list[dict[str, Any]], expected: tuple[int, int, int, int]
+) -> None:
+    report = evaluate([({"fields": {}, "project_lines": [LINE]}, {"project_lines": got})])
+    row = report.by_field["project_lines"]
+    assert (row.correct, row.wrong, row.missing, row.spurious) == expected
+
+
+def test_extracted_carries_facts_and_project_lines() -> None:
+    from jixiao.parse import parse_report
+
+    text = "序号\t项目名称\t分配资金\t自评得分\n1\t科普经费\t8.35\t90\n\n一、部门概况\n部门总支出599.39万元。"
+    got = extracted(parse_report(text))
+    assert got["expenditure_total"] == Decimal("599.39")
+    assert got["project_lines"] == [
+        {"seq": 1, "name": "科普经费", "amount": Decimal("8.35"), "score": Decimal("90")}
+    ]
+    assert extracted(None) == {}

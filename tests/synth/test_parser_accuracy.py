@@ -1,7 +1,8 @@
-"""Parser field accuracy on the synthetic corpus: a regression floor, not the issue's 99 % goal.
+"""Parser field accuracy on the synthetic corpus (all formats), project-table lines included.
 
-Measured 96.23 % on 1,000 reports (seed 3) when this floor was set; the misses are parser gaps the
-generator exposes (自评总分, 资产总计, several 三公经费 forms). Raise the floor as the parser improves.
+The issue's goal is 99 %. ``jixiao accuracy`` measured 100.00 % on 1,000 reports of seeds 3, 7 and 11 when
+this floor was set; the generator and the parser come from the same team, so the floor guards against
+regressions in what the generator knows and says nothing about phrasings it does not write.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ from pathlib import Path
 from jixiao import pipeline
 from jixiao.read import ReadLimits
 from jixiao.synth import SynthConfig, generate_corpus, load_truth
-from jixiao.synth.accuracy import evaluate
+from jixiao.synth.accuracy import evaluate, extracted
 
 
-def test_field_accuracy_does_not_regress(tmp_path: Path) -> None:
-    corpus = generate_corpus(tmp_path, SynthConfig(n=200, seed=3))
+def test_field_accuracy_meets_the_goal(tmp_path: Path) -> None:
+    corpus = generate_corpus(tmp_path, SynthConfig(n=300, seed=5))
+    assert {".txt", ".md", ".docx", ".pdf"} <= {p.suffix for p in corpus}
     results = pipeline.read_and_parse_many(list(enumerate(map(str, corpus))), ReadLimits(), 2)
     pairs = [
-        (
-            {**load_truth(p), "file": p.name},
-            {k: f.value for k, f in (r.parsed.facts if r.parsed else {}).items()},
-        )
-        for p, r in zip(corpus, results, strict=True)
+        ({**load_truth(p), "file": p.name}, extracted(r.parsed)) for p, r in zip(corpus, results, strict=True)
     ]
     report = evaluate(pairs)
-    assert report.total > 3000
-    assert report.overall >= 0.95, report.format_table()
+    assert report.total > 6000
+    assert report.by_field["project_lines"].total > 300
+    assert report.overall >= 0.99, report.format_table()
+    assert report.spurious <= report.total * 0.001, report.format_table()

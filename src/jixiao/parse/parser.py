@@ -10,9 +10,10 @@ The text is expected NFKC-normalised (``jixiao.read.normalise``): ASCII digits, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,12 +23,14 @@ from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
 PageOf = Callable[[int], int | None]
+Table = tuple[tuple[str, ...], ...]  # rows of cells, as the reader gives them
 
 _SENTENCE_END = re.compile(r"[。；;\n]")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 # The gap between a label and its number holds no digit and no sentence end: the first number wins.
 _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)")
-_PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*%")
+# A minus sign right before a percent is kept: a negative share is what the report states, for checks to flag.
+_PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
 _COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名)")
 _GRADE_AFTER = re.compile(
@@ -36,12 +39,17 @@ _GRADE_AFTER = re.compile(
 _ACTUAL_FOLLOW_UP = re.compile(
     rf"(?:实际支出|实际完成|实际执行|决算数为|决算数|决算为|实际)(?P<gap>[^\d。；;\n]{{0,6}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
 )
-_SHARE = re.compile(rf"占(?P<den>[^\d%。；;\n,，]{{1,12}}?)(?:的|比例|比重|为|达)*\s*(?P<num>{_NUM})\s*%")
+_SHARE = re.compile(rf"占(?P<den>[^\d%。；;\n,，]{{1,12}}?)(?:的|比例|比重|为|达)*\s*(?P<num>-?{_NUM})\s*%")
 _INDICATOR = re.compile(r"(?P<kind>数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标\s*[:：]")
 _PERCENT_ANY = re.compile(rf"({_NUM})\s*%")
 _ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
-_HEADER_NAME = re.compile(rf"部门\s*\(?单位\)?\s*名称\s*[:：]\s*(?P<name>[^\s:：]{{2,30}}{_ORG_SUFFIX})")
-_TITLE_ORG = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{0,20}}?{_ORG_SUFFIX})")
+# Title, header and signature give the name by position, so a typo in its suffix (科学枝术协会, 科学技术协) is
+# still read as written; running text is searched by suffix (_MENTION) only for the other variants.
+_HEADER_NAME = re.compile(r"部门\s*\(?单位\)?\s*名称\s*[:：]\s*(?P<name>[^\s:：]{2,30})")
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
+# "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
+_TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
+_NOT_A_NAME = re.compile(r"报告|附件|目录|部门|单位|名称|评价|绩效|说明|关于")
 _MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){_ORG_SUFFIX}")
 # Running text puts verbs and function words right before a unit name; a mention starts after the last.
 _LEAD = re.compile(
@@ -164,9 +172,15 @@ class _Extractor:
                 self._put_money("sangong_actual", hit.start, m)
             elif "预算" in gap or "预算" in prefix:
                 self._put_money("sangong_budget", hit.start, m)
+                # "“三公”经费预算 5.00 万元，实际支出 3.06 万元": the actual figure follows in the same sentence.
+                follow = _ACTUAL_FOLLOW_UP.search(self.text, m.end(), s_end)
+                if follow:
+                    self._put_money("sangong_actual", hit.start, follow)
         elif kind == "percent":
-            if label.field in self.facts or _has_any(
-                self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes
+            if (
+                label.field in self.facts
+                or _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes)
+                or self._about_a_part(hit, s_start)
             ):
                 return
             m = _PERCENT_AFTER.match(self.text, hit.end, end)
@@ -191,6 +205,21 @@ class _Extractor:
             m = _COUNT_AFTER.match(self.text, hit.end, end)
             if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
+
+    def _about_a_part(self, hit: _Hit, s_start: int) -> bool:
+        """Whether the sentence's nearest subject before ``hit`` is a part of the spending, not the whole.
+
+        "基本支出预算安排 149.83 万元，实际支出 149.83 万元，完成预算安排的 100%" is the basic spending's rate.
+        """
+        i = self.hits.index(hit)
+        for prev in reversed(self.hits[:i]):
+            if prev.start < s_start:
+                return False
+            if prev.label.field in self.vocab.part_fields:
+                return True
+            if prev.label.field in self.vocab.whole_fields:
+                return False
+        return False
 
     def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
         number = to_decimal(m.group("num"))
@@ -245,20 +274,7 @@ class _Identity:
         self.nonempty = [(p, s) for p, s in self.lines if s.strip()]
 
     def unit_names(self) -> list[tuple[str, int]]:
-        found: list[tuple[str, int]] = []
-        m = _HEADER_NAME.search(self.text)
-        if m:
-            found.append((m.group("name"), m.start("name")))
-        for pos, line in self.nonempty[:8]:
-            if ":" in line or "：" in line:
-                continue
-            t = _TITLE_ORG.match(line)
-            if t:
-                found.append((_clean_name(t.group("name")), pos + t.start("name")))
-        for pos, line in self.nonempty[-6:]:
-            stripped = line.strip()
-            if 2 < len(stripped) <= 24 and re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_ORG_SUFFIX}", stripped):
-                found.append((stripped, pos + line.index(stripped)))
+        found = self._placed_names()
         known = [n for n, _ in found]
         for m in _MENTION.finditer(self.text):
             name = m.group(0)
@@ -280,6 +296,35 @@ class _Identity:
                 seen.add(name)
                 unique.append((name, pos))
         return unique
+
+    def _placed_names(self) -> list[tuple[str, int]]:
+        """Names from the header field, the title block and the signature above the closing date."""
+        found: list[tuple[str, int]] = []
+        m = _HEADER_NAME.search(self.text)
+        if m:
+            found.append((m.group("name"), m.start("name")))
+        head = self.nonempty[:8]
+        for i, (pos, line) in enumerate(head):
+            if ":" in line or "：" in line:
+                continue
+            t = _TITLE_LEAD.match(line) if "报告" in line else None
+            if t and not _NOT_A_NAME.search(t.group("name")):
+                found.append((_clean_name(t.group("name")), pos + t.start("name")))
+            elif i + 1 < len(head) and "报告" in head[i + 1][1] and "报告" not in line:
+                # A line of its own right above the title is the unit's name.
+                name = _clean_name(line)
+                if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name):
+                    found.append((name, pos + line.index(line.strip()[0])))
+        tail = self.nonempty[-3:]
+        for i, (pos, line) in enumerate(tail):
+            stripped = line.strip()
+            below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
+            signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
+                i == len(tail) - 1 and re.search(rf"{_ORG_SUFFIX}$", stripped) is not None
+            )
+            if signed and _NAME_LINE.fullmatch(stripped) and not _NOT_A_NAME.search(stripped):
+                found.append((stripped, pos + line.index(stripped)))
+        return found
 
     def fiscal_year(self) -> None:
         for pos, line in self.nonempty[:10]:
@@ -318,12 +363,67 @@ class _Identity:
                     return
 
 
-def _project_table(ex: _Extractor) -> tuple[ProjectLine, ...]:
+_TableRows = list[tuple[list[str], int, int]]  # cells of each row, with its span in the text
+
+
+def _text_table(ex: _Extractor) -> tuple[list[str], _TableRows] | None:
+    """The project table as tab-separated lines in the text (.docx, and .txt saved from Word)."""
     lines = _lines(ex.text)
     idx = next((i for i, (_, line) in enumerate(lines) if "\t" in line and "项目名称" in line), None)
     if idx is None:
-        return ()
+        return None
     header = [c.strip() for c in lines[idx][1].split("\t")]
+    if "序号" not in header[0]:
+        return None
+    c_name = next((i for i, c in enumerate(header) if "项目名称" in c), 0)
+    rows: _TableRows = []
+    for pos, line in lines[idx + 1 :]:
+        cells = [c.strip() for c in line.split("\t")]
+        if "\t" in line and cells[0].isdigit():
+            rows.append((cells, pos, pos + len(line)))
+        elif (
+            rows
+            and line.strip()
+            and len(line.strip()) <= 30
+            and not _HEADING_TOP.match(line)
+            and not _HEADING_SUB.match(line)
+        ):
+            # A project name wrapped onto its own line continues the previous row's name.
+            prev_cells, prev_start, _ = rows[-1]
+            addition = cells[c_name] if "\t" in line and c_name < len(cells) else line.strip()
+            prev_cells[c_name] = prev_cells[c_name] + addition
+            rows[-1] = (prev_cells, prev_start, pos + len(line))
+        else:
+            break
+    return (header, rows) if rows else None
+
+
+def _reader_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[list[str], _TableRows] | None:
+    """The project table as the reader found it (PDF tables), each row located in the text for its evidence."""
+    table = next((t for t in tables if t and any("项目名称" in c for c in t[0])), None)
+    if table is None:
+        return None
+    # The reader's tables skip the text's normalisation: "分配资金（元）" must read as "(元)" here too.
+    header = [unicodedata.normalize("NFKC", c).strip() for c in table[0]]
+    anchor = max(ex.text.find("项目名称"), 0)
+    rows: _TableRows = []
+    for row in table[1:]:
+        cells = [_clean_name(unicodedata.normalize("NFKC", c)) for c in row]
+        if not cells or not cells[0].isdigit():
+            continue
+        key = next((c[:4] for c in cells[1:] if c), cells[0])
+        at = ex.text.find(key, anchor)
+        start = at if at >= 0 else anchor
+        rows.append((cells, start, start + len(key)))
+        anchor = max(anchor, start)
+    return header, rows
+
+
+def _project_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[ProjectLine, ...]:
+    found = _text_table(ex) or _reader_table(ex, tables)
+    if found is None:
+        return ()
+    header, rows = found
 
     def col(*words: str) -> int | None:
         return next((i for i, c in enumerate(header) if any(w in c for w in words)), None)
@@ -333,20 +433,6 @@ def _project_table(ex: _Extractor) -> tuple[ProjectLine, ...]:
     if c_name is None:
         return ()
     in_yuan = c_amount is not None and "(元)" in header[c_amount]
-    rows: list[tuple[list[str], int, int]] = []
-    for pos, line in lines[idx + 1 :]:
-        cells = [c.strip() for c in line.split("\t")]
-        first = cells[0] if c_seq is not None and c_seq < len(cells) else ""
-        if "\t" in line and first.isdigit():
-            rows.append((cells, pos, pos + len(line)))
-        elif rows and line.strip() and len(line.strip()) <= 30 and not _HEADING_TOP.match(line):
-            # A project name wrapped onto its own line continues the previous row's name.
-            prev_cells, prev_start, _ = rows[-1]
-            addition = cells[c_name] if "\t" in line and c_name < len(cells) else line.strip()
-            prev_cells[c_name] = prev_cells[c_name] + addition
-            rows[-1] = (prev_cells, prev_start, pos + len(line))
-        else:
-            break
     out: list[ProjectLine] = []
     for cells, start, end in rows:
 
@@ -369,7 +455,7 @@ def _project_table(ex: _Extractor) -> tuple[ProjectLine, ...]:
     return tuple(out)
 
 
-def _sections(ex: _Extractor) -> None:
+def _sections(ex: _Extractor, names: frozenset[str]) -> None:
     headings: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
     for pos, line in _lines(ex.text):
         if _HEADING_TOP.match(line):
@@ -398,6 +484,7 @@ def _sections(ex: _Extractor) -> None:
             if stripped and (
                 AR_DATE.fullmatch(stripped)
                 or CN_DATE.fullmatch(stripped)
+                or stripped in names
                 or re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_ORG_SUFFIX}", stripped)
             ):
                 stop = end + pos
@@ -423,8 +510,12 @@ def _indicators(ex: _Extractor) -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-def parse_report(text: str, page_of: PageOf | None = None) -> ParsedReport:
-    """Extract every field the report states, each with the evidence it was read from."""
+def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Table] = ()) -> ParsedReport:
+    """Extract every field the report states, each with the evidence it was read from.
+
+    ``tables`` are the reader's tables (rows of cells); they are used where the text holds no tab-separated
+    project table, as in PDFs.
+    """
     ex = _Extractor(text, page_of)
     ex.run()
     ident = _Identity(ex)
@@ -438,11 +529,11 @@ def parse_report(text: str, page_of: PageOf | None = None) -> ParsedReport:
         ex.put("title", title, pos, pos + len(title))
     ident.fiscal_year()
     ident.report_date()
-    _sections(ex)
+    _sections(ex, frozenset(n for n, _ in names))
     return ParsedReport(
         facts=dict(ex.facts),
         unit_names=tuple(n for n, _ in names),
-        project_lines=_project_table(ex),
+        project_lines=_project_table(ex, tables),
         indicators=_indicators(ex),
         shares=tuple(ex.shares),
     )

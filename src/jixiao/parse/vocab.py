@@ -25,6 +25,8 @@ class Vocabulary:
     actual_markers: tuple[str, ...]
     gap_stop_words: tuple[str, ...]
     rate_part_prefixes: tuple[str, ...]
+    part_fields: frozenset[str]
+    whole_fields: frozenset[str]
     grades: dict[str, str]
     automaton: Any  # ahocorasick.Automaton: C extension without type information
 
@@ -47,6 +49,8 @@ def load_vocabulary() -> Vocabulary:
         actual_markers=tuple(raw["actual_markers"]),
         gap_stop_words=tuple(raw["gap_stop_words"]),
         rate_part_prefixes=tuple(raw["rate_part_prefixes"]),
+        part_fields=frozenset(raw["rate_subjects"]["part"]),
+        whole_fields=frozenset(raw["rate_subjects"]["whole"]),
         grades=dict(raw["grades"]),
         automaton=automaton,
     )

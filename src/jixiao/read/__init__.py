@@ -21,6 +21,7 @@ from typing import Any
 
 from jixiao.errors import ReadError
 from jixiao.read.normalise import NormalisedText, _opencc, looks_traditional, normalise
+from jixiao.read.pdf_tables import is_page_number, rows_by_position
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 Table = tuple[tuple[str, ...], ...]
@@ -325,6 +326,21 @@ def _pdf_text(texts: list[str]) -> str:
     return raw
 
 
+def _without_page_numbers(text: str) -> str:
+    """A page's text without the page number in its bottom or top margin (and the blank lines around it)."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if filled and is_page_number(lines[filled[-1]]):
+        lines = lines[: filled[-1]]
+        while lines and not lines[-1].strip():
+            lines.pop()
+    if filled and filled[0] < len(lines) and is_page_number(lines[filled[0]]):
+        lines = lines[filled[0] + 1 :]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+    return "\n".join(lines)
+
+
 def _page_starts(texts: list[str]) -> tuple[int, ...]:
     starts: list[int] = []
     pos = 0
@@ -335,6 +351,20 @@ def _page_starts(texts: list[str]) -> tuple[int, ...]:
 
 
 _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
+
+
+_TABLE_PAGES = 3  # a borderless table is followed this many pages at most
+
+
+def _page_tables(pages: list[Any]) -> list[Table]:
+    """Ruled tables on ``pages[0]``; failing those, a borderless one rebuilt from character positions."""
+    ruled = [
+        tuple(tuple((c or "").replace("\n", "") for c in row) for row in t) for t in pages[0].extract_tables()
+    ]
+    if ruled:
+        return ruled
+    rows = rows_by_position([page.chars for page in pages])
+    return [rows] if rows else []
 
 
 def _read_pdf_pdfium(
@@ -359,7 +389,9 @@ def _read_pdf_pdfium(
             budget.check(f"reading page {i + 1} of {n} of the .pdf")
             page = doc[i]
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n"))
+            texts.append(
+                _without_page_numbers(textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n"))
+            )
             textpage.close()
             page.close()
     except ReadError:
@@ -378,8 +410,7 @@ def _read_pdf_pdfium(
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 for i in table_pages:
                     budget.check(f"reading tables on page {i + 1} of the .pdf")
-                    for found in pdf.pages[i].extract_tables():
-                        tables.append(tuple(tuple((c or "").replace("\n", "") for c in row) for row in found))
+                    tables.extend(_page_tables(pdf.pages[i : i + _TABLE_PAGES]))
         except ReadError:
             raise
         except Exception:  # tables are a bonus to the text; a table that will not parse loses only itself
@@ -414,9 +445,8 @@ def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...], 
         for i, page in enumerate(pages, 1):
             budget.check(f"reading page {i} of {len(pages)} of the .pdf")
             try:
-                texts.append(page.extract_text() or "")
-                for found in page.extract_tables():
-                    tables.append(tuple(tuple((c or "").replace("\n", "") for c in row) for row in found))
+                texts.append(_without_page_numbers(page.extract_text() or ""))
+                tables.extend(_page_tables([page]))
                 page.close()  # frees the page's parsed objects: memory stays per page
             except Exception as exc:
                 raise _pdf_error(exc, f": page {i}") from exc

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS
+from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
 
 NUMERIC = frozenset((*MONEY_FIELDS, *PERCENT_FIELDS, *COUNT_FIELDS, "score", "fiscal_year"))
-_ORDER = {name: i for i, name in enumerate(ALL_FIELDS)}
+PROJECT_LINES = "project_lines"  # one row of the table: each truth line counts once
+_ORDER = {name: i for i, name in enumerate((*ALL_FIELDS, PROJECT_LINES))}
 
 
 def _plain(value: Any) -> Any:
@@ -47,6 +48,42 @@ def same(field: str, truth: Any, got: Any) -> bool:
         a, b = _decimal(truth), _decimal(got)
         return a is not None and b is not None and a == b
     return _text(truth) == _text(got)
+
+
+def extracted(parsed: ParsedReport | None) -> dict[str, Any]:
+    """What the parser found, in the shape ``evaluate`` compares: field values and the project table."""
+    if parsed is None:
+        return {}
+    out: dict[str, Any] = {name: fact.value for name, fact in parsed.facts.items()}
+    out[PROJECT_LINES] = [
+        {"seq": p.seq, "name": p.name, "amount": p.amount, "score": p.score} for p in parsed.project_lines
+    ]
+    return out
+
+
+def _same_line(truth: Mapping[str, Any], got: Mapping[str, Any]) -> bool:
+    """A project line is right when its name, amount and score all are (a field the truth leaves out is not compared)."""
+    return _text(truth["name"]) == _text(got.get("name", "")) and all(
+        truth.get(k) is None or (got.get(k) is not None and _decimal(truth[k]) == _decimal(got[k]))
+        for k in ("amount", "score")
+    )
+
+
+def _score_lines(
+    truth: list[Mapping[str, Any]], got: list[Mapping[str, Any]], c: Counter[str], note: Any
+) -> None:
+    by_seq = {int(g["seq"]): g for g in got}
+    for line in truth:
+        found = by_seq.pop(int(line["seq"]), None)
+        if found is None:
+            c["missing"] += 1
+        elif _same_line(line, found):
+            c["correct"] += 1
+            continue
+        else:
+            c["wrong"] += 1
+        note(f"{PROJECT_LINES}[{line['seq']}]", line, found)
+    c["spurious"] += len(by_seq)
 
 
 @dataclass(frozen=True)
@@ -148,6 +185,7 @@ def evaluate(
 
     A truth field is correct, wrong (a different value) or missing (none extracted); an extracted numeric
     field the truth does not state is spurious. ``unit_name`` is the name as written in the title/header.
+    When the truth lists ``project_lines``, each line is scored as one more truth value (matched by seq).
     """
     counts: dict[str, Counter[str]] = {}
     examples: list[tuple[str, str, str, str]] = []
@@ -157,6 +195,11 @@ def evaluate(
         if "unit_name" not in fields and truth.get("unit_name_written"):
             fields["unit_name"] = truth["unit_name_written"]
         name = str(truth.get("file", n - 1))
+
+        def note(field: str, value: Any, got_value: Any, name: str = name) -> None:
+            if len(examples) < keep_examples:
+                examples.append((name, field, str(value), "" if got_value is None else str(got_value)))
+
         for field, value in fields.items():
             c = counts.setdefault(field, Counter())
             extracted = _plain(got.get(field))
@@ -167,8 +210,12 @@ def evaluate(
                 continue
             else:
                 c["wrong"] += 1
-            if len(examples) < keep_examples:
-                examples.append((name, field, str(value), "" if extracted is None else str(extracted)))
+            note(field, value, extracted)
+        truth_lines = truth.get(PROJECT_LINES)
+        if truth_lines is not None:
+            _score_lines(
+                truth_lines, got.get(PROJECT_LINES) or [], counts.setdefault(PROJECT_LINES, Counter()), note
+            )
         for field, extracted in got.items():
             if field in NUMERIC and field not in fields and _plain(extracted) is not None:
                 counts.setdefault(field, Counter())["spurious"] += 1
@@ -180,4 +227,4 @@ def evaluate(
     )
 
 
-__all__ = ["NUMERIC", "AccuracyReport", "FieldScore", "evaluate", "same"]
+__all__ = ["NUMERIC", "PROJECT_LINES", "AccuracyReport", "FieldScore", "evaluate", "extracted", "same"]

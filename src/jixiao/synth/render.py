@@ -121,8 +121,13 @@ def render_pdf(report: SyntheticReport, path: Path, rng: random.Random) -> None:
     for b in report.blocks:
         if b.kind == "table":
             cols = (PDF_LEFT, PDF_LEFT + 30, PDF_LEFT + 200, PDF_LEFT + 290, PDF_LEFT + 360, PDF_LEFT + 430)
+            widths = [hi - lo - 6 for lo, hi in zip(cols, (*cols[1:], PDF_RIGHT), strict=True)]
             for row in b.rows:
-                pieces = [cell.split("\n") for cell in row]
+                # Word wraps a cell inside its column; text drawn over the next column would be unreadable.
+                pieces = [
+                    [w for part in cell.split("\n") for w in _wrap(part, width_, font)]
+                    for cell, width_ in zip(row, widths, strict=False)
+                ]
                 for k in range(max(len(p) for p in pieces)):
                     if y < PDF_BOTTOM:
                         new_page()
