@@ -38,6 +38,11 @@ BODY = "\n一、部门基本情况\n2023年部门总支出555.03万元。\n"
             id="signature-above-date",
         ),
         pytest.param(
+            BODY + "\n临泽县科学技术协会(盖章)\n2022年1月9日\n",
+            "临泽县科学技术协会",
+            id="signature-with-seal-note",
+        ),
+        pytest.param(
             "关于2023年度部门整体支出绩效自评报告" + BODY,
             None,
             id="a-title-without-a-name-gives-none",

@@ -131,6 +131,7 @@ def test_a_borderless_table_over_a_page_break_reads_as_rows_and_project_lines(tm
     assert lines[40].amount == Decimal("12.3456")  # 元 in the header: stored in 万元
     assert lines[40].score == Decimal("88.5")
     assert lines[40].evidence.snippet.startswith("科技馆免")
+    assert lines[40].evidence.snippet.endswith("123456.00 88.5")
     assert lines[40].evidence.page == 2
 
 

@@ -49,6 +49,7 @@ _HEADER_NAME = re.compile(r"部门\s*\(?单位\)?\s*名称\s*[:：]\s*(?P<name>[
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
+_SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
 _NOT_A_NAME = re.compile(r"报告|附件|目录|部门|单位|名称|评价|绩效|说明|关于")
 _MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){_ORG_SUFFIX}")
 # Running text puts verbs and function words right before a unit name; a mention starts after the last.
@@ -317,7 +318,7 @@ class _Identity:
                     found.append((name, pos + line.index(line.strip()[0])))
         tail = self.nonempty[-3:]
         for i, (pos, line) in enumerate(tail):
-            stripped = line.strip()
+            stripped = _SEAL.sub("", line).strip()
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
             signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
                 i == len(tail) - 1 and re.search(rf"{_ORG_SUFFIX}$", stripped) is not None
@@ -414,7 +415,13 @@ def _reader_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[list[str], _
         key = next((c[:4] for c in cells[1:] if c), cells[0])
         at = ex.text.find(key, anchor)
         start = at if at >= 0 else anchor
-        rows.append((cells, start, start + len(key)))
+        end = start + len(key)
+        # The evidence runs on to the row's last cell found in order after it (its amount, its score).
+        for cell in cells[2:]:
+            hit = ex.text.find(cell, end, end + 300) if cell else -1
+            if hit >= 0:
+                end = hit + len(cell)
+        rows.append((cells, start, end))
         anchor = max(anchor, start)
     return header, rows
 
