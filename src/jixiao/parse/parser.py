@@ -136,12 +136,13 @@ class _Extractor:
             self.facts[name] = Fact(name, value, UNIT_OF.get(name), self.ctx.evidence(start, end))
 
     def run(self) -> None:
-        for i, hit in enumerate(self.hits):
+        for i in range(len(self.hits)):
             limit = self.hits[i + 1].start if i + 1 < len(self.hits) else len(self.text)
-            self._extract(hit, limit)
+            self._extract(i, limit)
         self._shares()
 
-    def _extract(self, hit: _Hit, limit: int) -> None:
+    def _extract(self, i: int, limit: int) -> None:
+        hit = self.hits[i]
         label = hit.label
         s_start, s_end = self.ctx.sentence(hit.start)
         end = min(s_end, limit)
@@ -181,7 +182,7 @@ class _Extractor:
             if (
                 label.field in self.facts
                 or _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes)
-                or self._about_a_part(hit, s_start)
+                or self._about_a_part(i, s_start)
             ):
                 return
             m = _PERCENT_AFTER.match(self.text, hit.end, end)
@@ -207,13 +208,13 @@ class _Extractor:
             if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
 
-    def _about_a_part(self, hit: _Hit, s_start: int) -> bool:
-        """Whether the sentence's nearest subject before ``hit`` is a part of the spending, not the whole.
+    def _about_a_part(self, i: int, s_start: int) -> bool:
+        """Whether the sentence's nearest subject before hit ``i`` is a part of the spending, not the whole.
 
         "基本支出预算安排 149.83 万元，实际支出 149.83 万元，完成预算安排的 100%" is the basic spending's rate.
         """
-        i = self.hits.index(hit)
-        for prev in reversed(self.hits[:i]):
+        for k in range(i - 1, -1, -1):
+            prev = self.hits[k]
             if prev.start < s_start:
                 return False
             if prev.label.field in self.vocab.part_fields:

@@ -356,23 +356,47 @@ _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
 _TABLE_PAGES = 3  # a borderless table is followed this many pages at most
 
 
-def _page_tables(pages: list[Any]) -> list[Table]:
-    """Ruled tables on ``pages[0]``; failing those, a borderless one rebuilt from character positions."""
-    ruled = [
-        tuple(tuple((c or "").replace("\n", "") for c in row) for row in t) for t in pages[0].extract_tables()
+def _ruled_tables(page: Any) -> list[Table]:
+    """pdfplumber's tables found by their ruling lines, cells' own line breaks removed."""
+    return [
+        tuple(tuple((c or "").replace("\n", "") for c in row) for row in t) for t in page.extract_tables()
     ]
-    if ruled:
-        return ruled
-    rows = rows_by_position([page.chars for page in pages])
-    return [rows] if rows else []
+
+
+def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
+    """The page's characters in pdfplumber's shape (x0, x1, top from the page's top edge), from PDFium."""
+    textpage = page.get_textpage()
+    try:
+        height = page.get_height()
+        n = textpage.count_chars()
+        text = textpage.get_text_range(0, n)
+        if len(text) != n:  # characters outside the BMP: index by index
+            text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(n))
+        out: list[dict[str, Any]] = []
+        for i, ch in enumerate(text):
+            if ch.strip():
+                left, _, right, top = textpage.get_charbox(i, loose=True)
+                out.append({"text": ch, "x0": left, "x1": right, "top": height - top})
+        return out
+    finally:
+        textpage.close()
+
+
+def _has_paths(page: Any) -> bool:
+    """Whether the page draws any line or box: without one there is no ruled table for pdfplumber to find."""
+    import pypdfium2.raw as pdfium_c
+
+    return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)), None) is not None
 
 
 def _read_pdf_pdfium(
     data: bytes, limits: ReadLimits, budget: _Budget
 ) -> tuple[str, tuple[Table, ...], tuple[int, ...]] | None:
-    """Text through PDFium (about twice as fast as pdfminer); pdfplumber only for pages that hint at a table.
+    """Text through PDFium (about twice as fast as pdfminer); tables where a page hints at one.
 
-    Returns None when PDFium cannot open the file, so pdfplumber's reading (and its error messages) decide.
+    A borderless table is rebuilt from PDFium's character boxes; pdfplumber (pdfminer, much slower) is
+    opened only for pages that draw lines, where a ruled table can be. Returns None when PDFium cannot open
+    the file, so pdfplumber's reading (and its error messages) decide.
     """
     try:
         import pypdfium2 as pdfium
@@ -380,6 +404,8 @@ def _read_pdf_pdfium(
         doc = pdfium.PdfDocument(data)
     except Exception:  # damaged or encrypted: the pdfplumber path gives the readable reason
         return None
+    borderless: dict[int, Table] = {}
+    ruled_pages: list[int] = []
     try:
         n = len(doc)
         if n > limits.max_pdf_pages:
@@ -394,6 +420,17 @@ def _read_pdf_pdfium(
             )
             textpage.close()
             page.close()
+        chars: dict[int, list[dict[str, Any]]] = {}
+        for i in (i for i, t in enumerate(texts) if _TABLE_HINT.search(t)):
+            budget.check(f"reading tables on page {i + 1} of the .pdf")
+            if _has_paths(doc[i]):
+                ruled_pages.append(i)
+            for k in range(i, min(i + _TABLE_PAGES, n)):
+                if k not in chars:
+                    chars[k] = _pdfium_chars(doc[k])
+            rows = rows_by_position([chars[k] for k in range(i, min(i + _TABLE_PAGES, n))])
+            if rows:
+                borderless[i] = rows
     except ReadError:
         raise
     except Exception:
@@ -401,20 +438,22 @@ def _read_pdf_pdfium(
     finally:
         doc.close()
     raw = _pdf_text(texts)
-    tables: list[Table] = []
-    table_pages = [i for i, t in enumerate(texts) if _TABLE_HINT.search(t)]
-    if table_pages:
+    ruled: dict[int, list[Table]] = {}
+    if ruled_pages:
         try:
             import pdfplumber
 
             with pdfplumber.open(io.BytesIO(data)) as pdf:
-                for i in table_pages:
-                    budget.check(f"reading tables on page {i + 1} of the .pdf")
-                    tables.extend(_page_tables(pdf.pages[i : i + _TABLE_PAGES]))
+                for i in ruled_pages:
+                    budget.check(f"reading ruled tables on page {i + 1} of the .pdf")
+                    ruled[i] = _ruled_tables(pdf.pages[i])
         except ReadError:
             raise
         except Exception:  # tables are a bonus to the text; a table that will not parse loses only itself
             pass
+    tables: list[Table] = []
+    for i in sorted({*ruled, *borderless}):
+        tables.extend(ruled.get(i) or ([borderless[i]] if i in borderless else []))
     return raw, tuple(tables), _page_starts(texts)
 
 
@@ -446,7 +485,11 @@ def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...], 
             budget.check(f"reading page {i} of {len(pages)} of the .pdf")
             try:
                 texts.append(_without_page_numbers(page.extract_text() or ""))
-                tables.extend(_page_tables([page]))
+                found = _ruled_tables(page)
+                if not found and _TABLE_HINT.search(texts[-1]):
+                    rows = rows_by_position([page.chars])
+                    found = [rows] if rows else []
+                tables.extend(found)
                 page.close()  # frees the page's parsed objects: memory stays per page
             except Exception as exc:
                 raise _pdf_error(exc, f": page {i}") from exc

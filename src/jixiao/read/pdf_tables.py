@@ -92,20 +92,21 @@ def rows_by_position(pages: Sequence[Iterable[Char]], header_word: str = "项目
     """The borderless table whose header names ``header_word``: header row, then one row per numbered line.
 
     ``pages`` are the characters of the page holding the header and of the pages after it, where the table
-    may continue. Returns () when no such header is found or no numbered row follows it.
+    may continue; ``top`` grows down the page. Returns () when no such header is found or no numbered row follows it.
     """
     lines: list[_Line] = []
     header_at: int | None = None
-    for chars in pages:
+    for n, chars in enumerate(pages):
         page_lines = _lines(chars)
         for margin in (-1, 0):
             if page_lines and is_page_number(page_lines[margin].text):
                 del page_lines[margin]
-        if header_at is None:
-            at = next((i for i, ln in enumerate(page_lines) if header_word in ln.text), None)
-            if at is None:
-                continue
-            header_at = len(lines) + at
+        if n == 0:
+            # The header is looked for on the first page only: a table that starts on a later page is that
+            # page's own.
+            header_at = next((i for i, ln in enumerate(page_lines) if header_word in ln.text), None)
+            if header_at is None:
+                return ()
         lines.extend(page_lines)
     if header_at is None:
         return ()
