@@ -39,6 +39,16 @@ SPECS = (
         expected="score >= the auto threshold, or status needs_review",
         explain="points below the threshold",
     ),
+    CheckSpec(
+        SUITE,
+        "own_names_agree",
+        "warning",
+        "in_set",
+        "own_names_conflict",
+        value_set=("",),
+        expected="title, header field and signature name one unit",
+        explain="an own name read alone, and the unit it names",
+    ),
 )
 
 

@@ -80,8 +80,11 @@ def matched_frame(results: Sequence[ReadParseResult], matches: Mapping[int, Matc
             "match_status": matches[r.file_id].status,
             "match_score": float(matches[r.file_id].score),
             "unit_adcode": matches[r.file_id].adcode,
+            "own_names_conflict": matches[r.file_id].conflict or "",
         }
         for r in results
         if r.file_id in matches
     ]
-    return pd.DataFrame(rows, columns=["report_id", "match_status", "match_score", "unit_adcode"])
+    return pd.DataFrame(
+        rows, columns=["report_id", "match_status", "match_score", "unit_adcode", "own_names_conflict"]
+    )

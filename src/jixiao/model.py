@@ -93,7 +93,8 @@ class ShareFact:
 @dataclass(frozen=True)
 class ParsedReport:
     facts: dict[str, Fact] = field(default_factory=dict)
-    unit_names: tuple[str, ...] = ()
+    unit_names: tuple[str, ...] = ()  # every spelling, own names first, then mentions in the body
+    own_names: tuple[str, ...] = ()  # from the title, the header field and the signature only
     project_lines: tuple[ProjectLine, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     shares: tuple[ShareFact, ...] = ()

@@ -187,10 +187,12 @@ def read_and_parse_many(
 def match_many(results: Iterable[ReadParseResult], matcher: Matcher) -> dict[int, MatchResult]:
     """Match every parsed report's unit names to the registry in one batch call."""
     items: list[tuple[Sequence[str], str]] = []
+    own: list[Sequence[str]] = []
     ok: list[ReadParseResult] = []
     for r in results:
         if r.parsed is not None and r.text is not None:
             items.append((r.parsed.unit_names, r.text))
+            own.append(r.parsed.own_names)
             ok.append(r)
-    matched = matcher.match_many(items)
+    matched = matcher.match_many(items, own)
     return {r.file_id: m for r, m in zip(ok, matched, strict=True)}

@@ -168,6 +168,7 @@ EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
     "score_in_range": ("score",),
     "fiscal_year_in_range": ("fiscal_year",),
     "percentages_in_range": PERCENT_FIELDS,
+    "own_names_agree": ("unit_name",),
 }
 
 

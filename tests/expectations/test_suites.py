@@ -160,15 +160,20 @@ def test_read_and_matched_suites(tmp_path: Path) -> None:
         ]
     )
     assert failing(validate("read", read, context_dir=tmp_path), "text_decoded_cleanly") == {"2"}
+    conflict = "石家庄市科学技术协会 → 石家庄市科学技术协会"
     matched = pd.DataFrame(
         [
             {"report_id": "1", "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
             {"report_id": "2", "match_status": "matched", "match_score": 80.0, "unit_adcode": "130121"},
             {"report_id": "3", "match_status": "needs_review", "match_score": 80.0, "unit_adcode": None},
+            {"report_id": "4", "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
         ]
-    )
+    ).assign(own_names_conflict=["", "", "", conflict])
     outcomes = validate("matched", matched, context_dir=tmp_path, auto_threshold=90)
     assert failing(outcomes, "match_score_above_auto_threshold") == {"2"}
+    assert failing(outcomes, "own_names_agree") == {"4"}
+    (warned,) = [o for o in outcomes if o.check_id == "own_names_agree" and o.status == "fail"]
+    assert warned.severity == "warning" and conflict in (warned.observed or "")
 
 
 def test_no_check_errors_on_normal_input_and_data_docs(tmp_path: Path) -> None:

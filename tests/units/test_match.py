@@ -224,3 +224,43 @@ def test_matching_10000_reports_takes_seconds(matcher: Matcher, seed_text: dict[
     assert elapsed < 10, elapsed
     assert all(r.adcode in (None, a) for r, a in zip(results, truth, strict=True))
     assert sum(r.status == "matched" for r in results) > 9_500
+
+
+_BODY = "\n一、部门基本情况\n2022年部门总支出555.03万元,石家庄市科协下达项目资金12万元。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict"),
+    [
+        pytest.param(
+            "井陉县科学技术协会\n2022年度整体支出绩效自评报告"
+            + _BODY
+            + "\n井陉县科学技术协会\n2023年3月1日\n",
+            None,
+            id="title-and-signature-agree",
+        ),
+        pytest.param(
+            "井陉县科学技术协会\n2022年度整体支出绩效自评报告"
+            + _BODY
+            + "\n井陉县科学枝术协会\n2023年3月1日\n",
+            None,
+            id="a-typo-in-the-signature-is-the-same-unit",
+        ),
+        pytest.param(
+            "井陉县科学技术协会\n2022年度整体支出绩效自评报告"
+            + _BODY
+            + "\n赞皇县科学技术协会\n2023年3月1日\n",
+            "赞皇县科学技术协会 → 赞皇县科学技术协会",
+            id="signature-names-another-county",
+        ),
+    ],
+)
+def test_own_names_that_name_another_unit_are_noted(
+    matcher: Matcher, text: str, conflict: str | None
+) -> None:
+    # The body's mention of the superior 石家庄市科协 is never an own name, so it is no conflict.
+    report = parse_report(text)
+    result = matcher.match(report.unit_names, text, report.own_names)
+    assert (result.status, result.adcode, result.conflict) == ("matched", "130121", conflict)
+    (batch,) = matcher.match_many([(report.unit_names, text)], [report.own_names])
+    assert batch == result

@@ -274,9 +274,11 @@ class _Identity:
         self.text = ex.text
         self.lines = _lines(ex.text)
         self.nonempty = [(p, s) for p, s in self.lines if s.strip()]
+        self.own: list[tuple[str, int]] = []  # set by unit_names()
 
     def unit_names(self) -> list[tuple[str, int]]:
         found = self._placed_names()
+        self.own = list(found)
         known = [n for n, _ in found]
         for m in _MENTION.finditer(self.text):
             name = m.group(0)
@@ -541,6 +543,7 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     return ParsedReport(
         facts=dict(ex.facts),
         unit_names=tuple(n for n, _ in names),
+        own_names=tuple(dict.fromkeys(n for n, _ in ident.own)),
         project_lines=_project_table(ex, tables),
         indicators=_indicators(ex),
         shares=tuple(ex.shares),

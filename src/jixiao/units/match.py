@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -62,6 +62,9 @@ class MatchResult:
     evidence: str
     spelling: str | None
     candidates: tuple[MatchCandidate, ...] = ()
+    # Another of the report's own names (title, header field, signature) that names a different unit, as
+    # "name → unit": a report copied from another unit's template, or a typo in a place name.
+    conflict: str | None = None
 
 
 def org_score(org: str) -> float:
@@ -391,18 +394,39 @@ class Matcher:
             return MatchResult("unmatched", None, 0.0, "not_science_association", name, name, ())
         return self._by_context(level, unknown, text)
 
-    def match(self, unit_names: Sequence[str], text: str) -> MatchResult:
-        return self._match(unit_names, _Text(text, self.index))
+    def _conflict(self, result: MatchResult, own_names: Sequence[str], text: _Text) -> MatchResult:
+        """``result`` noting the first own name that, read alone, is matched to a different unit."""
+        if result.adcode is None:
+            return result
+        for spelling in own_names:
+            kind, mentions, _ = self._classify(spelling)
+            if kind != "place" or spelling == result.spelling:
+                continue
+            other = self._by_place(spelling, mentions, None, text)
+            if other is not None and other.status == "matched" and other.adcode != result.adcode:
+                assert other.adcode is not None  # a matched result names its unit
+                return replace(result, conflict=f"{spelling} → {self.by_code[other.adcode].name}")
+        return result
 
-    def match_many(self, items: Sequence[tuple[Sequence[str], str]]) -> list[MatchResult]:
+    def match(self, unit_names: Sequence[str], text: str, own_names: Sequence[str] = ()) -> MatchResult:
+        """The registry unit of a report, from its names (own names first, then mentions) and its text.
+
+        ``own_names`` (title, header field, signature) are also checked against each other: see ``conflict``.
+        """
+        t = _Text(text, self.index)
+        return self._conflict(self._match(unit_names, t), own_names, t)
+
+    def match_many(
+        self, items: Sequence[tuple[Sequence[str], str]], own_names: Sequence[Sequence[str]] = ()
+    ) -> list[MatchResult]:
         """Match a batch; a text shared by several items is scanned for places once."""
         texts: dict[int, _Text] = {}
         out: list[MatchResult] = []
-        for names, text in items:
+        for i, (names, text) in enumerate(items):
             t = texts.get(id(text))
             if t is None or t.text is not text:
                 t = texts[id(text)] = _Text(text, self.index)
-            out.append(self._match(names, t))
+            out.append(self._conflict(self._match(names, t), own_names[i] if own_names else (), t))
         return out
 
 
