@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -85,16 +86,31 @@ def longest_changed_run(a: str, b: str) -> int:
     return longest
 
 
-def find_near_duplicate(text: str, candidates: Sequence[tuple[K, str]]) -> K | None:
+@dataclass(frozen=True)
+class Doc:
+    """A text with its figures, worked out once: unequal figures settle most comparisons without the text."""
+
+    text: str
+    figures: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Doc:
+        return cls(text, numbers_of(text))
+
+
+def find_near_duplicate(text: str | Doc, candidates: Sequence[tuple[K, str | Doc]]) -> K | None:
     """The most similar candidate that is a near-duplicate of ``text`` (see the module docstring), or None."""
     if not candidates:
         return None
-    reduced, nums = reduce_text(text), numbers_of(text)
+    doc = text if isinstance(text, Doc) else Doc.of(text)
+    reduced: str | None = None
     best: tuple[float, K] | None = None
-    for key, other in candidates:
-        if numbers_of(other) != nums:
+    for key, candidate in candidates:
+        other = candidate if isinstance(candidate, Doc) else Doc.of(candidate)
+        if other.figures != doc.figures:
             continue
-        other_reduced = reduce_text(other)
+        reduced = reduced if reduced is not None else reduce_text(doc.text)
+        other_reduced = reduce_text(other.text)
         score = fuzz.ratio(reduced, other_reduced, score_cutoff=NEAR_DUPLICATE_THRESHOLD)
         if not score or (best is not None and score <= best[0]):
             continue

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from jixiao.dedupe import content_fingerprint
+from jixiao.dedupe import content_fingerprint, numbers_of
 from jixiao.errors import ReadError
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
@@ -47,6 +47,7 @@ class ReadParseResult:
     replacement_ratio: float = 0.0
     text: str | None = None
     text_hash: str | None = None
+    figures: tuple[str, ...] = ()  # the text's figures in order, for near-duplicate tests at load time
     parsed: ParsedReport | None = None
 
     @property
@@ -130,6 +131,7 @@ def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResu
         reason=None,
         text=text,
         text_hash=content_fingerprint(text),
+        figures=numbers_of(text),
         parsed=parsed,
         **common,  # type: ignore[arg-type]  # as above
     )

@@ -8,6 +8,7 @@ import pytest
 
 from jixiao.dedupe import (
     NEAR_DUPLICATE_THRESHOLD,
+    Doc,
     content_fingerprint,
     find_near_duplicate,
     numbers_of,
@@ -55,6 +56,9 @@ def test_fingerprint(variant: str, same: bool) -> None:
 def test_near_duplicate(variant: str, duplicate: bool) -> None:
     found = find_near_duplicate(normalise(variant).text, [("orig", normalise(BODY).text)])
     assert (found == "orig") is duplicate
+    # Figures worked out ahead (as the workers do) decide the same way.
+    ahead = find_near_duplicate(Doc.of(normalise(variant).text), [("orig", Doc.of(normalise(BODY).text))])
+    assert ahead == found
 
 
 def test_near_duplicate_picks_the_closest_candidate() -> None:

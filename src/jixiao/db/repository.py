@@ -30,7 +30,7 @@ from jixiao.db.models import (
     UnitAlias,
     utcnow,
 )
-from jixiao.dedupe import find_near_duplicate
+from jixiao.dedupe import Doc, find_near_duplicate
 from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
 from jixiao.pipeline import InboxFile, ReadParseResult
 from jixiao.quality import CheckOutcome
@@ -270,6 +270,11 @@ def _newer(date_a: str | None, date_b: str | None) -> bool:
     return True
 
 
+def _doc(r: ReadParseResult) -> Doc:
+    # Workers send the figures along; a result built elsewhere without them gets them worked out here.
+    return Doc(r.text or "", r.figures) if r.figures else Doc.of(r.text or "")
+
+
 _IN_CHUNK = 5000  # values per IN (...) list: under SQLite's 32,766 bound parameters
 
 
@@ -347,7 +352,8 @@ def load_batch(
         seen_sha: dict[str, tuple[int, str]] = {}
         new_rows: list[tuple[Claimed, ReadParseResult, dict[str, Any]]] = []
         batch_hash: dict[str, int] = {}  # text_hash -> index in new_rows
-        batch_by_key: dict[tuple[Any, Any], list[tuple[int, str]]] = {}
+        batch_by_key: dict[tuple[Any, Any], list[tuple[int, Doc]]] = {}
+        stored_docs: dict[int, Doc] = {}  # figures of stored reports, worked out once per batch
         for c, r in sorted(ok_items, key=lambda cr: (cr[0].file.mtime, cr[0].file.name)):
             assert r.parsed is not None and r.text_hash is not None
             dup_reason = None
@@ -363,9 +369,14 @@ def load_batch(
                 m = matches.get(c.file_id)
                 key = (m.adcode, r.parsed.value("fiscal_year")) if m and m.status == "matched" else None
                 if key is not None:
-                    pool = [(g.report_id, g.text or "") for g in groups.get(key, []) if g.report_id > 0]
+                    pool: list[tuple[int, Doc]] = []
+                    for g in groups.get(key, []):
+                        if g.report_id > 0:
+                            if g.report_id not in stored_docs:
+                                stored_docs[g.report_id] = Doc.of(g.text or "")
+                            pool.append((g.report_id, stored_docs[g.report_id]))
                     pool += batch_by_key.get(key, [])
-                    near = find_near_duplicate(r.text or "", pool)
+                    near = find_near_duplicate(_doc(r), pool)
                     if near is not None:
                         dup_reason = (
                             f"near-identical text to report #{near}"
@@ -397,7 +408,7 @@ def load_batch(
             batch_hash[r.text_hash] = len(new_rows)
             if row["_key"] is not None:
                 # Near-duplicate candidates are blocked by (unit, year): the pool stays small.
-                batch_by_key.setdefault(row["_key"], []).append((-(len(new_rows) + 1), r.text or ""))
+                batch_by_key.setdefault(row["_key"], []).append((-(len(new_rows) + 1), _doc(r)))
             new_rows.append((c, r, row))
 
         # Insert the new reports with Core's executemany, then read their ids back by text_hash (unique). RETURNING
