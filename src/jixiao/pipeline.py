@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from jixiao.dedupe import content_fingerprint, numbers_of
+from jixiao.dedupe import content_fingerprint, figures_key
 from jixiao.errors import ReadError
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
@@ -47,7 +47,7 @@ class ReadParseResult:
     replacement_ratio: float = 0.0
     text: str | None = None
     text_hash: str | None = None
-    figures: tuple[str, ...] = ()  # the text's figures in order, for near-duplicate tests at load time
+    figures: str | None = None  # ``figures_key`` of the text, for near-duplicate tests at load time
     parsed: ParsedReport | None = None
 
     @property
@@ -131,7 +131,7 @@ def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResu
         reason=None,
         text=text,
         text_hash=content_fingerprint(text),
-        figures=numbers_of(text),
+        figures=figures_key(text),
         parsed=parsed,
         **common,  # type: ignore[arg-type]  # as above
     )

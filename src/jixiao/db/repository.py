@@ -272,7 +272,7 @@ def _newer(date_a: str | None, date_b: str | None) -> bool:
 
 def _doc(r: ReadParseResult) -> Doc:
     # Workers send the figures along; a result built elsewhere without them gets them worked out here.
-    return Doc(r.text or "", r.figures) if r.figures else Doc.of(r.text or "")
+    return Doc(r.text or "", r.figures) if r.figures is not None else Doc.of(r.text or "")
 
 
 _IN_CHUNK = 5000  # values per IN (...) list: under SQLite's 32,766 bound parameters
