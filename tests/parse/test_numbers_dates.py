@@ -93,6 +93,58 @@ def test_dates(text: str, iso: str | None) -> None:
             id="sangong-budget-first",
         ),
         pytest.param(
+            "人员经费421.90万元,占比86.34%。",
+            "personnel_share",
+            Decimal("86.34"),
+            id="share-written-as-zhanbi",
+        ),
+        pytest.param(
+            "公用经费15.85万元,公用经费比重12.33%。", "public_share", Decimal("12.33"), id="share-as-bizhong"
+        ),
+        pytest.param(
+            "人员经费178.92万元、公用经费22.45万元,分别占基本支出的88.85%和11.15%。",
+            "public_share",
+            Decimal("11.15"),
+            id="two-shares-in-one-breath",
+        ),
+        pytest.param(
+            "人员经费178.92万元,占总支出的60.1%。",
+            "personnel_share",
+            None,
+            id="share-of-total-is-not-of-basic",
+        ),
+        pytest.param(
+            "“三公”经费实际支出2.47万元,年初预算3.20万元。",
+            "sangong_budget",
+            Decimal("3.20"),
+            id="sangong-budget-after-actual",
+        ),
+        pytest.param(
+            "“三公”经费实际支出2.47万元,年初预算3.20万元。",
+            "budget_initial",
+            None,
+            id="sangong-budget-is-not-the-departments",
+        ),
+        pytest.param(
+            "基本支出预算149.83万元,实际支出149.83万元。",
+            "expenditure_total",
+            None,
+            id="a-parts-actual-is-not-the-total",
+        ),
+        pytest.param(
+            "2019年实际支出203.19万元,执行进度为98.38%。",
+            "execution_rate",
+            Decimal("98.38"),
+            id="execution-progress",
+        ),
+        pytest.param(
+            "各项目平均自评得分92.4分。", "score", None, id="projects-average-score-is-not-the-departments"
+        ),
+        pytest.param("自评分值为94.5分,等级评定为优秀。", "grade", "优", id="grade-as-dengji-pingding"),
+        pytest.param(
+            "核定编制9名,年末实有人员8名,退休人员5名。", "staff_actual", 8, id="staff-actual-as-shiyou"
+        ),
+        pytest.param(
             "日常公用经费支出56.95万元,占基本支出的-1.65%。",
             "public_share",
             Decimal("-1.65"),

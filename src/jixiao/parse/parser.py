@@ -39,7 +39,13 @@ _GRADE_AFTER = re.compile(
 _ACTUAL_FOLLOW_UP = re.compile(
     rf"(?:实际支出|实际完成|实际执行|决算数为|决算数|决算为|实际)(?P<gap>[^\d。；;\n]{{0,6}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
 )
-_SHARE = re.compile(rf"占(?P<den>[^\d%。；;\n,，]{{1,12}}?)(?:的|比例|比重|为|达)*\s*(?P<num>-?{_NUM})\s*%")
+_BUDGET_FOLLOW_UP = re.compile(
+    rf"(?:年初预算数|年初预算|预算数|预算)(?P<gap>[^\d。；;\n]{{0,4}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
+)
+_SHARE = re.compile(
+    rf"(?:占(?P<den>[^\d%。；;\n,，]{{0,12}}?)|(?<![占所])比重)(?:的|比例|比重|为|达|是)*\s*(?P<num>-?{_NUM})\s*%"
+)
+_SECOND_SHARE = re.compile(rf"\s*(?:和|、|及|与)\s*(?P<num>-?{_NUM})\s*%")
 _INDICATOR = re.compile(r"(?P<kind>数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标\s*[:：]")
 _PERCENT_ANY = re.compile(rf"({_NUM})\s*%")
 _ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
@@ -152,6 +158,8 @@ class _Extractor:
             field = _income_or_expenditure(prefix) if kind == "by_sentence" else label.field
             if field is None or field in self.facts:
                 return
+            if field in self.vocab.whole_fields and _has_any(prefix, self.vocab.part_words):
+                return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
             budget_talk = "预算" in prefix and not _has_any(prefix, self.vocab.actual_markers)
             # 决算数为 is itself the actual marker, whatever budget words precede it.
             if label.side == "actual" and kind == "money" and budget_talk:
@@ -172,6 +180,10 @@ class _Extractor:
             gap = m.group("gap")
             if "支出" in gap or "实际" in gap:
                 self._put_money("sangong_actual", hit.start, m)
+                # "实际支出 2.47 万元，年初预算 3.20 万元": the budget follows in the same sentence.
+                follow = _BUDGET_FOLLOW_UP.search(self.text, m.end(), s_end)
+                if follow:
+                    self._put_money("sangong_budget", hit.start, follow)
             elif "预算" in gap or "预算" in prefix:
                 self._put_money("sangong_budget", hit.start, m)
                 # "“三公”经费预算 5.00 万元，实际支出 3.06 万元": the actual figure follows in the same sentence.
@@ -195,6 +207,8 @@ class _Extractor:
             ):
                 self.put(label.field, value, hit.start, m.end())
         elif kind == "score":
+            if _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes):
+                return  # 各项目平均自评得分 92.4 分: the projects' score, not the department's
             m = _SCORE_AFTER.match(self.text, hit.end, end)
             value = to_decimal(m.group("num")) if m else None
             if m and value is not None and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
@@ -220,7 +234,7 @@ class _Extractor:
             if prev.label.field in self.vocab.part_fields:
                 return True
             if prev.label.field in self.vocab.whole_fields:
-                return False
+                return _has_any(self.text[s_start : prev.start], self.vocab.part_words)
         return False
 
     def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
@@ -231,6 +245,7 @@ class _Extractor:
     def _shares(self) -> None:
         money_hits = [h for h in self.hits if h.label.field in ("personnel_expense", "public_expense")]
         starts = [h.start for h in money_hits]
+        share_of = {"personnel_expense": "personnel_share", "public_expense": "public_share"}
         for m in _SHARE.finditer(self.text):
             value = to_decimal(m.group("num"))
             if value is None:
@@ -238,12 +253,23 @@ class _Extractor:
             s_start, _ = self.ctx.sentence(m.start())
             i = bisect_right(starts, m.start()) - 1
             owner = money_hits[i].label.field if i >= 0 and money_hits[i].start >= s_start else None
-            den = m.group("den")
-            if owner and "基本支出" in den:
-                share_field = "personnel_share" if owner == "personnel_expense" else "public_share"
-                self.put(share_field, value, money_hits[i].start, m.end())
+            den = (m.group("den") or "").strip()
+            # 人员经费 X 万元，占比 86.34% / 所占比重 / 占 90.33%: with no denominator written, the share of
+            # a part of basic spending is the share of basic spending.
+            of_basic = "基本支出" in den or den in ("", "比")
+            if owner and of_basic:
+                second = _SECOND_SHARE.match(self.text, m.end())
+                if self.text[max(0, m.start() - 2) : m.start()] == "分别" and second and i >= 1:
+                    # "人员经费 178.92 万元、公用经费 22.45 万元，分别占基本支出的 88.85% 和 11.15%"
+                    first_owner = money_hits[i - 1]
+                    second_value = to_decimal(second.group("num"))
+                    self.put(share_of[first_owner.label.field], value, first_owner.start, m.end())
+                    if second_value is not None:
+                        self.put(share_of[owner], second_value, money_hits[i].start, second.end())
+                    continue
+                self.put(share_of[owner], value, money_hits[i].start, m.end())
             else:
-                self.shares.append(ShareFact(den.strip(), value, self.ctx.evidence(m.start(), m.end())))
+                self.shares.append(ShareFact(den, value, self.ctx.evidence(m.start(), m.end())))
 
 
 def _income_or_expenditure(prefix: str) -> str | None:

@@ -27,6 +27,7 @@ class Vocabulary:
     rate_part_prefixes: tuple[str, ...]
     part_fields: frozenset[str]
     whole_fields: frozenset[str]
+    part_words: tuple[str, ...]
     grades: dict[str, str]
     automaton: Any  # ahocorasick.Automaton: C extension without type information
 
@@ -51,6 +52,7 @@ def load_vocabulary() -> Vocabulary:
         rate_part_prefixes=tuple(raw["rate_part_prefixes"]),
         part_fields=frozenset(raw["rate_subjects"]["part"]),
         whole_fields=frozenset(raw["rate_subjects"]["whole"]),
+        part_words=tuple(raw["part_words"]),
         grades=dict(raw["grades"]),
         automaton=automaton,
     )
