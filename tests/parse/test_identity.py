@@ -68,3 +68,46 @@ def test_signature_line_closes_the_measures_section() -> None:
         + "五、改进措施\n加强预算编制。\n\n鹤庆县科学技术协\n"
     )
     assert parse_report(text).value("measures") == "加强预算编制。"
+
+
+@pytest.mark.parametrize(
+    ("problems_heading", "measures_heading"),
+    [
+        pytest.param("五、存在的不足", "六、下一步工作打算", id="buzu-and-xiayibu"),
+        pytest.param("五、问题与不足", "六、改进建议", id="wenti-yu-buzu"),
+        pytest.param("六、存在问题", "七、整改方向", id="zhenggai-fangxiang"),
+    ],
+)
+def test_problem_and_measure_headings(problems_heading: str, measures_heading: str) -> None:
+    text = f"{BODY}{problems_heading}\n一是支付进度前慢后快。\n{measures_heading}\n一是建立月度通报机制。\n"
+    report = parse_report(text)
+    assert (report.value("problems"), report.value("measures")) == (
+        "一是支付进度前慢后快。",
+        "一是建立月度通报机制。",
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "amount"),
+    [
+        pytest.param(
+            "序号\t项目名称\t年初预算(万元)\t全年执行数(万元)\t执行率\t自评得分",
+            "1\t科普日\t40.00\t38.50\t96.25%\t96",
+            "38.50",
+            id="executed-not-budget",
+        ),
+        pytest.param(
+            "序号\t项目名称\t资金来源\t支出金额(万元)\t得分",
+            "1\t科普日\t省级\t80.00\t96",
+            "80.00",
+            id="source-column-is-not-money",
+        ),
+        pytest.param(
+            "序号\t项目名称\t分配资金\t自评得分", "1\t科普日\t8.35\t90", "8.35", id="allocated-funds"
+        ),
+    ],
+)
+def test_project_table_amount_column(header: str, row: str, amount: str) -> None:
+    text = f"{header}\n{row}\n合计\t\t80.00\t\t\n\n一、部门概况\n"
+    (line,) = parse_report(text).project_lines
+    assert (line.name, str(line.amount)) == ("科普日", amount)

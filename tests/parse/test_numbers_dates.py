@@ -142,6 +142,27 @@ def test_dates(text: str, iso: str | None) -> None:
         ),
         pytest.param("自评分值为94.5分,等级评定为优秀。", "grade", "优", id="grade-as-dengji-pingding"),
         pytest.param(
+            "“三公”经费:年初预算2.00万元,决算1.35万元。",
+            "sangong_actual",
+            Decimal("1.35"),
+            id="sangong-juesuan",
+        ),
+        pytest.param(
+            "2024年三公经费0.86万元,比预算1.20万元少0.34万元。",
+            "sangong_actual",
+            Decimal("0.86"),
+            id="sangong-unqualified-is-spent",
+        ),
+        pytest.param(
+            "2024年三公经费0.86万元,比预算1.20万元少0.34万元。",
+            "sangong_budget",
+            Decimal("1.20"),
+            id="sangong-budget-compared",
+        ),
+        pytest.param(
+            "年初预算安排“三公”经费14.63万元。", "sangong_actual", None, id="sangong-budget-is-not-spending"
+        ),
+        pytest.param(
             "核定编制9名,年末实有人员8名,退休人员5名。", "staff_actual", 8, id="staff-actual-as-shiyou"
         ),
         pytest.param(

@@ -37,7 +37,7 @@ _GRADE_AFTER = re.compile(
     r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
 )
 _ACTUAL_FOLLOW_UP = re.compile(
-    rf"(?:实际支出|实际完成|实际执行|决算数为|决算数|决算为|实际)(?P<gap>[^\d。；;\n]{{0,6}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
+    rf"(?:实际支出|实际完成|实际执行|决算数为|决算数|决算为|决算|实际)(?P<gap>[^\d。；;\n]{{0,6}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
 )
 _BUDGET_FOLLOW_UP = re.compile(
     rf"(?:年初预算数|年初预算|预算数|预算)(?P<gap>[^\d。；;\n]{{0,4}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)"
@@ -71,8 +71,8 @@ _NOT_PLACES = frozenset(
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _HEADING_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*、")
 _HEADING_SUB = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*、)")
-_PROBLEM = re.compile(r"存在的?(?:主要)?问题|主要问题|问题及原因")
-_MEASURE = re.compile(r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向")
+_PROBLEM = re.compile(r"存在的?(?:主要)?问题|主要问题|问题及原因|存在的?不足|问题与不足|不足之处")
+_MEASURE = re.compile(r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向|整改方向|下一步|工作打算")
 _REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
 _CJK_SPACE = re.compile(r"\s+")
 
@@ -178,7 +178,8 @@ class _Extractor:
             if not m:
                 return
             gap = m.group("gap")
-            if "支出" in gap or "实际" in gap:
+            # An amount named by no budget word is what was spent: "2024年三公经费 0.86 万元，比预算 1.20 万元少".
+            if "支出" in gap or "实际" in gap or "决算" in gap or not ("预算" in gap or "预算" in prefix):
                 self._put_money("sangong_actual", hit.start, m)
                 # "实际支出 2.47 万元，年初预算 3.20 万元": the budget follows in the same sentence.
                 follow = _BUDGET_FOLLOW_UP.search(self.text, m.end(), s_end)
@@ -393,6 +394,7 @@ class _Identity:
                     return
 
 
+_TOTAL_ROW = re.compile(r"\s*(?:合\s*计|总\s*计|小\s*计)")
 _TableRows = list[tuple[list[str], int, int]]  # cells of each row, with its span in the text
 
 
@@ -409,6 +411,8 @@ def _text_table(ex: _Extractor) -> tuple[list[str], _TableRows] | None:
     rows: _TableRows = []
     for pos, line in lines[idx + 1 :]:
         cells = [c.strip() for c in line.split("\t")]
+        if _TOTAL_ROW.match(line):
+            break  # 合计 closes the table; its sum is not a project
         if "\t" in line and cells[0].isdigit():
             rows.append((cells, pos, pos + len(line)))
         elif (
@@ -464,8 +468,17 @@ def _project_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[ProjectLine
     def col(*words: str) -> int | None:
         return next((i for i, c in enumerate(header) if any(w in c for w in words)), None)
 
+    def amount_col() -> int | None:
+        # The money actually spent comes first when a table shows budget and execution side by side; a
+        # column of funding sources (资金来源, 资金性质) or of rates holds no amount.
+        for word in ("实际支出", "执行数", "支出金额", "支出", "分配资金", "金额", "资金", "预算"):
+            for i, c in enumerate(header):
+                if word in c and not any(x in c for x in ("来源", "性质", "类别", "率")):
+                    return i
+        return None
+
     c_seq, c_name = col("序号"), col("项目名称")
-    c_amount, c_score = col("分配资金", "金额", "资金", "支出", "预算"), col("得分", "评分")
+    c_amount, c_score = amount_col(), col("得分", "评分")
     if c_name is None:
         return ()
     in_yuan = c_amount is not None and "(元)" in header[c_amount]
