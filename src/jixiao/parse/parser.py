@@ -72,7 +72,9 @@ _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _HEADING_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*、")
 _HEADING_SUB = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*、)")
 _PROBLEM = re.compile(r"存在的?(?:主要)?问题|主要问题|问题及原因|存在的?不足|问题与不足|不足之处")
-_MEASURE = re.compile(r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向|整改方向|下一步|工作打算")
+_MEASURE = re.compile(
+    r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向|整改方向|下一步|工作打算"
+)
 _REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
 _CJK_SPACE = re.compile(r"\s+")
 
