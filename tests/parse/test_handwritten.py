@@ -1,9 +1,10 @@
-"""Field accuracy on 24 reports written by hand, with truth typed by hand, for phrasings the generator lacks.
+"""Field accuracy on 44 reports written by hand, with truth typed by hand, for phrasings the generator lacks.
 
-A helper wrote them without reading the parser or the generator (other provinces, other departments,
-元 amounts, full-width digits, tables with budget and executed columns). Measured with
-``jixiao accuracy tests/parse/handwritten``: 77.64 % the first time, before any parser change made for
-them; 97.01 % after. Being tuned on now, they are a regression floor, no longer a held-out measure.
+Two helpers wrote them without reading the parser or the generator (other provinces, other departments,
+元 amounts, full-width digits, tables with budget and executed columns), each measured with
+``jixiao accuracy`` the first time it was seen: ``heldout-*`` (24) at 77.64 % before any parser change made
+for them, ``h2-*`` (20) at 90.49 % after the changes made for the first set only. Being tuned on now, they are
+a regression floor, no longer a held-out measure.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ CORPUS = Path(__file__).parent / "handwritten"
 
 def test_handwritten_reports_accuracy() -> None:
     reports = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt")
-    assert len(reports) == 24
+    assert len(reports) == 44
     results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), 1)
     report = evaluate(
         ({**load_truth(p), "file": p.name}, extracted(r.parsed))
         for p, r in zip(reports, results, strict=True)
     )
-    assert report.total > 600
-    assert report.overall >= 0.96, report.format_table()
+    assert report.total > 1200
+    assert report.overall >= 0.95, report.format_table()
     assert report.spurious == 0, report.format_table()

@@ -163,6 +163,43 @@ def test_dates(text: str, iso: str | None) -> None:
             "年初预算安排“三公”经费14.63万元。", "sangong_actual", None, id="sangong-budget-is-not-spending"
         ),
         pytest.param(
+            "(四)“三公”经费。年初预算0.80万元,实际支出0.42万元。",
+            "sangong_actual",
+            Decimal("0.42"),
+            id="sangong-under-its-heading",
+        ),
+        pytest.param(
+            "其中茶产业科技服务专项资金20.00万元,执行率100%。",
+            "execution_rate",
+            None,
+            id="a-projects-bare-rate",
+        ),
+        pytest.param(
+            "2024年预算执行率(含上年结转)为98.24%。",
+            "execution_rate",
+            Decimal("98.24"),
+            id="rate-with-a-note",
+        ),
+        pytest.param("上年结转2.35万元。", "carryover_start", Decimal("2.35"), id="carryover-from-last-year"),
+        pytest.param(
+            "基本支出预算安排(含上年结转)149.83万元,实际支出149.83万元。",
+            "carryover_start",
+            None,
+            id="a-note-on-carryover-is-no-carryover",
+        ),
+        pytest.param(
+            "基本支出预算安排(含上年结转)149.83万元,实际支出149.83万元。",
+            "basic_expenditure",
+            Decimal("149.83"),
+            id="a-note-does-not-cut-the-sentence",
+        ),
+        pytest.param(
+            "年中追加6.86万元,全年预算104.36万元。",
+            "budget_adjusted",
+            Decimal("104.36"),
+            id="budget-for-the-year",
+        ),
+        pytest.param(
             "核定编制9名,年末实有人员8名,退休人员5名。", "staff_actual", 8, id="staff-actual-as-shiyou"
         ),
         pytest.param(

@@ -144,9 +144,15 @@ class _Extractor:
             self.facts[name] = Fact(name, value, UNIT_OF.get(name), self.ctx.evidence(start, end))
 
     def run(self) -> None:
+        # A value is read up to the next label; an ignored phrase (含上年结转) hides a label but is no limit.
+        limit = len(self.text)
+        limits = [0] * len(self.hits)
+        for i in range(len(self.hits) - 1, -1, -1):
+            limits[i] = limit
+            if self.hits[i].label.kind != "ignore":
+                limit = self.hits[i].start
         for i in range(len(self.hits)):
-            limit = self.hits[i + 1].start if i + 1 < len(self.hits) else len(self.text)
-            self._extract(i, limit)
+            self._extract(i, limits[i])
         self._shares()
 
     def _extract(self, i: int, limit: int) -> None:
@@ -177,6 +183,11 @@ class _Extractor:
             self._put_money(field, hit.start, m)
         elif kind == "sangong":
             m = _MONEY_AFTER.match(self.text, hit.end, s_end)
+            if not m and len(self.text[hit.end : s_end].strip()) <= 4 and s_end < len(self.text):
+                # A heading "(四)“三公”经费。" states its figures in the sentence after it.
+                next_start, s_end = self.ctx.sentence(s_end + 1)
+                m = _MONEY_AFTER.match(self.text, next_start, s_end)
+                prefix = ""
             if not m:
                 return
             gap = m.group("gap")
@@ -198,6 +209,10 @@ class _Extractor:
                 label.field in self.facts
                 or _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes)
                 or self._about_a_part(i, s_start)
+                # A bare 执行率 after 其中 …项目: "其中茶产业专项资金 20.00 万元，执行率 100%" is the project's.
+                or (
+                    label.text in self.vocab.bare_rate_labels and _has_any(prefix, self.vocab.rate_part_words)
+                )
             ):
                 return
             m = _PERCENT_AFTER.match(self.text, hit.end, end)

@@ -28,6 +28,8 @@ class Vocabulary:
     part_fields: frozenset[str]
     whole_fields: frozenset[str]
     part_words: tuple[str, ...]
+    bare_rate_labels: frozenset[str]
+    rate_part_words: tuple[str, ...]
     grades: dict[str, str]
     automaton: Any  # ahocorasick.Automaton: C extension without type information
 
@@ -53,6 +55,8 @@ def load_vocabulary() -> Vocabulary:
         part_fields=frozenset(raw["rate_subjects"]["part"]),
         whole_fields=frozenset(raw["rate_subjects"]["whole"]),
         part_words=tuple(raw["part_words"]),
+        bare_rate_labels=frozenset(raw["bare_rate_labels"]),
+        rate_part_words=tuple(raw["rate_part_words"]),
         grades=dict(raw["grades"]),
         automaton=automaton,
     )
