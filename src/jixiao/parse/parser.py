@@ -138,6 +138,7 @@ class _Extractor:
         self.facts: dict[str, Fact] = {}
         self.shares: list[ShareFact] = []
         self.hits = _label_hits(text, vocab)
+        self.lines = _lines(text)  # (offset, line) of every line, shared by the readers of layout below
 
     def put(self, name: str, value: Decimal | int | str, start: int, end: int) -> None:
         if name not in self.facts:
@@ -316,7 +317,7 @@ class _Identity:
     def __init__(self, ex: _Extractor) -> None:
         self.ex = ex
         self.text = ex.text
-        self.lines = _lines(ex.text)
+        self.lines = ex.lines
         self.nonempty = [(p, s) for p, s in self.lines if s.strip()]
         self.own: list[tuple[str, int]] = []  # set by unit_names()
 
@@ -417,7 +418,7 @@ _TableRows = list[tuple[list[str], int, int]]  # cells of each row, with its spa
 
 def _text_table(ex: _Extractor) -> tuple[list[str], _TableRows] | None:
     """The project table as tab-separated lines in the text (.docx, and .txt saved from Word)."""
-    lines = _lines(ex.text)
+    lines = ex.lines
     idx = next((i for i, (_, line) in enumerate(lines) if "\t" in line and "项目名称" in line), None)
     if idx is None:
         return None
@@ -523,7 +524,7 @@ def _project_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[ProjectLine
 
 def _sections(ex: _Extractor, names: frozenset[str]) -> None:
     headings: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
-    for pos, line in _lines(ex.text):
+    for pos, line in ex.lines:
         if _HEADING_TOP.match(line):
             headings.append((pos, pos + len(line), 1, line))
         elif _HEADING_SUB.match(line) and len(line.strip()) <= 40:
