@@ -471,27 +471,20 @@ def synth(
 
 @app.command()
 def accuracy(
-    corpus: Annotated[Path, typer.Argument(help="A folder written by `jixiao synth`.")],
+    corpus: Annotated[Path, typer.Argument(help="A folder of reports with .truth.json beside them.")],
     workers: Annotated[int, typer.Option(help="Parse processes (0 = one per core).")] = 0,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Parse a synthetic corpus and report field accuracy against its ground truth."""
+    """Parse a corpus with ground truth (`jixiao synth`, tests/parse/handwritten) and report field accuracy."""
     from jixiao import pipeline
-    from jixiao.read import ReadLimits
-    from jixiao.synth import load_truth
-    from jixiao.synth.accuracy import evaluate, extracted
+    from jixiao.synth.accuracy import measure
 
     prepare_environment(None)
     reports = sorted(p for p in corpus.iterdir() if p.suffix in pipeline.SUPPORTED_SUFFIXES)
     if not reports:
         err.print(f"[red]error:[/red] no reports in {corpus}; write some with `jixiao synth --out {corpus}`")
         raise typer.Exit(2)
-    results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), workers)
-    pairs = [
-        ({**load_truth(path), "file": path.name}, extracted(r.parsed))
-        for path, r in zip(reports, results, strict=True)
-    ]
-    report = evaluate(pairs)
+    report = measure(reports, workers)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
     else:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao import pipeline
-from jixiao.read import ReadLimits
-from jixiao.synth import load_truth
-from jixiao.synth.accuracy import evaluate, extracted
+from jixiao.synth.accuracy import measure
 
 CORPUS = Path(__file__).parent / "handwritten"
 
@@ -22,11 +19,7 @@ CORPUS = Path(__file__).parent / "handwritten"
 def test_handwritten_reports_accuracy() -> None:
     reports = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt")
     assert len(reports) == 44
-    results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), 1)
-    report = evaluate(
-        ({**load_truth(p), "file": p.name}, extracted(r.parsed))
-        for p, r in zip(reports, results, strict=True)
-    )
+    report = measure(reports, workers=1)
     assert report.total > 1200
     assert report.overall >= 0.95, report.format_table()
     assert report.spurious == 0, report.format_table()

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao import pipeline
-from jixiao.read import ReadLimits
-from jixiao.synth import SynthConfig, generate_corpus, load_truth
-from jixiao.synth.accuracy import evaluate, extracted
+from jixiao.synth import SynthConfig, generate_corpus
+from jixiao.synth.accuracy import measure
 
 
 def test_field_accuracy_meets_the_goal(tmp_path: Path) -> None:
     corpus = generate_corpus(tmp_path, SynthConfig(n=300, seed=5))
     assert {".txt", ".md", ".docx", ".pdf"} <= {p.suffix for p in corpus}
-    results = pipeline.read_and_parse_many(list(enumerate(map(str, corpus))), ReadLimits(), 2)
-    pairs = [
-        ({**load_truth(p), "file": p.name}, extracted(r.parsed)) for p, r in zip(corpus, results, strict=True)
-    ]
-    report = evaluate(pairs)
+    report = measure(corpus, workers=2)
     assert report.total > 6000
     assert report.by_field["project_lines"].total > 300
     assert report.overall >= 0.99, report.format_table()

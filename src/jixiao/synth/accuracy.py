@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
@@ -59,6 +60,19 @@ def extracted(parsed: ParsedReport | None) -> dict[str, Any]:
         {"seq": p.seq, "name": p.name, "amount": p.amount, "score": p.score} for p in parsed.project_lines
     ]
     return out
+
+
+def measure(reports: Sequence[Path], workers: int = 0) -> AccuracyReport:
+    """Read and parse ``reports`` (each with its ``.truth.json`` beside it) and score them against the truth."""
+    from jixiao import pipeline
+    from jixiao.read import ReadLimits
+    from jixiao.synth import load_truth
+
+    results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), workers)
+    return evaluate(
+        ({**load_truth(p), "file": p.name}, extracted(r.parsed))
+        for p, r in zip(reports, results, strict=True)
+    )
 
 
 def _same_line(truth: Mapping[str, Any], got: Mapping[str, Any]) -> bool:
@@ -227,4 +241,13 @@ def evaluate(
     )
 
 
-__all__ = ["NUMERIC", "PROJECT_LINES", "AccuracyReport", "FieldScore", "evaluate", "extracted", "same"]
+__all__ = [
+    "NUMERIC",
+    "PROJECT_LINES",
+    "AccuracyReport",
+    "FieldScore",
+    "evaluate",
+    "extracted",
+    "measure",
+    "same",
+]
