@@ -20,6 +20,8 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from jixiao.read.pdf_tables import PAGE_NUMBER
+
 K = TypeVar("K")
 
 # 97: after the figures are known to agree, ≤3 % of characters may differ — room for a docx and a pdf
@@ -37,9 +39,7 @@ _CN = "〇零一二三四五六七八九两"
 # A Chinese numeral run needs a digit character: 万 in 万元 alone is a unit, not a figure.
 _NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{_CN}十百千万亿]*[{_CN}][{_CN}十百千万亿]*")
 # Page furniture a pdf extraction adds and a docx one does not: not figures of the report.
-_PAGE_LINE = re.compile(
-    r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$", re.M
-)
+_PAGE_LINE = re.compile(rf"^\s*(?:{PAGE_NUMBER.pattern})\s*$", re.M)
 
 
 def reduce_text(text: str) -> str:

@@ -208,7 +208,7 @@ class _Extractor:
         elif kind == "percent":
             if (
                 label.field in self.facts
-                or _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes)
+                or _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.part_prefixes)
                 or self._about_a_part(i, s_start)
                 # A bare 执行率 after 其中 …项目: "其中茶产业专项资金 20.00 万元，执行率 100%" is the project's.
                 or (
@@ -226,7 +226,7 @@ class _Extractor:
             ):
                 self.put(label.field, value, hit.start, m.end())
         elif kind == "score":
-            if _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.rate_part_prefixes):
+            if _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.part_prefixes):
                 return  # 各项目平均自评得分 92.4 分: the projects' score, not the department's
             m = _SCORE_AFTER.match(self.text, hit.end, end)
             value = to_decimal(m.group("num")) if m else None
@@ -319,11 +319,10 @@ class _Identity:
         self.text = ex.text
         self.lines = ex.lines
         self.nonempty = [(p, s) for p, s in self.lines if s.strip()]
-        self.own: list[tuple[str, int]] = []  # set by unit_names()
 
-    def unit_names(self) -> list[tuple[str, int]]:
-        found = self._placed_names()
-        self.own = list(found)
+    def unit_names(self, own: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """``own`` (``placed_names``) first, then the other spellings the body mentions."""
+        found = list(own)
         known = [n for n, _ in found]
         for m in _MENTION.finditer(self.text):
             name = m.group(0)
@@ -346,7 +345,7 @@ class _Identity:
                 unique.append((name, pos))
         return unique
 
-    def _placed_names(self) -> list[tuple[str, int]]:
+    def placed_names(self) -> list[tuple[str, int]]:
         """Names from the header field, the title block and the signature above the closing date."""
         found: list[tuple[str, int]] = []
         m = _HEADER_NAME.search(self.text)
@@ -586,7 +585,8 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     ex = _Extractor(text, page_of)
     ex.run()
     ident = _Identity(ex)
-    names = ident.unit_names()
+    own = ident.placed_names()
+    names = ident.unit_names(own)
     if names:
         name, pos = names[0]
         ex.put("unit_name", name, pos, pos + len(name))
@@ -600,7 +600,7 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     return ParsedReport(
         facts=dict(ex.facts),
         unit_names=tuple(n for n, _ in names),
-        own_names=tuple(dict.fromkeys(n for n, _ in ident.own)),
+        own_names=tuple(dict.fromkeys(n for n, _ in own)),
         project_lines=_project_table(ex, tables),
         indicators=_indicators(ex),
         shares=tuple(ex.shares),

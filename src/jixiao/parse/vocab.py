@@ -24,7 +24,7 @@ class Vocabulary:
     labels: tuple[Label, ...]
     actual_markers: tuple[str, ...]
     gap_stop_words: tuple[str, ...]
-    rate_part_prefixes: tuple[str, ...]
+    part_prefixes: tuple[str, ...]
     part_fields: frozenset[str]
     whole_fields: frozenset[str]
     part_words: tuple[str, ...]
@@ -51,7 +51,7 @@ def load_vocabulary() -> Vocabulary:
         labels=tuple(labels),
         actual_markers=tuple(raw["actual_markers"]),
         gap_stop_words=tuple(raw["gap_stop_words"]),
-        rate_part_prefixes=tuple(raw["rate_part_prefixes"]),
+        part_prefixes=tuple(raw["part_prefixes"]),
         part_fields=frozenset(raw["rate_subjects"]["part"]),
         whole_fields=frozenset(raw["rate_subjects"]["whole"]),
         part_words=tuple(raw["part_words"]),
