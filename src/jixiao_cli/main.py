@@ -474,22 +474,48 @@ def accuracy(
     corpus: Annotated[Path, typer.Argument(help="A folder of reports with .truth.json beside them.")],
     workers: Annotated[int, typer.Option(help="Parse processes (0 = one per core).")] = 0,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    texts: Annotated[
+        Path | None,
+        typer.Option(help="Read the reports from this folder; CORPUS then holds only the .truth.json files."),
+    ] = None,
+    examples: Annotated[int, typer.Option(help="How many wrong or missing values to list (json).")] = 20,
 ) -> None:
     """Parse a corpus with ground truth (`jixiao synth`, tests/parse/handwritten) and report field accuracy."""
     from jixiao import pipeline
     from jixiao.synth.accuracy import measure
 
     prepare_environment(None)
-    reports = sorted(p for p in corpus.iterdir() if p.suffix in pipeline.SUPPORTED_SUFFIXES)
+    if texts is None:
+        reports = sorted(
+            p
+            for p in corpus.iterdir()
+            if p.suffix in pipeline.SUPPORTED_SUFFIXES and p.with_name(p.name + ".truth.json").is_file()
+        )
+    else:
+        reports = [texts / t.name.removesuffix(".truth.json") for t in sorted(corpus.glob("*.truth.json"))]
+        absent = [r for r in reports if not r.is_file()]
+        if absent:
+            err.print(
+                f"[red]error:[/red] {len(absent)} of {len(reports)} texts are not in {texts} "
+                f"(first: {absent[0].name}); the real-report texts are third-party and kept out of git: "
+                "see README, 'Accuracy on real reports'"
+            )
+            raise typer.Exit(2)
     if not reports:
-        err.print(f"[red]error:[/red] no reports in {corpus}; write some with `jixiao synth --out {corpus}`")
+        err.print(
+            f"[red]error:[/red] no reports with truth in {corpus}; write some with `jixiao synth --out {corpus}`"
+        )
         raise typer.Exit(2)
-    report = measure(reports, workers)
+    report = measure(
+        reports, workers, truth_dir=corpus if texts is not None else None, keep_examples=examples
+    )
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         console.print(report.format_table())
-        console.print(f"overall field accuracy: {report.overall:.2%} over {len(reports)} reports")
+        console.print(
+            f"overall field accuracy: {report.overall:.2%}, precision {report.precision:.2%} over {len(reports)} reports"
+        )
 
 
 # ---------------------------------------------------------------------------------------------- services

@@ -190,3 +190,50 @@ def test_extracted_carries_facts_and_project_lines() -> None:
         {"seq": 1, "name": "科普经费", "amount": Decimal("8.35"), "score": Decimal("90")}
     ]
     assert extracted(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("got", "precision"),
+    [
+        pytest.param({"fiscal_year": 2024, "score": Decimal("95")}, 1.0, id="only-right-values-precision-1"),
+        pytest.param({"fiscal_year": 2023, "score": Decimal("95")}, 0.5, id="a-wrong-value-lowers-precision"),
+        pytest.param(
+            {"fiscal_year": 2024, "score": Decimal("95"), "execution_rate": Decimal("99")},
+            2 / 3,
+            id="a-spurious-value-lowers-precision",
+        ),
+        pytest.param({}, 1.0, id="nothing-extracted-is-not-imprecise"),
+    ],
+)
+def test_precision_counts_wrong_and_spurious_values(got: dict[str, Any], precision: float) -> None:
+    report = evaluate([(_truth(fiscal_year=2024, score="95"), got)])
+    assert report.precision == pytest.approx(precision)
+    assert report.as_dict()["precision"] == pytest.approx(precision)
+
+
+def test_cli_reads_texts_from_a_folder_apart_from_the_truth(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from jixiao_cli.main import app
+
+    truth_dir, texts = tmp_path / "truth", tmp_path / "texts"
+    truth_dir.mkdir()
+    texts.mkdir()
+    truth = _truth(unit_name="香河县科学技术协会", fiscal_year=2019, score="92.5")
+    (truth_dir / "r1.txt.truth.json").write_text(json.dumps(truth, ensure_ascii=False), "utf-8")
+    runner = CliRunner()
+
+    absent = runner.invoke(app, ["accuracy", str(truth_dir), "--texts", str(texts)])
+    assert absent.exit_code == 2
+    assert "1 of 1 texts are not in" in " ".join(absent.output.split())
+
+    (texts / "r1.txt").write_text(
+        "香河县科学技术协会2019年度部门整体支出绩效自评报告\n自评得分92.5分。\n", "utf-8"
+    )
+    ok = runner.invoke(app, ["accuracy", str(truth_dir), "--texts", str(texts), "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(ok.output)
+    assert data["reports"] == 1 and data["total"] == 3
+    assert data["correct"] == 3 and data["precision"] == 1.0

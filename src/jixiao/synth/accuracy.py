@@ -62,16 +62,23 @@ def extracted(parsed: ParsedReport | None) -> dict[str, Any]:
     return out
 
 
-def measure(reports: Sequence[Path], workers: int = 0) -> AccuracyReport:
-    """Read and parse ``reports`` (each with its ``.truth.json`` beside it) and score them against the truth."""
+def measure(
+    reports: Sequence[Path], workers: int = 0, truth_dir: Path | None = None, keep_examples: int = 20
+) -> AccuracyReport:
+    """Read and parse ``reports`` and score them against their truth: ``NAME.truth.json`` beside each report,
+    or in ``truth_dir`` when the truth is kept apart from the texts (the real-report corpus: truth committed,
+    third-party texts not)."""
     from jixiao import pipeline
     from jixiao.read import ReadLimits
     from jixiao.synth import load_truth
 
+    def truth(p: Path) -> dict[str, Any]:
+        return load_truth(p if truth_dir is None else truth_dir / p.name)
+
     results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), workers)
     return evaluate(
-        ({**load_truth(p), "file": p.name}, extracted(r.parsed))
-        for p, r in zip(reports, results, strict=True)
+        (({**truth(p), "file": p.name}, extracted(r.parsed)) for p, r in zip(reports, results, strict=True)),
+        keep_examples,
     )
 
 
@@ -151,6 +158,13 @@ class AccuracyReport:
         return self.correct / self.total if self.total else 0.0
 
     @property
+    def precision(self) -> float:
+        """Correct extractions over everything extracted where the truth could judge it (wrong and spurious
+        values count against it): how far a loaded value can be trusted."""
+        judged = self.correct + self.wrong + self.spurious
+        return self.correct / judged if judged else 1.0
+
+    @property
     def by_field(self) -> dict[str, FieldScore]:
         return {f.field: f for f in self.fields}
 
@@ -172,6 +186,7 @@ class AccuracyReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "overall": self.overall,
+            "precision": self.precision,
             "reports": self.reports,
             "correct": self.correct,
             "total": self.total,
