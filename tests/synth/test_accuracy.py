@@ -26,6 +26,18 @@ def _truth(**fields: Any) -> dict[str, Any]:
         pytest.param(
             {"expenditure_total": "327.38"}, {"expenditure_total": "abc"}, (0, 1, 0), id="not-a-number"
         ),
+        pytest.param(
+            {"unit_name": "黃岡市檔案館"},
+            {"unit_name": "黄冈市档案馆"},
+            (1, 0, 0),
+            id="traditional-equals-simplified",
+        ),
+        pytest.param(
+            {"unit_name": "黃岡市檔案館"},
+            {"unit_name": "黄冈市图书馆"},
+            (0, 1, 0),
+            id="traditional-other-name",
+        ),
         pytest.param({"grade": "优"}, {}, (0, 0, 1), id="missing"),
         pytest.param({"grade": "优"}, {"grade": None}, (0, 0, 1), id="none-is-missing"),
         pytest.param({"grade": "优"}, {"grade": "良"}, (0, 1, 0), id="wrong-text"),

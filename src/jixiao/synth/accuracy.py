@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,17 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def _text(value: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+    # Traditional and Simplified spellings of one name are one name: real reports arrive in both, and the
+    # truth keeps them as written while the reader may convert.
+    return str(_simplified().convert("".join(unicodedata.normalize("NFKC", str(value)).split())))
 
 
 def same(field: str, truth: Any, got: Any) -> bool:
