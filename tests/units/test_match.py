@@ -194,6 +194,12 @@ def test_no_unit_is_ever_matched_to_another(case: tuple[Unit, str, str]) -> None
     unit, name, text = case
     result = MATCHER.match([name], text)
     assert result.adcode in (None, unit.adcode), (name, text, result)
+    # The guarantees the matched suite used to restate: a match names its unit and clears the bar.
+    if result.status == "matched":
+        assert result.adcode is not None and result.score >= MATCHER.auto, result
+        assert result.department_type == "科协" and not result.reason
+    else:
+        assert result.adcode is None and result.reason, result
 
 
 def test_every_canonical_name_with_its_province_and_city_is_matched() -> None:

@@ -536,6 +536,8 @@ class Matcher:
             if name.kind == "unknown":
                 if is_own or dkey == key:
                     unknown = unknown or spelling
+                    # 渔阳科协 (no registry place): its type is still the report's own.
+                    key = key or (dkey if is_own else None)
                 continue
             if name.kind == "sub_county" and first is None and level is None and is_own:
                 # The report's own name is a town's or a company's body: not a registry unit.
