@@ -995,7 +995,17 @@ def unit_by_adcode(engine: Engine, adcode: str) -> dict[str, Any] | None:
         u = session.get(Unit, adcode)
         if u is None:
             return None
-        n = session.execute(
-            select(func.count()).select_from(Report).where(and_(col(Report.unit_adcode) == adcode))
-        ).scalar_one()
-        return {**u.model_dump(), "reports": int(n)}
+        by_type = {
+            dtype or "?": int(n)
+            for dtype, n in session.execute(
+                select(Report.department_type, func.count())
+                .where(and_(col(Report.unit_adcode) == adcode))
+                .group_by(col(Report.department_type))
+            )
+        }
+        # The division's units of every type share its adcode: the reports are counted per type.
+        return {
+            **u.model_dump(),
+            "reports": sum(by_type.values()),
+            "reports_by_type": ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())),
+        }
