@@ -397,12 +397,14 @@ def review(
     )
 
 
-def _decide(ctx: typer.Context, item_id: int, accept: bool, adcode: str | None) -> None:
+def _decide(
+    ctx: typer.Context, item_id: int, accept: bool, adcode: str | None, dtype: str | None = None
+) -> None:
     from jixiao.db import repository as repo
 
     home, db = ctx.obj or (None, None)
     try:
-        result = repo.decide_review(_engine(_settings(home, db)), item_id, accept, adcode)
+        result = repo.decide_review(_engine(_settings(home, db)), item_id, accept, adcode, dtype)
     except repo.ReviewError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -414,10 +416,18 @@ def _decide(ctx: typer.Context, item_id: int, accept: bool, adcode: str | None) 
 
 @review_app.command("accept")
 def review_accept(
-    ctx: typer.Context, item_id: int, adcode: Annotated[str | None, typer.Argument()] = None
+    ctx: typer.Context,
+    item_id: int,
+    adcode: Annotated[str | None, typer.Argument()] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--type", help="The unit's department type (妇联, 档案馆 …) when the report names none."
+        ),
+    ] = None,
 ) -> None:
     """Accept a match (the top candidate, or ADCODE); the spelling matches automatically from now on."""
-    _decide(ctx, item_id, True, adcode)
+    _decide(ctx, item_id, True, adcode, dtype)
 
 
 @review_app.command("reject")

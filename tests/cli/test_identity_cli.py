@@ -55,3 +55,15 @@ def test_reports_by_type_and_review_says_why(tmp_path: Path) -> None:
     assert all(c["department_type"] is None and c["province"] == "河北省" for c in item["candidates"])
     table = runner.invoke(app, ["review", "--home", str(home)])
     assert table.exit_code == 0 and "inferred" in table.output
+
+    # A place with no department cannot be accepted without saying which body it is.
+    no_type = runner.invoke(app, ["review", "--home", str(home), "accept", str(item["id"]), "131024"])
+    assert no_type.exit_code == 1 and "--type" in no_type.output
+    accepted = runner.invoke(
+        app, ["review", "--home", str(home), "accept", str(item["id"]), "131024", "--type", "档案馆"]
+    )
+    assert accepted.exit_code == 0, accepted.output
+    out = runner.invoke(app, ["reports", "--home", str(home), "--format", "json", "--type", "档案馆"])
+    assert [(r["unit_name"], r["department_type"]) for r in json.loads(out.output)] == [
+        ("香河县档案馆", "档案馆")
+    ]

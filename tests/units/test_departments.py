@@ -222,3 +222,16 @@ def test_learned_alias_keeps_its_type(registry: Registry) -> None:
     result = learned.match(["香河妇女会"], "")
     assert (result.status, result.adcode, result.department_type) == ("matched", "131024", "妇联")
     assert result.candidates[0].name == "香河县妇女联合会"
+
+
+@pytest.mark.parametrize(
+    ("own", "method"),
+    [
+        pytest.param(["渔阳科协"], "learned_alias", id="a-learned-own-name-decides"),
+        pytest.param(["县科协"], "none", id="a-learned-spelling-in-the-body-does-not"),
+    ],
+)
+def test_learned_spellings_apply_to_own_names_only(registry: Registry, own: list[str], method: str) -> None:
+    learned = Matcher(registry, {"渔阳科协": ("120119", "科协")})
+    result = learned.match([*own, "渔阳科协"], "", own)
+    assert result.method == method

@@ -911,8 +911,23 @@ class ReviewError(ValueError):
     """A review decision that cannot be applied; the message says why."""
 
 
-def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None = None) -> dict[str, Any]:
-    """Accept (attach the report to a unit; the spelling becomes an alias) or reject (not a registry unit)."""
+def decide_review(
+    engine: Engine,
+    item_id: int,
+    accept: bool,
+    adcode: str | None = None,
+    department_type: str | None = None,
+) -> dict[str, Any]:
+    """Accept (attach the report to a unit; the spelling becomes an alias) or reject (not a registry unit).
+
+    The unit's type is ``department_type`` when given (abbreviations resolved), else the accepted
+    candidate's, else the one the report's own name states.
+    """
+    if department_type is not None:
+        try:
+            department_type = resolve_department_type(department_type)
+        except UnknownDepartmentType as exc:
+            raise ReviewError(str(exc)) from exc
     with Session(engine) as session:
         item = session.get(ReviewItem, item_id)
         if item is None:
@@ -931,13 +946,16 @@ def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None
             unit = session.get(Unit, adcode)
             if unit is None:
                 raise ReviewError(f"unknown adcode {adcode}; find it with `jixiao units search NAME`")
-            # The type of the candidate accepted; else the one the report's name states.
-            dtype = next((c.get("department_type", KEXIE) for c in cands if c["adcode"] == adcode), None) or (
-                report.department_type or None
+            # The type given; else the accepted candidate's; else the one the report's own name states.
+            dtype = (
+                department_type
+                or next((c.get("department_type", KEXIE) for c in cands if c["adcode"] == adcode), None)
+                or report.department_type
             )
             if dtype is None:
                 raise ReviewError(
-                    f"review item #{item_id} states no department type: the report names no department"
+                    f"review item #{item_id}: the report names no department; give its type, "
+                    "e.g. `jixiao review accept ID ADCODE --type 妇联`"
                 )
             report.unit_adcode = adcode
             report.department_type = dtype

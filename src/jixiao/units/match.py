@@ -511,7 +511,8 @@ class Matcher:
         return _Name("other", mentions, None, None)
 
     def _match(self, unit_names: Sequence[str], text: _Text, own: frozenset[str] | None) -> MatchResult:
-        learned = self._learned(unit_names)
+        # A decision learned in review applies to the report's own names only, like every other reading.
+        learned = self._learned([n for n in unit_names if own is None or n in own])
         if learned is not None:
             return learned
         # The parser lists the title, header field and signature first, then mentions in the body (which
