@@ -118,6 +118,18 @@ def test_canonical_names(registry: Registry) -> None:
             ["香河县科协科技馆"], "", "needs_review", None, "科技馆", id="subordinate-body-to-review"
         ),
         pytest.param(["香河县档案管"], "", "unmatched", None, None, id="unreadable-type-never-guessed"),
+        pytest.param(
+            ["香河县科协科普服务中心"], "", "needs_review", None, "科协", id="a-body-of-the-kexie-to-review"
+        ),
+        pytest.param(
+            ["香河县科学技术协会机关"], "", "matched", "131024", "科协", id="the-kexie-s-organ-is-the-kexie"
+        ),
+        pytest.param(
+            ["香河县财政局国库支付中心"], "", "needs_review", None, "财政局", id="a-centre-under-a-bureau"
+        ),
+        pytest.param(
+            ["香河县科学技术协会科普中心"], "", "needs_review", None, "科协", id="a-centre-of-the-kexie"
+        ),
         pytest.param(["香河县人民医院"], "", "unmatched", None, None, id="a-body-outside-the-vocabulary"),
         # A place and no department: the 妇联 of 临泽 is no more likely than its 科协.
         pytest.param(

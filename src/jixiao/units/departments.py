@@ -128,7 +128,7 @@ class TypeReading:
     others: tuple[str, ...] = ()  # the other type(s): the parent of a subordinate body, or a near tie
 
 
-_TRAILING_ORGAN = re.compile(r"(?:机关|本级)$")
+TRAILING_ORGAN = re.compile(r"(?:机关|本级)$")
 
 
 def resolve_type(before: str, after: str) -> TypeReading:
@@ -137,7 +137,7 @@ def resolve_type(before: str, after: str) -> TypeReading:
     The 科协 keeps its own typo-tolerant scorer (``org_score`` in ``match``); this reads the other types.
     """
     deps = load_departments()
-    after = _TRAILING_ORGAN.sub("", after) or after
+    after = TRAILING_ORGAN.sub("", after) or after
     if not before and after in deps.by_alias:
         return TypeReading(deps.by_alias[after], 100.0, "alias")
     template = f"{before}{{}}{after}"

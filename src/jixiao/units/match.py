@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from jixiao.units.aliases import ORG_ALIASES, ORG_FULL, PlaceIndex, expand_org, place_index, places_in
 from jixiao.units.departments import (
     KEXIE,
+    TRAILING_ORGAN,
     TypeReading,
     blank_publisher_lines,
     load_departments,
@@ -336,7 +337,7 @@ class Matcher:
         if method_suffix and result.status != "unmatched":
             reason = "the name's province or prefecture contradicts its place"
             return replace(result, status="needs_review", adcode=None, reason=reason)
-        if dtype.how in ("subordinate", "ambiguous") and result.status != "unmatched":
+        if dtype.how in ("subordinate", "ambiguous", "part_of") and result.status != "unmatched":
             # 县科协科技馆: the body and its parent; 档案馆 or 档案局 by a typo: both, for a person.
             extra = [c for other in dtype.others for c in self._cands(units, score, other)]
             why = (
@@ -344,12 +345,14 @@ class Matcher:
                 if dtype.how == "subordinate"
                 else f"the type reads as {key} or {'/'.join(dtype.others)}"
             )
+            if dtype.how == "part_of":
+                why = f"a body of the {key} named with more words ({spelling}): the {key} itself or one under it"
             cands = (*result.candidates, *extra)[:6]
             return replace(
                 result,
                 status="needs_review",
                 adcode=None,
-                method=result.method + ("+subordinate" if dtype.how == "subordinate" else "+type_ambiguous"),
+                method=result.method + ("+type_ambiguous" if dtype.how == "ambiguous" else "+subordinate"),
                 candidates=cands,
                 reason=why,
             )
@@ -450,6 +453,13 @@ class Matcher:
         if mentions and head not in ("", *_LEVELS):
             return None
         if mentions and org_score(bare) >= ORG_FLOOR:
+            core = TRAILING_ORGAN.sub("", bare)
+            words = self.departments.words_in(core)
+            rest = core[words[-1][1] :] if words else ""
+            # 科协技术协会 is the 科协's name with a typo; 科学技术协会科普中心 is a body of it.
+            if words and words[-1][2] == KEXIE and len(rest) >= 2 and "协" not in rest:
+                # 香河县科协科普服务中心: a body of the 科协 with its own accounts, not the 科协 itself.
+                return _Name("place", mentions, None, TypeReading(KEXIE, org_score(bare), "part_of"))
             return _Name("place", mentions, None, TypeReading(KEXIE, org_score(bare), "kexie"))
         if not mentions and org_score(tail) >= ORG_FLOOR:
             # No registry place before the 科协 words (中国科协): a 科协, but not one this name identifies.
@@ -508,6 +518,9 @@ class Matcher:
         words = deps.words_in(org)
         if words and any(w in org[: words[-1][0]] for w in _SUB_COUNTY):
             return _Name("sub_county", mentions, None, None)
+        if mentions and not before and words and words[0][0] == 0 and not any(w in org for w in _SUB_COUNTY):
+            # 香河县财政局国库支付中心: a body under the 财政局 — the 财政局 is the candidate, for a person.
+            return _Name("place", mentions, None, TypeReading(words[0][2], 100.0, "part_of"))
         return _Name("other", mentions, None, None)
 
     def _match(self, unit_names: Sequence[str], text: _Text, own: frozenset[str] | None) -> MatchResult:
