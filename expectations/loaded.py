@@ -12,8 +12,9 @@ SPECS = (
         "error",
         "sql",
         table="report",
-        query="SELECT unit_adcode, fiscal_year, COUNT(*) AS n FROM {batch} WHERE is_current "
-        "AND unit_adcode IS NOT NULL GROUP BY unit_adcode, fiscal_year HAVING COUNT(*) > 1",
+        # A unit is a division and a department type: a county's 妇联 and 科协 each have their report.
+        query="SELECT unit_adcode, department_type, fiscal_year, COUNT(*) AS n FROM {batch} WHERE is_current "
+        "AND unit_adcode IS NOT NULL GROUP BY unit_adcode, department_type, fiscal_year HAVING COUNT(*) > 1",
         expected="at most one current report per (unit, fiscal year)",
     ),
     # A claimed file is either in a run still going on or left by a crashed one (the next run takes it over).

@@ -10,6 +10,16 @@ SUITE = "parsed"
 KEY = "report_id"
 SPECS = (
     CheckSpec(SUITE, "unit_name_present", "error", "not_null", "unit_name", expected="a unit name"),
+    CheckSpec(
+        SUITE,
+        "unit_name_plausible",
+        "error",
+        "between",
+        "unit_name_plausible",
+        1,
+        1,
+        expected="a body's name: a department-type word, not page debris or a date",
+    ),
     CheckSpec(SUITE, "fiscal_year_present", "error", "not_null", "fiscal_year", expected="a fiscal year"),
     CheckSpec(
         SUITE,

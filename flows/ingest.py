@@ -23,7 +23,7 @@ from jixiao.alerts import ReportInfo
 from jixiao.config import Settings, get_settings
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
-from jixiao.quality import CheckOutcome, with_evidence
+from jixiao.quality import CheckOutcome, hold_for_review, with_evidence
 from jixiao.read import ReadLimits
 from tasks import artifacts, quality, stages
 
@@ -117,6 +117,8 @@ def ingest(
     ):
         outcomes += quality.validate_step(step, q(frame), gx_dir, run_id, settings.match_auto)
 
+    # An error on the unit's identity keeps the report in the review queue instead of loading it as matched.
+    matches = hold_for_review(matches, outcomes)
     loaded = stages.load(db_url, run_id, q(list(zip(claimed, results, strict=True))), q(matches))
     report_of_key = {str(o.file_id): o.report_id for o in loaded.outcomes}
     file_of_key = {str(o.file_id): o.file_id for o in loaded.outcomes}

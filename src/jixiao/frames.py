@@ -81,10 +81,19 @@ def matched_frame(results: Sequence[ReadParseResult], matches: Mapping[int, Matc
             "match_score": float(matches[r.file_id].score),
             "unit_adcode": matches[r.file_id].adcode,
             "own_names_conflict": matches[r.file_id].conflict or "",
+            "own_names_count": len(r.parsed.own_names) if r.parsed is not None else 0,
         }
         for r in results
         if r.file_id in matches
     ]
     return pd.DataFrame(
-        rows, columns=["report_id", "match_status", "match_score", "unit_adcode", "own_names_conflict"]
+        rows,
+        columns=[
+            "report_id",
+            "match_status",
+            "match_score",
+            "unit_adcode",
+            "own_names_conflict",
+            "own_names_count",
+        ],
     )

@@ -91,10 +91,22 @@ class ShareFact:
 
 
 @dataclass(frozen=True)
+class NameSource:
+    """Where the report names itself: ``source`` is header, title, signature or definition."""
+
+    name: str
+    source: str
+    start: int
+    line_no: int  # 1-based line of the normalised text
+    line: str  # that line, stripped (at most 80 characters)
+
+
+@dataclass(frozen=True)
 class ParsedReport:
     facts: dict[str, Fact] = field(default_factory=dict)
     unit_names: tuple[str, ...] = ()  # every spelling, own names first, then mentions in the body
-    own_names: tuple[str, ...] = ()  # from the title, the header field and the signature only
+    own_names: tuple[str, ...] = ()  # from the title, the header field, the signature and a definition only
+    name_sources: tuple[NameSource, ...] = ()  # each own name with where it was read
     project_lines: tuple[ProjectLine, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     shares: tuple[ShareFact, ...] = ()

@@ -17,6 +17,8 @@ from typing import Literal
 import pandas as pd
 
 from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
+from jixiao.parse.identity import plausible_name
+from jixiao.units.match import MatchResult
 
 Severity = Literal["error", "warning"]
 Status = Literal["pass", "fail", "check_error"]
@@ -99,8 +101,16 @@ def _grade_gap(grade: object, score: object) -> float:
     return 0.0 if lo <= s <= hi + 0.009 else round(min(abs(s - lo), abs(s - hi)), 2)
 
 
+def _plausible(name: object) -> float:
+    """1 for a name that could be a body's, 0 for page debris or a date; NaN when there is no name."""
+    if not isinstance(name, str) or not name:
+        return math.nan
+    return 1.0 if plausible_name(name) else 0.0
+
+
 def parsed_checks_frame(parsed: pd.DataFrame) -> pd.DataFrame:
     out = parsed.copy()
+    out["unit_name_plausible"] = [_plausible(n) for n in parsed["unit_name"]]
     out["grade_score_gap"] = [_grade_gap(g, s) for g, s in zip(parsed["grade"], parsed["score"], strict=True)]
     money = parsed[list(MONEY_FIELDS)]
     out["min_amount"] = money.min(axis=1, skipna=True)
@@ -146,8 +156,38 @@ def consistency_frame(parsed: pd.DataFrame) -> pd.DataFrame:
 def matched_checks_frame(matched: pd.DataFrame, auto_threshold: float) -> pd.DataFrame:
     out = matched.copy()
     is_matched = out["match_status"] == "matched"
-    out["matched_without_unit"] = (is_matched & out["unit_adcode"].isna()).astype("int64")
-    out["auto_score_shortfall"] = (auto_threshold - out["match_score"]).clip(lower=0).where(is_matched, 0.0)
+    # A unit matched although the report names itself nowhere (title, header, signature, definition).
+    out["matched_without_own_name"] = (is_matched & (out["own_names_count"] == 0)).astype("int64")
+    return out
+
+
+# Error checks on the unit's identity: a report failing one is held in the review queue, not loaded as
+# matched (``hold_for_review``).
+IDENTITY_CHECKS = frozenset({"unit_name_present", "unit_name_plausible", "matched_by_own_name"})
+
+
+def hold_for_review(
+    matches: Mapping[int, MatchResult], outcomes: Sequence[CheckOutcome]
+) -> dict[int, MatchResult]:
+    """``matches`` with every automatic match of a report failing an identity check turned into a review.
+
+    Outcomes are keyed by the file id as a string (``report_id`` of the step frames).
+    """
+    failed: dict[str, list[str]] = {}
+    for o in outcomes:
+        if o.status == "fail" and o.severity == "error" and o.check_id in IDENTITY_CHECKS and o.report_id:
+            failed.setdefault(o.report_id, []).append(o.check_id)
+    out = dict(matches)
+    for file_id, m in matches.items():
+        checks = failed.get(str(file_id))
+        if checks and m.status == "matched":
+            out[file_id] = replace(
+                m,
+                status="needs_review",
+                adcode=None,
+                method=m.method + "+held",
+                reason=f"held for review: the check(s) {', '.join(sorted(set(checks)))} failed",
+            )
     return out
 
 
@@ -169,6 +209,7 @@ EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
     "fiscal_year_in_range": ("fiscal_year",),
     "percentages_in_range": PERCENT_FIELDS,
     "own_names_agree": ("unit_name",),
+    "unit_name_plausible": ("unit_name",),
 }
 
 

@@ -212,6 +212,7 @@ TABLE_HEADERS = [
 ]
 PUBLIC_KEYS = [
     "unit_name",
+    "department_type",
     "province",
     "city",
     "county",
@@ -254,14 +255,28 @@ def reports(
     fmt: FormatOpt = "table",
     unit: Annotated[str | None, typer.Option(help="Filter by unit name (substring).")] = None,
     year: Annotated[int | None, typer.Option(help="Filter by fiscal year.")] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--type", help="Filter by department type: 妇联, 妇女联合会, 档案馆 … (abbreviations resolved)."
+        ),
+    ] = None,
     history: Annotated[bool, typer.Option("--history", help="Include superseded versions.")] = False,
 ) -> None:
     """List current reports (json: the public export schema)."""
     from jixiao.db import repository as repo
 
-    rows = repo.export_reports(
-        _engine(_settings(home, database_url)), unit=unit, year=year, current_only=not history
-    )
+    try:
+        rows = repo.export_reports(
+            _engine(_settings(home, database_url)),
+            unit=unit,
+            year=year,
+            current_only=not history,
+            department_type=dtype,
+        )
+    except repo.UnknownDepartmentType as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     if fmt == "table":
         for r in rows:
             r["dq"] = ", ".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"})) or "ok"
@@ -310,18 +325,22 @@ def units_search(
         {
             "adcode": u.adcode,
             "name": u.name,
+            "type": dtype,
             "level": u.level,
             "province": u.province,
             "city": u.city or "",
             "score": round(score, 1),
         }
-        for u, score in search_units(load_registry(), name, limit)
+        for u, score, dtype in search_units(load_registry(), name, limit)
     ]
     if not rows:
         err.print(f"no unit resembles {name!r}")
         raise typer.Exit(1)
     _print_rows(
-        rows, fmt, ["adcode", "name", "level", "province", "city", "score"], title=f"units like {name}"
+        rows,
+        fmt,
+        ["adcode", "name", "type", "level", "province", "city", "score"],
+        title=f"units like {name}",
     )
 
 
@@ -350,25 +369,42 @@ def review(
     from jixiao.db import repository as repo
 
     rows = repo.pending_reviews(_engine(_settings(home, database_url)))
-    for r in rows:
-        r["candidates"] = "; ".join(f"{c['adcode']} {c['name']} ({c['score']})" for c in r["candidates"][:3])
+    if fmt == "table":
+        for r in rows:
+            r["candidates"] = "; ".join(
+                f"{c['adcode']} {c['name']} [{c.get('department_type') or '?'}] "
+                f"{'/'.join(x for x in (c.get('province'), c.get('city'), c.get('county')) if x)} ({c['score']})"
+                for c in r["candidates"][:4]
+            )
     if not rows and fmt == "table":
         console.print("the review queue is empty")
         return
     _print_rows(
         rows,
         fmt,
-        ["id", "report_id", "unit_name", "fiscal_year", "spelling", "candidates", "evidence"],
+        [
+            "id",
+            "report_id",
+            "unit_name",
+            "department_type",
+            "fiscal_year",
+            "read_from",
+            "reason",
+            "candidates",
+            "evidence",
+        ],
         title="review queue",
     )
 
 
-def _decide(ctx: typer.Context, item_id: int, accept: bool, adcode: str | None) -> None:
+def _decide(
+    ctx: typer.Context, item_id: int, accept: bool, adcode: str | None, dtype: str | None = None
+) -> None:
     from jixiao.db import repository as repo
 
     home, db = ctx.obj or (None, None)
     try:
-        result = repo.decide_review(_engine(_settings(home, db)), item_id, accept, adcode)
+        result = repo.decide_review(_engine(_settings(home, db)), item_id, accept, adcode, dtype)
     except repo.ReviewError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -380,10 +416,18 @@ def _decide(ctx: typer.Context, item_id: int, accept: bool, adcode: str | None) 
 
 @review_app.command("accept")
 def review_accept(
-    ctx: typer.Context, item_id: int, adcode: Annotated[str | None, typer.Argument()] = None
+    ctx: typer.Context,
+    item_id: int,
+    adcode: Annotated[str | None, typer.Argument()] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--type", help="The unit's department type (妇联, 档案馆 …) when the report names none."
+        ),
+    ] = None,
 ) -> None:
     """Accept a match (the top candidate, or ADCODE); the spelling matches automatically from now on."""
-    _decide(ctx, item_id, True, adcode)
+    _decide(ctx, item_id, True, adcode, dtype)
 
 
 @review_app.command("reject")

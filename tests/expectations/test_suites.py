@@ -168,9 +168,10 @@ def test_read_and_matched_suites(tmp_path: Path) -> None:
             {"report_id": "3", "match_status": "needs_review", "match_score": 80.0, "unit_adcode": None},
             {"report_id": "4", "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
         ]
-    ).assign(own_names_conflict=["", "", "", conflict])
+    ).assign(own_names_conflict=["", "", "", conflict], own_names_count=[1, 0, 0, 2])
     outcomes = validate("matched", matched, context_dir=tmp_path, auto_threshold=90)
-    assert failing(outcomes, "match_score_above_auto_threshold") == {"2"}
+    # Matched although the report names itself nowhere: an error (a review item gets none).
+    assert failing(outcomes, "matched_by_own_name") == {"2"}
     assert failing(outcomes, "own_names_agree") == {"4"}
     (warned,) = [o for o in outcomes if o.check_id == "own_names_agree" and o.status == "fail"]
     assert warned.severity == "warning" and conflict in (warned.observed or "")

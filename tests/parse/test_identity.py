@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jixiao.parse import parse_report
+from jixiao.parse.identity import plausible_name
 
 BODY = "\n一、部门基本情况\n2023年部门总支出555.03万元。\n"
 
@@ -111,3 +112,101 @@ def test_project_table_amount_column(header: str, row: str, amount: str) -> None
     text = f"{header}\n{row}\n合计\t\t80.00\t\t\n\n一、部门概况\n"
     (line,) = parse_report(text).project_lines
     assert (line.name, str(line.amount)) == ("科普日", amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "source"),
+    [
+        pytest.param(
+            "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告" + BODY,
+            "永州市零陵区档案馆",
+            "title",
+            id="name-after-the-year-in-the-title",
+        ),
+        pytest.param(
+            "2022年度部门整体支出绩效自评报告\n山东省红十字会(以下简称省红会)认真开展自评。" + BODY,
+            "山东省红十字会",
+            "definition",
+            id="name-in-a-definition",
+        ),
+        pytest.param(
+            "2022年度部门整体支出绩效自评报告\n根据要求，我单位香河县发展和改革委员会(以下简称本单位)开展自评。"
+            + BODY,
+            "香河县发展和改革委员会",
+            "definition",
+            id="definition-after-a-self-reference-keeps-the-whole-name",
+        ),
+        pytest.param(
+            "2022年度部门整体支出绩效自评报告\n共青团彝良县委员会(以下简称团县委)开展自评。" + BODY,
+            "共青团彝良县委员会",
+            "definition",
+            id="definition-of-a-name-around-its-place",
+        ),
+        pytest.param(
+            "2022年度部门整体支出绩效自评表\n预算单位\t香河县妇女联合会\n" + BODY,
+            "香河县妇女联合会",
+            "header",
+            id="budget-unit-table-cell",
+        ),
+        pytest.param(
+            "项目支出绩效自评表\n项目主管部门:临湘市档案局\n" + BODY,
+            "临湘市档案局",
+            "header",
+            id="supervising-department-field",
+        ),
+        pytest.param(
+            BODY + "\n香河县总工会\n2023年4月17日\n",
+            "香河县总工会",
+            "signature",
+            id="signature-of-another-type",
+        ),
+        pytest.param(
+            "文档简介\n2023年度部门整体支出绩效自评报告" + BODY, None, None, id="page-debris-above-the-title"
+        ),
+        pytest.param(
+            "返回 下载 相关\n2023年度部门整体支出绩效自评报告" + BODY,
+            None,
+            None,
+            id="navigation-line-is-no-name",
+        ),
+        pytest.param(
+            "2025年\n2023年度部门整体支出绩效自评报告" + BODY, None, None, id="a-bare-year-is-no-name"
+        ),
+        pytest.param(
+            "作者:荷塘区政府\n2023年度部门整体支出绩效自评报告" + BODY,
+            None,
+            None,
+            id="publisher-line-is-no-name",
+        ),
+        pytest.param(
+            "2022年度部门整体支出绩效自评报告\n根据有关规定(以下简称规定)开展自评。" + BODY,
+            None,
+            None,
+            id="a-definition-of-something-else-is-no-name",
+        ),
+    ],
+)
+def test_own_names_and_where_they_were_read(text: str, name: str | None, source: str | None) -> None:
+    report = parse_report(text)
+    assert report.value("unit_name") == name
+    if name is None:
+        assert report.name_sources == ()
+    else:
+        (first, *_) = report.name_sources
+        assert (first.name, first.source) == (name, source)
+        assert text.splitlines()[first.line_no - 1].strip() == first.line
+
+
+@pytest.mark.parametrize(
+    ("name", "plausible"),
+    [
+        pytest.param("香河县妇女联合会", True, id="a-body"),
+        pytest.param("双峰县科学技术协协会", True, id="a-typo-still-a-body"),
+        pytest.param("文档简介", False, id="page-debris"),
+        pytest.param("返回下载相关", False, id="navigation"),
+        pytest.param("2025年", False, id="a-date"),
+        pytest.param("加强预算管理", False, id="a-sentence"),
+    ],
+)
+def test_plausible_name(name: str, plausible: bool) -> None:
+    assert plausible_name(name) is plausible

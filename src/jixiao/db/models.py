@@ -57,6 +57,7 @@ class UnitAlias(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     spelling: str = Field(unique=True)
     adcode: str | None = Field(default=None, foreign_key="unit.adcode")
+    department_type: str | None = None  # the accepted unit's type (departments.toml key)
     origin: str = "review"
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -105,6 +106,9 @@ class ReportBase(SQLModel):
     text_hash: str = Field(max_length=64)
     unit_adcode: str | None = Field(default=None, foreign_key="unit.adcode", index=True)
     unit_name: str | None = None  # as written in the report
+    # The unit's department type (a key of units/departments.toml: 科协, 妇联 ...); with unit_adcode it
+    # identifies the unit, whose canonical name is made from both.
+    department_type: str | None = Field(default=None, index=True)
     fiscal_year: int | None = Field(default=None, index=True)
     report_date: str | None = None  # ISO YYYY-MM-DD or YYYY-MM
     title: str | None = None
@@ -199,6 +203,10 @@ class ReviewItem(SQLModel, table=True):
     spelling: str | None = None
     evidence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     candidates: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list
+    # Where the report's name was read (title/header/signature/definition, with its line) and why the
+    # match was not accepted automatically.
+    read_from: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default="pending", index=True)  # pending | accepted | rejected
     adcode: str | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -32,8 +32,10 @@ from jixiao.db.models import (
 )
 from jixiao.dedupe import Doc, find_near_duplicate
 from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
+from jixiao.parse.identity import describe_source
 from jixiao.pipeline import InboxFile, ReadParseResult
 from jixiao.quality import CheckOutcome
+from jixiao.units.departments import KEXIE, load_departments
 from jixiao.units.match import MatchResult
 from jixiao.units.registry import Registry
 
@@ -111,9 +113,13 @@ def sync_registry(engine: Engine, registry: Registry) -> int:
         return len(registry.units)
 
 
-def learned_aliases(engine: Engine) -> dict[str, str | None]:
+def learned_aliases(engine: Engine) -> dict[str, tuple[str, str | None] | None]:
+    """Spellings decided in review: (adcode, department type), or None for "not a registry unit"."""
     with Session(engine) as session:
-        return {a.spelling: a.adcode for a in session.exec(select(UnitAlias)).scalars()}
+        return {
+            a.spelling: (a.adcode, a.department_type or KEXIE) if a.adcode else None
+            for a in session.exec(select(UnitAlias)).scalars()
+        }
 
 
 # ---------------------------------------------------------------------------------------------- claims
@@ -250,6 +256,8 @@ def report_row(parsed: ParsedReport, match: MatchResult | None) -> dict[str, Any
             match_method=match.method,
             match_score=float(match.score),
             match_evidence=match.evidence,
+            # The type the report's own name states, kept for a report in review too.
+            department_type=match.department_type,
         )
     else:
         row.update(unit_adcode=None, match_status="unmatched", match_method="none", match_score=0.0)
@@ -332,27 +340,28 @@ def load_batch(
         for c, r in ok_items:
             m = matches.get(c.file_id)
             if m is not None and m.status == "matched" and r.parsed is not None:
-                keys.add((m.adcode, r.parsed.value("fiscal_year")))
-        groups: dict[tuple[str | None, Any], list[_Group]] = {}
+                keys.add((m.adcode, m.department_type, r.parsed.value("fiscal_year")))
+        groups: dict[tuple[str | None, str | None, Any], list[_Group]] = {}
         if keys:
             adcodes = {k[0] for k in keys}
-            for rid, adcode, year, rdate, text, th in session.execute(
+            for rid, adcode, dtype, year, rdate, text, th in session.execute(
                 select(
                     Report.id,
                     Report.unit_adcode,
+                    Report.department_type,
                     Report.fiscal_year,
                     Report.report_date,
                     Report.text,
                     Report.text_hash,
                 ).where(col(Report.unit_adcode).in_(adcodes), col(Report.is_current))
             ):
-                if (adcode, year) in keys:
-                    groups.setdefault((adcode, year), []).append(_Group(rid, rdate, text, th))
+                if (adcode, dtype, year) in keys:
+                    groups.setdefault((adcode, dtype, year), []).append(_Group(rid, rdate, text, th))
 
         seen_sha: dict[str, tuple[int, str]] = {}
         new_rows: list[tuple[Claimed, ReadParseResult, dict[str, Any]]] = []
         batch_hash: dict[str, int] = {}  # text_hash -> index in new_rows
-        batch_by_key: dict[tuple[Any, Any], list[tuple[int, Doc]]] = {}
+        batch_by_key: dict[tuple[Any, Any, Any], list[tuple[int, Doc]]] = {}
         stored_docs: dict[int, Doc] = {}  # figures of stored reports, worked out once per batch
         for c, r in sorted(ok_items, key=lambda cr: (cr[0].file.mtime, cr[0].file.name)):
             assert r.parsed is not None and r.text_hash is not None
@@ -367,7 +376,11 @@ def load_batch(
                 dup_reason = f"same content as {new_rows[batch_hash[r.text_hash]][0].file.name}"
             else:
                 m = matches.get(c.file_id)
-                key = (m.adcode, r.parsed.value("fiscal_year")) if m and m.status == "matched" else None
+                key = (
+                    (m.adcode, m.department_type, r.parsed.value("fiscal_year"))
+                    if m and m.status == "matched"
+                    else None
+                )
                 if key is not None:
                     pool: list[tuple[int, Doc]] = []
                     for g in groups.get(key, []):
@@ -404,7 +417,9 @@ def load_batch(
             m = matches.get(c.file_id)
             row = report_row(r.parsed, m)
             row.update(text_hash=r.text_hash, text=r.text, run_id=run_id, is_current=True, created_at=now)
-            row["_key"] = (m.adcode, row["fiscal_year"]) if m and m.status == "matched" else None
+            row["_key"] = (
+                (m.adcode, m.department_type, row["fiscal_year"]) if m and m.status == "matched" else None
+            )
             batch_hash[r.text_hash] = len(new_rows)
             if row["_key"] is not None:
                 # Near-duplicate candidates are blocked by (unit, year): the pool stays small.
@@ -431,7 +446,7 @@ def load_batch(
 
         # Supersession: the newer version of a (unit, year) becomes current.
         superseded: dict[int, int] = {}  # old report id -> new report id
-        final_current: dict[tuple[Any, Any], tuple[int, str | None]] = {}
+        final_current: dict[tuple[Any, Any, Any], tuple[int, str | None]] = {}
         for key, existing in groups.items():
             for g in existing:
                 final_current.setdefault(key, (g.report_id, g.report_date))
@@ -487,11 +502,18 @@ def load_batch(
                         "report_id": rid,
                         "spelling": m.spelling if m else None,
                         "evidence": m.evidence if m else None,
+                        "read_from": describe_source(parsed.name_sources, m.spelling if m else None),
+                        "reason": (m.reason or None) if m else "not matched",
                         "status": "pending",
                         "created_at": now,
                         "candidates": json.dumps(
                             [
-                                {"adcode": x.adcode, "name": x.name, "score": round(x.score, 1)}
+                                {
+                                    "adcode": x.adcode,
+                                    "name": x.name,
+                                    "score": round(x.score, 1),
+                                    "department_type": x.department_type,
+                                }
                                 for x in m.candidates
                             ]
                             if m
@@ -650,16 +672,49 @@ def list_files(engine: Engine, status: str | None = None) -> list[dict[str, Any]
         ]
 
 
+def unit_name_of(unit: Unit | None, department_type: str | None, written: str | None) -> str | None:
+    """The canonical name of a stored unit of ``department_type`` (香河县 + 妇联 → 香河县妇女联合会)."""
+    if unit is None:
+        return written
+    dtype = load_departments().by_key.get(department_type or KEXIE)
+    return dtype.name_at(unit.division, unit.level) if dtype is not None else unit.name
+
+
+class UnknownDepartmentType(ValueError):
+    """A department type that is not in the vocabulary; the message lists the known ones."""
+
+
+def resolve_department_type(word: str) -> str:
+    """妇联, 妇女联合会 or 县妇联 → 妇联; an unknown word raises ``UnknownDepartmentType``."""
+    deps = load_departments()
+    key = deps.resolve_key(word)
+    if key is None:
+        raise UnknownDepartmentType(
+            f"unknown department type {word!r}; known types: {', '.join(t.key for t in deps.types)}"
+        )
+    return key
+
+
 def export_reports(
-    engine: Engine, *, unit: str | None = None, year: int | None = None, current_only: bool = True
+    engine: Engine,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
+    current_only: bool = True,
+    department_type: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Reports in the public export schema (see README, "Export schema")."""
+    """Reports in the public export schema (see README, "Export schema").
+
+    ``department_type`` filters by type, abbreviations resolved (妇女联合会 → 妇联).
+    """
     with Session(engine) as session:
         stmt = select(Report, Unit).join(Unit, col(Report.unit_adcode) == col(Unit.adcode), isouter=True)
         if current_only:
             stmt = stmt.where(col(Report.is_current))
         if year is not None:
             stmt = stmt.where(col(Report.fiscal_year) == year)
+        if department_type is not None:
+            stmt = stmt.where(col(Report.department_type) == resolve_department_type(department_type))
         if unit:
             like = f"%{unit}%"
             stmt = stmt.where(or_(col(Report.unit_name).like(like), col(Unit.name).like(like)))
@@ -708,7 +763,8 @@ def export_reports(
             out.append(
                 {
                     "report_id": r.id,
-                    "unit_name": u.name if u else r.unit_name,
+                    "unit_name": unit_name_of(u, r.department_type, r.unit_name),
+                    "department_type": r.department_type,
                     "province": u.province if u else None,
                     "city": u.city if u else None,
                     "county": u.county if u else None,
@@ -797,41 +853,81 @@ def dq_results(engine: Engine, run_id: str | None = None, failed_only: bool = Fa
 
 
 def pending_reviews(engine: Engine) -> list[dict[str, Any]]:
+    """The review queue: each item with where its name was read, why it was not accepted, and the
+    candidates with their province, city and county."""
     with Session(engine) as session:
         stmt = (
-            select(ReviewItem, Report.unit_name, Report.fiscal_year)
+            select(ReviewItem, Report.unit_name, Report.fiscal_year, Report.department_type)
             .join(Report, col(ReviewItem.report_id) == col(Report.id))
             .where(col(ReviewItem.status) == "pending")
             .order_by(col(ReviewItem.id))
         )
-        return [
-            {
-                "id": item.id,
-                "report_id": item.report_id,
-                "spelling": item.spelling,
-                "unit_name": unit,
-                "fiscal_year": year,
-                "evidence": item.evidence,
-                "candidates": json.loads(item.candidates or "[]"),
-            }
-            for item, unit, year in session.execute(stmt)
-        ]
+        rows = session.execute(stmt).all()
+        cands = {id(item): json.loads(item.candidates or "[]") for item, *_ in rows}
+        codes = {c["adcode"] for cs in cands.values() for c in cs}
+        units = (
+            {u.adcode: u for u in session.exec(select(Unit).where(col(Unit.adcode).in_(codes))).scalars()}
+            if codes
+            else {}
+        )
+        out = []
+        for item, unit, year, dtype in rows:
+            for c in cands[id(item)]:
+                u = units.get(c["adcode"])
+                c.setdefault("department_type", KEXIE)
+                c.update(
+                    province=u.province if u else None,
+                    city=u.city if u else None,
+                    county=u.county if u else None,
+                )
+            out.append(
+                {
+                    "id": item.id,
+                    "report_id": item.report_id,
+                    "spelling": item.spelling,
+                    "unit_name": unit,
+                    "department_type": dtype,
+                    "fiscal_year": year,
+                    "read_from": item.read_from,
+                    "reason": item.reason,
+                    "evidence": item.evidence,
+                    "candidates": cands[id(item)],
+                }
+            )
+        return out
 
 
 _GENERIC_SPELLING = re.compile(r"^[省市县区旗州]?(?:科协|科学技术协会)$")
 
 
 def learnable(spelling: str | None) -> bool:
-    """A spelling names one unit only if it carries a place: 县科协 could be any county's."""
-    return bool(spelling) and len(spelling or "") > 3 and not _GENERIC_SPELLING.match(spelling or "")
+    """A spelling names one unit only if it carries a place: 县科协 or 县妇联 could be any county's."""
+    if not spelling or len(spelling) <= 3 or _GENERIC_SPELLING.match(spelling):
+        return False
+    return load_departments().resolve_key(spelling) is None
 
 
 class ReviewError(ValueError):
     """A review decision that cannot be applied; the message says why."""
 
 
-def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None = None) -> dict[str, Any]:
-    """Accept (attach the report to a unit; the spelling becomes an alias) or reject (not a registry unit)."""
+def decide_review(
+    engine: Engine,
+    item_id: int,
+    accept: bool,
+    adcode: str | None = None,
+    department_type: str | None = None,
+) -> dict[str, Any]:
+    """Accept (attach the report to a unit; the spelling becomes an alias) or reject (not a registry unit).
+
+    The unit's type is ``department_type`` when given (abbreviations resolved), else the accepted
+    candidate's, else the one the report's own name states.
+    """
+    if department_type is not None:
+        try:
+            department_type = resolve_department_type(department_type)
+        except UnknownDepartmentType as exc:
+            raise ReviewError(str(exc)) from exc
     with Session(engine) as session:
         item = session.get(ReviewItem, item_id)
         if item is None:
@@ -840,23 +936,37 @@ def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None
             raise ReviewError(f"review item #{item_id} was already {item.status}")
         report = session.get(Report, item.report_id)
         assert report is not None
+        dtype: str | None = None
         if accept:
+            cands = json.loads(item.candidates or "[]")
             if adcode is None:
-                cands = json.loads(item.candidates or "[]")
                 if not cands:
                     raise ReviewError(f"review item #{item_id} has no candidate: give the ADCODE to accept")
                 adcode = cands[0]["adcode"]
             unit = session.get(Unit, adcode)
             if unit is None:
                 raise ReviewError(f"unknown adcode {adcode}; find it with `jixiao units search NAME`")
+            # The type given; else the accepted candidate's; else the one the report's own name states.
+            dtype = (
+                department_type
+                or next((c.get("department_type", KEXIE) for c in cands if c["adcode"] == adcode), None)
+                or report.department_type
+            )
+            if dtype is None:
+                raise ReviewError(
+                    f"review item #{item_id}: the report names no department; give its type, "
+                    "e.g. `jixiao review accept ID ADCODE --type 妇联`"
+                )
             report.unit_adcode = adcode
+            report.department_type = dtype
             report.match_status = "matched"
             report.match_method = "review"
-            # The accepted report joins its (unit, year) group: the newest there stays current.
+            # The accepted report joins its (unit, type, year) group: the newest there stays current.
             others = (
                 session.exec(
                     select(Report).where(
                         col(Report.unit_adcode) == adcode,
+                        col(Report.department_type) == dtype,
                         col(Report.fiscal_year) == report.fiscal_year,
                         col(Report.is_current),
                         col(Report.id) != report.id,
@@ -880,14 +990,22 @@ def decide_review(engine: Engine, item_id: int, accept: bool, adcode: str | None
         if learnable(item.spelling):
             alias = session.exec(select(UnitAlias).where(col(UnitAlias.spelling) == item.spelling)).scalar()
             if alias is None:
-                alias = UnitAlias(spelling=str(item.spelling), adcode=adcode if accept else None)
+                alias = UnitAlias(
+                    spelling=str(item.spelling), adcode=adcode if accept else None, department_type=dtype
+                )
             else:
-                alias.adcode = adcode if accept else None
+                alias.adcode, alias.department_type = (adcode if accept else None), dtype
             session.add(alias)
         session.add(report)
         session.add(item)
         session.commit()
-        return {"id": item_id, "status": item.status, "adcode": adcode, "spelling": item.spelling}
+        return {
+            "id": item_id,
+            "status": item.status,
+            "adcode": adcode,
+            "department_type": dtype,
+            "spelling": item.spelling,
+        }
 
 
 def unit_by_adcode(engine: Engine, adcode: str) -> dict[str, Any] | None:
@@ -895,7 +1013,17 @@ def unit_by_adcode(engine: Engine, adcode: str) -> dict[str, Any] | None:
         u = session.get(Unit, adcode)
         if u is None:
             return None
-        n = session.execute(
-            select(func.count()).select_from(Report).where(and_(col(Report.unit_adcode) == adcode))
-        ).scalar_one()
-        return {**u.model_dump(), "reports": int(n)}
+        by_type = {
+            dtype or "?": int(n)
+            for dtype, n in session.execute(
+                select(Report.department_type, func.count())
+                .where(and_(col(Report.unit_adcode) == adcode))
+                .group_by(col(Report.department_type))
+            )
+        }
+        # The division's units of every type share its adcode: the reports are counted per type.
+        return {
+            **u.model_dump(),
+            "reports": sum(by_type.values()),
+            "reports_by_type": ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())),
+        }

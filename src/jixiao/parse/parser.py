@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ProjectLine, ShareFact
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
+from jixiao.parse.identity import NameReader, is_signature_name
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
@@ -48,26 +49,6 @@ _SHARE = re.compile(
 _SECOND_SHARE = re.compile(rf"\s*(?:和|、|及|与)\s*(?P<num>-?{_NUM})\s*%")
 _INDICATOR = re.compile(r"(?P<kind>数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标\s*[:：]")
 _PERCENT_ANY = re.compile(rf"({_NUM})\s*%")
-_ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
-# Title, header and signature give the name by position, so a typo in its suffix (科学枝术协会, 科学技术协) is
-# still read as written; running text is searched by suffix (_MENTION) only for the other variants.
-_HEADER_NAME = re.compile(r"部门\s*\(?单位\)?\s*名称\s*[:：]\s*(?P<name>[^\s:：]{2,30})")
-_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
-# "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
-_TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
-_SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
-_NOT_A_NAME = re.compile(r"报告|附件|目录|部门|单位|名称|评价|绩效|说明|关于")
-_MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){_ORG_SUFFIX}")
-# Running text puts verbs and function words right before a unit name; a mention starts after the last.
-_LEAD = re.compile(
-    r"^.*(?:的|和|与|及|对|由|被|向|在|是|为|了|将|把|至|获|得|赴|个|各|等|年|经|于|加强|提高|根据|指导|推荐|推动|落实|结合|完善|"
-    r"夯实|推进|拓展|研究|发挥|通过|邀请|围绕|执行|进入|委员|申报|入选|建立|获得|征采|探索|资助|报|组织|联合|携手|按照)"
-)
-# A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
-_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
-_NOT_PLACES = frozenset(
-    {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
-)
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _HEADING_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*、")
 _HEADING_SUB = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*、)")
@@ -312,67 +293,13 @@ def _clean_name(name: str) -> str:
 
 
 class _Identity:
-    """Unit names as written, fiscal year and report date: read from title, header and signature."""
+    """Fiscal year and report date (the unit's names are read by ``identity.NameReader``)."""
 
     def __init__(self, ex: _Extractor) -> None:
         self.ex = ex
         self.text = ex.text
         self.lines = ex.lines
         self.nonempty = [(p, s) for p, s in self.lines if s.strip()]
-
-    def unit_names(self, own: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        """``own`` (``placed_names``) first, then the other spellings the body mentions."""
-        found = list(own)
-        known = [n for n, _ in found]
-        for m in _MENTION.finditer(self.text):
-            name = m.group(0)
-            trimmed = next((k for k in known if name.endswith(k)), None)
-            if trimmed is None:
-                prefix = _LEAD.sub("", m.group("prefix"))
-                before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
-                quoted = before in ("“", '"') and after in ("”", '"')
-                full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
-                place = _PLACE_PREFIX.match(prefix) and prefix not in _NOT_PLACES
-                if not (quoted or full_form or place):
-                    continue
-                trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]
-            found.append((trimmed, m.end() - len(trimmed)))
-        seen: set[str] = set()
-        unique: list[tuple[str, int]] = []
-        for name, pos in found:
-            if name not in seen:
-                seen.add(name)
-                unique.append((name, pos))
-        return unique
-
-    def placed_names(self) -> list[tuple[str, int]]:
-        """Names from the header field, the title block and the signature above the closing date."""
-        found: list[tuple[str, int]] = []
-        m = _HEADER_NAME.search(self.text)
-        if m:
-            found.append((m.group("name"), m.start("name")))
-        head = self.nonempty[:8]
-        for i, (pos, line) in enumerate(head):
-            if ":" in line or "：" in line:
-                continue
-            t = _TITLE_LEAD.match(line) if "报告" in line else None
-            if t and not _NOT_A_NAME.search(t.group("name")):
-                found.append((_clean_name(t.group("name")), pos + t.start("name")))
-            elif i + 1 < len(head) and "报告" in head[i + 1][1] and "报告" not in line:
-                # A line of its own right above the title is the unit's name.
-                name = _clean_name(line)
-                if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name):
-                    found.append((name, pos + line.index(line.strip()[0])))
-        tail = self.nonempty[-3:]
-        for i, (pos, line) in enumerate(tail):
-            stripped = _SEAL.sub("", line).strip()
-            below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
-            signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
-                i == len(tail) - 1 and re.search(rf"{_ORG_SUFFIX}$", stripped) is not None
-            )
-            if signed and _NAME_LINE.fullmatch(stripped) and not _NOT_A_NAME.search(stripped):
-                found.append((stripped, pos + line.index(stripped)))
-        return found
 
     def fiscal_year(self) -> None:
         for pos, line in self.nonempty[:10]:
@@ -551,7 +478,7 @@ def _sections(ex: _Extractor, names: frozenset[str]) -> None:
                 AR_DATE.fullmatch(stripped)
                 or CN_DATE.fullmatch(stripped)
                 or stripped in names
-                or re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_ORG_SUFFIX}", stripped)
+                or is_signature_name(stripped)
             ):
                 stop = end + pos
                 break
@@ -585,8 +512,9 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     ex = _Extractor(text, page_of)
     ex.run()
     ident = _Identity(ex)
-    own = ident.placed_names()
-    names = ident.unit_names(own)
+    reader = NameReader(text, ex.lines)
+    own = reader.own_names()
+    names = reader.unit_names(own)
     if names:
         name, pos = names[0]
         ex.put("unit_name", name, pos, pos + len(name))
@@ -600,7 +528,8 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     return ParsedReport(
         facts=dict(ex.facts),
         unit_names=tuple(n for n, _ in names),
-        own_names=tuple(dict.fromkeys(n for n, _ in own)),
+        own_names=tuple(dict.fromkeys(n.name for n in own)),
+        name_sources=tuple(own),
         project_lines=_project_table(ex, tables),
         indicators=_indicators(ex),
         shares=tuple(ex.shares),

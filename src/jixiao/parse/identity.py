@@ -1,0 +1,234 @@
+"""Who wrote the report: the unit's names as the report gives them itself, each with where it was read.
+
+A report names itself in four places — its title (or the line above it), a header field (单位名称,
+项目主管部门, 预算单位), its signature above the closing date, and a ``(以下简称…)`` definition. Those are its
+own names (``NameSource``) and only they decide the unit. Mentions in the body (the superior 市科协, a
+town's 科协) are listed after them for corroboration only. Lines a web page puts around a report (文档简介,
+返回 下载 相关, a bare 2025年) are never a name: a position-read name must look like a body's name.
+
+Vocabulary: ``identity.toml`` (where names are read, page debris) and ``jixiao/units/departments.toml``
+(department types).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from jixiao.model import NameSource
+from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.units.departments import has_type_word, load_departments
+
+Line = tuple[int, str]  # (offset, line) as the parser splits the text
+
+ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
+# "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
+_TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
+_SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
+_NOT_A_NAME = re.compile(r"报告|附件|目录|部门|单位|名称|评价|绩效|说明|关于|自评|预算|支出")
+_MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){ORG_SUFFIX}")
+# Running text puts verbs and function words right before a unit name; a mention starts after the last.
+_LEAD = re.compile(
+    r"^.*(?:的|和|与|及|对|由|被|向|在|是|为|了|将|把|至|获|得|赴|个|各|等|年|经|于|加强|提高|根据|指导|推荐|推动|落实|结合|完善|"
+    r"夯实|推进|拓展|研究|发挥|通过|邀请|围绕|执行|进入|委员|申报|入选|建立|获得|征采|探索|资助|报|组织|联合|携手|按照)"
+)
+# A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
+_NOT_PLACES = frozenset(
+    {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
+)
+_CJK_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    header: re.Pattern[str]
+    title_words: tuple[str, ...]
+    title_after_year: re.Pattern[str]
+    definition: re.Pattern[str]
+    self_reference: re.Pattern[str]
+    debris: frozenset[str]
+    org_endings: str
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    raw = tomllib.loads(resources.files("jixiao.parse").joinpath("identity.toml").read_text("utf-8"))
+    labels = "|".join(
+        re.escape(label).replace(r"\(", r"\s*\(?").replace(r"\)", r"\)?\s*")
+        for label in sorted(raw["header_labels"], key=len, reverse=True)
+    )
+    tails = "|".join(re.escape(t) for t in raw["title_tails"])
+    return _Vocab(
+        header=re.compile(rf"(?:{labels})\s*[:：\t|]\s*(?P<name>[^\s:：|\t]{{2,30}})"),
+        title_words=tuple(raw["title_words"]),
+        # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
+        title_after_year=re.compile(
+            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:{tails})"
+        ),
+        definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
+        self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
+        debris=frozenset(raw["debris"]),
+        org_endings=raw["org_endings"],
+    )
+
+
+def clean_name(name: str) -> str:
+    return _CJK_SPACE.sub("", name)
+
+
+def plausible_name(name: str | None) -> bool:
+    """Could ``name`` be a body's name? Not page debris, not a date, not a sentence: a department-type
+    word, or a name ending as bodies' names end (…协会, …局, …馆)."""
+    if not name:
+        return False
+    v = _vocab()
+    cleaned = clean_name(name)
+    if cleaned in v.debris or not _NAME_LINE.fullmatch(cleaned):
+        return False
+    return has_type_word(cleaned) or cleaned[-1] in v.org_endings
+
+
+def is_signature_name(line: str) -> bool:
+    """A line that is a unit's name alone (it closes the last section of the body)."""
+    stripped = _SEAL.sub("", line).strip()
+    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{ORG_SUFFIX}", stripped)) or (
+        bool(_NAME_LINE.fullmatch(stripped))
+        and not _NOT_A_NAME.search(stripped)
+        and _ends_with_type(stripped)
+    )
+
+
+def _ends_with_type(name: str) -> bool:
+    words = load_departments().words_in(name)
+    return bool(words) and words[-1][1] == len(name)
+
+
+def is_title(line: str) -> bool:
+    return any(w in line for w in _vocab().title_words)
+
+
+def _definition_name(run: str) -> str | None:
+    """The unit's name in the words before (以下简称…): they must end in a department-type word, and what
+    precedes that word loses any lead verb or self-reference (根据要求我单位 + 香河县妇女联合会)."""
+    deps = load_departments()
+    for template in deps.by_template:
+        pre, post = template.split("{}")
+        if pre and post and run.endswith(post) and pre in run[: -len(post)]:
+            return run[run.rfind(pre, 0, len(run) - len(post)) :]  # 共青团彝良县委员会
+    words = deps.words_in(run)
+    if not words or words[-1][1] != len(run):
+        return None
+    start = words[-1][0]
+    # A type word inside a longer one (委员会 of 发展和改革委员会) is found by the longest alias first.
+    prefix = _vocab().self_reference.sub("", _LEAD.sub("", run[:start]))
+    name = prefix + run[start:]
+    return name if len(name) >= 2 else None
+
+
+class NameReader:
+    """Reads the report's own names and the mentions of units in its body."""
+
+    def __init__(self, text: str, lines: Sequence[Line]) -> None:
+        self.text = text
+        self.lines = lines
+        self.starts = [p for p, _ in lines]
+        self.nonempty = [(p, s) for p, s in lines if s.strip()]
+
+    def _source(self, name: str, source: str, start: int) -> NameSource:
+        i = bisect_right(self.starts, start) - 1
+        line = self.lines[i][1].strip() if i >= 0 else ""
+        return NameSource(name=name, source=source, start=start, line_no=i + 1, line=line[:80])
+
+    def own_names(self) -> list[NameSource]:
+        """Names from the header field, the title block, the signature above the closing date and a
+        (以下简称…) definition, in that order."""
+        v = _vocab()
+        found: list[NameSource] = []
+        for m in v.header.finditer(self.text):
+            name = m.group("name")
+            if plausible_name(name) and not _NOT_A_NAME.search(name):
+                found.append(self._source(name, "header", m.start("name")))
+                break
+        head = self.nonempty[:8]
+        for i, (pos, line) in enumerate(head):
+            if ":" in line or "：" in line:
+                continue
+            titled = is_title(line)
+            t = _TITLE_LEAD.match(line) if titled else None
+            a = v.title_after_year.match(line) if titled else None
+            if t and not _NOT_A_NAME.search(t.group("name")):
+                name = clean_name(t.group("name"))
+                if plausible_name(name):
+                    found.append(self._source(name, "title", pos + t.start("name")))
+            elif a and not _NOT_A_NAME.search(a.group("name")) and plausible_name(a.group("name")):
+                found.append(self._source(a.group("name"), "title", pos + a.start("name")))
+            elif i + 1 < len(head) and is_title(head[i + 1][1]) and not titled:
+                # A line of its own right above the title is the unit's name.
+                name = clean_name(line)
+                if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):
+                    found.append(self._source(name, "title", pos + line.index(line.strip()[0])))
+        tail = self.nonempty[-3:]
+        for i, (pos, line) in enumerate(tail):
+            stripped = _SEAL.sub("", line).strip()
+            below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
+            signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
+                i == len(tail) - 1
+                and (re.search(rf"{ORG_SUFFIX}$", stripped) is not None or _ends_with_type(stripped))
+            )
+            if (
+                signed
+                and _NAME_LINE.fullmatch(stripped)
+                and not _NOT_A_NAME.search(stripped)
+                and plausible_name(stripped)
+            ):
+                found.append(self._source(stripped, "signature", pos + line.index(stripped)))
+        for m in v.definition.finditer(self.text):
+            name = _definition_name(m.group("name"))
+            if name and not _NOT_A_NAME.search(name):
+                found.append(self._source(name, "definition", m.end("name") - len(name)))
+                break
+        return found
+
+    def unit_names(self, own: Sequence[NameSource]) -> list[tuple[str, int]]:
+        """``own`` first, then the other spellings of a 科协 the body mentions."""
+        found = [(n.name, n.start) for n in own]
+        known = [n for n, _ in found]
+        for m in _MENTION.finditer(self.text):
+            name = m.group(0)
+            trimmed = next((k for k in known if name.endswith(k)), None)
+            if trimmed is None:
+                prefix = _LEAD.sub("", m.group("prefix"))
+                before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
+                quoted = before in ("“", '"') and after in ("”", '"')
+                full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
+                place = _PLACE_PREFIX.match(prefix) and prefix not in _NOT_PLACES
+                if not (quoted or full_form or place):
+                    continue
+                trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]
+            found.append((trimmed, m.end() - len(trimmed)))
+        seen: set[str] = set()
+        unique: list[tuple[str, int]] = []
+        for name, pos in found:
+            if name not in seen:
+                seen.add(name)
+                unique.append((name, pos))
+        return unique
+
+
+def describe_source(sources: Sequence[NameSource], spelling: str | None) -> str | None:
+    """Where ``spelling`` was read, for a reviewer: 'title, line 1: 县科协2024年度部门整体支出绩效评价报告'."""
+    for s in sources:
+        if s.name == spelling:
+            return f"{s.source}, line {s.line_no}: {s.line}"
+    if spelling:
+        return f"body mention: {spelling}"
+    if sources:
+        return "; ".join(f"{s.source}, line {s.line_no}: {s.line}" for s in sources)
+    return None
