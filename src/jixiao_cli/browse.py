@@ -114,6 +114,8 @@ def num(value: Any) -> str:
 
 def _value_span(span: str, value: str) -> tuple[int, int] | None:
     """Where ``value`` is written inside the evidence ``span``: as stored, without trailing zeros, grouped."""
+    if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value):
+        return 0, len(span)  # a date is written in words (2022年3月15日): the whole span is the value
     forms = [value]
     if re.fullmatch(r"-?\d+\.\d*", value):
         forms.append(value.rstrip("0").rstrip("."))
@@ -218,7 +220,7 @@ def make_app(engine: Any) -> Any:
                 empty=f"年度 {year!r} 不是数字",
             )
         try:
-            every = queries.reports(engine, build_filter(current_only=True))
+            every = queries.count_current(engine)
             flt = build_filter(
                 q.get("unit"),
                 int(year) if year else None,
@@ -227,7 +229,7 @@ def make_app(engine: Any) -> Any:
                 q.get("status"),
                 q.get("type"),
             )
-            shown = queries.reports(engine, flt)
+            shown = queries.reports(engine, flt, evidence=False)
         except (JixiaoError, typer.Exit) as exc:
             return html(
                 "list", 400, title="错误", facets=[], reports=[], chips=[], has_type=True, empty=str(exc)
@@ -266,7 +268,7 @@ def make_app(engine: Any) -> Any:
         empty = (
             "尚未载入任何报告：先运行 jixiao ingest PATH。"
             if not every
-            else f"没有符合筛选条件的报告（共 {len(every)} 份当前报告）；去掉一个筛选条件试试。"
+            else f"没有符合筛选条件的报告（共 {every} 份当前报告）；去掉一个筛选条件试试。"
         )
         return html(
             "list",

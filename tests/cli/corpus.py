@@ -36,7 +36,10 @@ def write_corpus(folder: Path) -> list[Path]:
     corrected = folder / "linze-2022-corrected.txt"
     corrected.write_text(body.replace("2022年1月9日", "2022年3月15日"), encoding="utf-8")
     previous = body.replace("2023", "2022").replace("2022", "2021").replace("531.64", "498.20")
-    previous = previous.replace("预算执行情况：", f"预算执行情况{HOSTILE}：", 1)
+    previous = previous.replace(
+        "组成。临泽县科学技术协会编制实有", f"组成。{HOSTILE}临泽县科学技术协会编制实有", 1
+    )
+    assert HOSTILE in previous
     last_year = folder / "linze-2021.txt"
     last_year.write_text(previous, encoding="utf-8")
     return [ROOT / "seeds" / "reports", corrected, last_year]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, inspect, or_, select, text
+from sqlalchemy import Engine, func, inspect, or_, select, text
 from sqlmodel import Session, col
 
 from jixiao.db.models import (
@@ -142,8 +142,9 @@ def version_reason(old: Report, new: Report | None) -> str | None:
     return f"#{new.id} 较晚收到（报告日期相同或未写明）"
 
 
-def reports(engine: Engine, flt: ReportFilter) -> list[ReportPublic]:
-    """Reports in the public schema, filtered; newest unit/year order for the browser and exports."""
+def reports(engine: Engine, flt: ReportFilter, *, evidence: bool = True) -> list[ReportPublic]:
+    """Reports in the public schema, filtered, in load order; ``evidence=False`` leaves out the evidence and
+    project lines (a list page needs neither)."""
     where_type = department_type_column(engine)
     if flt.department_type is not None and where_type is None:
         raise UnsupportedFilter(
@@ -169,7 +170,7 @@ def reports(engine: Engine, flt: ReportFilter) -> list[ReportPublic]:
                 conds.append(col(Report.unit_adcode).in_(flt.unit.adcodes))
             stmt = stmt.where(or_(*conds))
         rows = session.execute(stmt.order_by(col(Report.id))).all()
-        out = _public(session, rows, where_type)
+        out = _public(session, rows, where_type, evidence)
     if flt.department_type is not None:
         out = [r for r in out if r.department_type == flt.department_type]
     if flt.dq is not None:
@@ -177,7 +178,9 @@ def reports(engine: Engine, flt: ReportFilter) -> list[ReportPublic]:
     return out
 
 
-def _public(session: Session, rows: Sequence[Any], where_type: tuple[str, str] | None) -> list[ReportPublic]:
+def _public(
+    session: Session, rows: Sequence[Any], where_type: tuple[str, str] | None, with_evidence: bool = True
+) -> list[ReportPublic]:
     ids = [r.id for r, _ in rows]
     files: dict[int, list[str]] = {}
     lines: dict[int, list[ProjectLinePublic]] = {}
@@ -189,17 +192,6 @@ def _public(session: Session, rows: Sequence[Any], where_type: tuple[str, str] |
             select(SourceFile.report_id, SourceFile.name).where(col(SourceFile.report_id).in_(chunk))
         ):
             files.setdefault(rid, []).append(name)
-        for p in session.exec(
-            select(ProjectLine).where(col(ProjectLine.report_id).in_(chunk)).order_by(col(ProjectLine.seq))
-        ).scalars():
-            lines.setdefault(p.report_id, []).append(
-                ProjectLinePublic(seq=p.seq, name=p.name, amount=_num(p.amount), score=_num(p.score))
-            )
-        for f in session.exec(select(ReportField).where(col(ReportField.report_id).in_(chunk))).scalars():
-            if f.name not in ("problems", "measures"):
-                evidence.setdefault(f.report_id, {})[f.name] = EvidencePublic(
-                    start=f.start, end=f.end, snippet=f.snippet, page=f.page
-                )
         for d in session.exec(
             select(DqResult)
             .where(col(DqResult.report_id).in_(chunk), col(DqResult.status) != "pass")
@@ -214,6 +206,19 @@ def _public(session: Session, rows: Sequence[Any], where_type: tuple[str, str] |
                     message=d.message,
                 )
             )
+        if not with_evidence:
+            continue
+        for p in session.exec(
+            select(ProjectLine).where(col(ProjectLine.report_id).in_(chunk)).order_by(col(ProjectLine.seq))
+        ).scalars():
+            lines.setdefault(p.report_id, []).append(
+                ProjectLinePublic(seq=p.seq, name=p.name, amount=_num(p.amount), score=_num(p.score))
+            )
+        for f in session.exec(select(ReportField).where(col(ReportField.report_id).in_(chunk))).scalars():
+            if f.name not in ("problems", "measures"):
+                evidence.setdefault(f.report_id, {})[f.name] = EvidencePublic(
+                    start=f.start, end=f.end, snippet=f.snippet, page=f.page
+                )
     successors = sorted({r.superseded_by for r, _ in rows if r.superseded_by})
     for chunk in _chunks(successors):
         for s in session.exec(select(Report).where(col(Report.id).in_(chunk))).scalars():
@@ -259,13 +264,21 @@ def _public(session: Session, rows: Sequence[Any], where_type: tuple[str, str] |
     return out
 
 
+def count_current(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(
+            session.execute(
+                select(func.count()).select_from(Report).where(col(Report.is_current))
+            ).scalar_one()
+        )
+
+
 def why_empty(engine: Engine, flt: ReportFilter) -> str:
     """Why a report query found nothing, and the command to try next."""
-    with Session(engine) as session:
-        total = session.execute(select(Report.id).where(col(Report.is_current))).all()
+    total = count_current(engine)
     if not total:
         return "no reports loaded yet: run `jixiao ingest PATH` (then `jixiao files` accounts for every file)"
-    msg = f"no report matches {flt.describe()} ({len(total)} current report(s) in all)"
+    msg = f"no report matches {flt.describe()} ({total} current report(s) in all)"
     if flt.unit is not None:
         if flt.unit.names:
             msg += f"; {flt.unit.text!r} is {flt.unit.names[0]} ({flt.unit.adcodes[0]}), which has no report loaded"
