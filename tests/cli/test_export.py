@@ -172,12 +172,16 @@ def test_type_filters_on_whichever_table_has_the_column(
     corpus: Corpus, tmp_path: Path, table: str, where: str
 ) -> None:
     """A later migration adds department_type; --type and the column work wherever it lands."""
-    import shutil
+    import sqlite3
 
     from sqlalchemy import create_engine, text
 
     copy = tmp_path / "typed.db"
-    shutil.copy(corpus.home / "jixiao.db", copy)
+    # The backup API copies what is still in the write-ahead log too.
+    src, dst = sqlite3.connect(corpus.home / "jixiao.db"), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as conn:
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN department_type VARCHAR"))
