@@ -66,9 +66,13 @@ def query_reports(engine: Any, flt: Any) -> list[ReportPublic]:
     from jixiao.errors import JixiaoError
 
     try:
-        return queries.reports(engine, flt)
+        rows = queries.reports(engine, flt)
     except JixiaoError as exc:
         fail(exc)
+    if flt.department_type is not None:
+        where = queries.department_type_column(engine)
+        note(f"--type filters on {where[0]}.{where[1]}" if where else "--type: no department_type column")
+    return rows
 
 
 REPORT_TABLE = [
