@@ -29,3 +29,19 @@ class ConfigError(JixiaoError):
 
 class DatabaseUnavailable(JixiaoError):
     """The database could not be reached; transient, worth a retry."""
+
+
+class DatabaseMissing(JixiaoError):
+    """A read command found no database: nothing is created, the message names where it looked."""
+
+
+class BadDatabaseUrl(ConfigError):
+    """JIXIAO_DATABASE_URL / --database-url is not a URL jixiao can use (SQLite or PostgreSQL)."""
+
+
+class NotFound(JixiaoError):
+    """A run, file status, unit or report the user named does not exist; the message says what does."""
+
+
+class UnsupportedFilter(JixiaoError):
+    """A filter the database cannot apply (e.g. a column a newer migration adds)."""

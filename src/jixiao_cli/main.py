@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from jixiao_cli import browse, export, reads
 from jixiao_cli.env import prepare_environment
+from jixiao_cli.output import read_engine
 
 app = typer.Typer(
     help="jixiao (绩效): turn 部门整体支出绩效自评报告 into clean, checked data.",
@@ -89,8 +91,12 @@ def _print_rows(
         sys.stdout.write(buf.getvalue())
     elif fmt == "table":
         table = Table(title=title)
-        for c in headers or columns:
-            table.add_column(c, overflow="fold")
+        for key, c in zip(columns, headers or columns, strict=True):
+            values = [r.get(key) for r in rows if r.get(key) is not None]
+            if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                table.add_column(c, justify="right", no_wrap=True)  # numbers never wrap mid-number
+            else:
+                table.add_column(c, overflow="fold")
         for r in rows:
             table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
         console.print(table)
@@ -182,129 +188,14 @@ def ingest(
         print_summary(summary)
 
 
-TABLE_COLUMNS = [
-    "unit_name",
-    "adcode",
-    "fiscal_year",
-    "report_date",
-    "budget_initial",
-    "expenditure_total",
-    "basic_expenditure",
-    "project_expenditure",
-    "execution_rate",
-    "score",
-    "grade",
-    "dq",
-]
-TABLE_HEADERS = [
-    "unit",
-    "adcode",
-    "year",
-    "date",
-    "budget",
-    "spent",
-    "basic",
-    "project",
-    "exec %",
-    "score",
-    "grade",
-    "data quality",
-]
-PUBLIC_KEYS = [
-    "unit_name",
-    "department_type",
-    "province",
-    "city",
-    "county",
-    "adcode",
-    "fiscal_year",
-    "report_date",
-    "budget_initial",
-    "income_total",
-    "expenditure_total",
-    "basic_expenditure",
-    "personnel_expense",
-    "public_expense",
-    "project_expenditure",
-    "execution_rate",
-    "personnel_share",
-    "public_share",
-    "score",
-    "grade",
-    "staff_quota",
-    "staff_actual",
-    "project_lines",
-    "source_files",
-    "dq",
-    "evidence",
-]
-
-
-# The CSV export: the public schema's flat columns.
-REPORT_COLUMNS = [
-    k
-    for k in PUBLIC_KEYS
-    if k not in ("province", "city", "county", "project_lines", "source_files", "dq", "evidence")
-]
-
-
-@app.command()
-def reports(
-    home: HomeOpt = None,
-    database_url: DbOpt = None,
-    fmt: FormatOpt = "table",
-    unit: Annotated[str | None, typer.Option(help="Filter by unit name (substring).")] = None,
-    year: Annotated[int | None, typer.Option(help="Filter by fiscal year.")] = None,
-    dtype: Annotated[
-        str | None,
-        typer.Option(
-            "--type", help="Filter by department type: 妇联, 妇女联合会, 档案馆 … (abbreviations resolved)."
-        ),
-    ] = None,
-    history: Annotated[bool, typer.Option("--history", help="Include superseded versions.")] = False,
-) -> None:
-    """List current reports (json: the public export schema)."""
-    from jixiao.db import repository as repo
-
-    try:
-        rows = repo.export_reports(
-            _engine(_settings(home, database_url)),
-            unit=unit,
-            year=year,
-            current_only=not history,
-            department_type=dtype,
-        )
-    except repo.UnknownDepartmentType as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    if fmt == "table":
-        for r in rows:
-            r["dq"] = ", ".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"})) or "ok"
-        _print_rows(rows, "table", TABLE_COLUMNS, title="current reports (万元, %)", headers=TABLE_HEADERS)
-        return
-    if fmt == "json":
-        keys = PUBLIC_KEYS + (["is_current", "superseded_by"] if history else [])
-        _print_rows([{k: r[k] for k in keys} for r in rows], "json", keys)
-        return
-    for r in rows:
-        r["dq"] = ";".join(sorted({d["check"] for d in r["dq"] if d["status"] != "pass"}))
-    _print_rows(rows, fmt, [*REPORT_COLUMNS, "dq"])
-
-
-@app.command()
-def files(
-    home: HomeOpt = None,
-    database_url: DbOpt = None,
-    status: Annotated[str | None, typer.Option(help="loaded, duplicate, quarantined or claimed.")] = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """Account for every file that entered the inbox: its status and reason."""
-    from jixiao.db import repository as repo
-
-    rows = repo.list_files(_engine(_settings(home, database_url)), status)
-    _print_rows(
-        rows, fmt, ["id", "name", "status", "reason", "format", "encoding", "report_id"], title="files"
-    )
+# The read commands (reports, files, runs, dq, export, browse) live in their own modules.
+app.command("reports")(reads.reports)
+app.command("files")(reads.files)
+app.command("runs")(reads.runs)
+app.command("export")(export.export)
+app.command("browse")(browse.browse)
+dq_app.callback(invoke_without_command=True)(reads.dq)
+PUBLIC_KEYS = reads.PUBLIC_KEYS
 
 
 # ---------------------------------------------------------------------------------------------- units, review
@@ -351,7 +242,7 @@ def units_show(
     """Show one unit by its adcode, with the number of reports loaded for it."""
     from jixiao.db import repository as repo
 
-    unit = repo.unit_by_adcode(_engine(_settings(home, database_url)), adcode)
+    unit = repo.unit_by_adcode(read_engine(home, database_url), adcode)
     if unit is None:
         err.print(f"[red]error:[/red] no unit with adcode {adcode}; try `jixiao units search NAME`")
         raise typer.Exit(1)
@@ -368,7 +259,7 @@ def review(
         return
     from jixiao.db import repository as repo
 
-    rows = repo.pending_reviews(_engine(_settings(home, database_url)))
+    rows = repo.pending_reviews(read_engine(home, database_url))
     if fmt == "table":
         for r in rows:
             r["candidates"] = "; ".join(
@@ -437,42 +328,6 @@ def review_reject(ctx: typer.Context, item_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- dq
-
-
-@dq_app.callback(invoke_without_command=True)
-def dq(
-    ctx: typer.Context,
-    home: HomeOpt = None,
-    database_url: DbOpt = None,
-    failed: Annotated[bool, typer.Option("--failed", help="Only outcomes that did not pass.")] = False,
-    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """List data-quality outcomes of a run."""
-    ctx.obj = (home, database_url)
-    if ctx.invoked_subcommand is not None:
-        return
-    from jixiao.db import repository as repo
-
-    rows = repo.dq_results(_engine(_settings(home, database_url)), run, failed)
-    _print_rows(
-        rows,
-        fmt,
-        [
-            "run_id",
-            "suite",
-            "check",
-            "severity",
-            "status",
-            "unit",
-            "year",
-            "file",
-            "observed",
-            "expected",
-            "message",
-        ],
-        title="data quality",
-    )
 
 
 @dq_app.command("docs")

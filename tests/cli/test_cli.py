@@ -59,11 +59,10 @@ def test_units_search_and_show(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert rows[0]["adcode"] == "131024"
-    result = runner.invoke(app, ["units", "show", "131024", "--home", str(tmp_path), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output)[0]["name"] == "香河县科学技术协会"
-    bad = runner.invoke(app, ["units", "show", "999999", "--home", str(tmp_path)])
-    assert bad.exit_code == 1 and "no unit with adcode" in bad.output
+    # `units show` reads the database: on a home without one it says so and creates nothing.
+    result = runner.invoke(app, ["units", "show", "131024", "--home", str(tmp_path / "h")])
+    assert result.exit_code == 2 and "no jixiao database at" in result.output
+    assert not (tmp_path / "h").exists()
 
 
 @pytest.mark.usefixtures("prefect_api")
@@ -91,6 +90,12 @@ def test_ingest_then_reports_json_has_the_public_schema(tmp_path: Path) -> None:
     dq = runner.invoke(app, ["dq", "--home", str(home), "--failed", "--format", "json"])
     assert dq.exit_code == 0, dq.output
     assert any(d["check"] == "report_date_consistent_with_year" for d in json.loads(dq.output))
+    shown = runner.invoke(app, ["units", "show", "131024", "--home", str(home), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)[0]["name"] == "香河县科学技术协会"
+    assert json.loads(shown.output)[0]["reports"] == 1
+    bad = runner.invoke(app, ["units", "show", "999999", "--home", str(home)])
+    assert bad.exit_code == 1 and "no unit with adcode" in bad.output
     docs = runner.invoke(app, ["dq", "--home", str(home), "docs"])
     assert docs.exit_code == 0 and docs.output.strip().endswith("index.html")
 

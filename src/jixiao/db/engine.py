@@ -14,9 +14,12 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from jixiao.errors import DatabaseUnavailable
+from jixiao.errors import BadDatabaseUrl, DatabaseMissing, DatabaseUnavailable
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 _migrated: set[str] = set()
 _lock = threading.Lock()
@@ -52,9 +55,77 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def check_url(url: str) -> str:
+    """The backend of ``url`` ("sqlite" or "postgresql"), or BadDatabaseUrl saying what is accepted."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise BadDatabaseUrl(
+            f"the database URL {url!r} is not a URL; use e.g. sqlite:////path/jixiao.db or "
+            "postgresql+psycopg://user@host:5432/jixiao (JIXIAO_DATABASE_URL or --database-url)"
+        ) from None
+    if backend not in SUPPORTED_BACKENDS:
+        raise BadDatabaseUrl(
+            f"jixiao stores its data in SQLite or PostgreSQL, not {backend!r} ({_safe(url)}); "
+            "use sqlite:///… or postgresql+psycopg://… (JIXIAO_DATABASE_URL or --database-url)"
+        )
+    return backend
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for in-memory or non-SQLite URLs)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
+        return None
+    return Path(str(u.database))
+
+
+def open_existing(url: str, home: Path | str | None = None) -> Engine:
+    """An engine on a database that already holds jixiao's schema; never creates a file, folder or table.
+
+    Read commands use this: a mistyped ``--home`` must say so, not answer from a new empty database.
+    """
+    backend = check_url(url)
+    where = f" (--home {home})" if home is not None else ""
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is not None and not path.is_file():
+            raise DatabaseMissing(
+                f"no jixiao database at {path}{where}; run `jixiao ingest` there first, "
+                "or pass the right --home / JIXIAO_DATABASE_URL"
+            )
+    try:
+        engine = _engine(url)
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+    except NoSuchModuleError as exc:
+        raise BadDatabaseUrl(f"no database driver for {_safe(url)}: {exc}") from None
+    except OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"cannot reach the database at {_safe(url)}: {str(exc.orig).strip().splitlines()[0]}. "
+            "Check JIXIAO_DATABASE_URL, or that the server is running."
+        ) from None
+    if "report" not in tables:
+        raise DatabaseMissing(
+            f"the database at {_safe(url)}{where} holds no jixiao data yet; run `jixiao ingest` first"
+        )
+    return get_engine(url)
+
+
 def get_engine(url: str, *, migrate_schema: bool = True) -> Engine:
     """An engine for ``url`` with the schema at the newest migration."""
-    engine = _engine(url)
+    check_url(url)
+    try:
+        engine = _engine(url)
+    except NoSuchModuleError as exc:
+        raise BadDatabaseUrl(f"no database driver for {_safe(url)}: {exc}") from None
     if migrate_schema and url not in _migrated:
         with _lock:
             if url not in _migrated:
