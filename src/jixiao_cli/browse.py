@@ -62,7 +62,6 @@ LIST = """{% extends "page" %}{% block body %}
 {% for facet in facets %}<div class="facet" data-facet="{{ facet.key }}"><h3>{{ facet.title }}</h3><ul>
 {% for item in facet["items"] %}<li><a class="{{ 'on' if item.on else '' }}" href="{{ item.href }}">{{ item.label }}</a>
 <span class="count">{{ item.n }}</span></li>{% endfor %}</ul></div>{% endfor %}
-{% if not has_type %}<p class="muted">部门类型：数据库中尚无 department_type 列</p>{% endif %}
 </aside>
 <section><h1>报告（{{ reports|length }}）</h1>
 {% if chips %}<p class="chips">筛选：{% for c in chips %}<a href="{{ c.href }}">{{ c.label }} ✕</a>{% endfor %}</p>{% endif %}
@@ -216,7 +215,6 @@ def make_app(engine: Any) -> Any:
                 facets=[],
                 reports=[],
                 chips=[],
-                has_type=True,
                 empty=f"年度 {year!r} 不是数字",
             )
         try:
@@ -231,9 +229,7 @@ def make_app(engine: Any) -> Any:
             )
             shown = queries.reports(engine, flt, evidence=False)
         except (JixiaoError, typer.Exit) as exc:
-            return html(
-                "list", 400, title="错误", facets=[], reports=[], chips=[], has_type=True, empty=str(exc)
-            )
+            return html("list", 400, title="错误", facets=[], reports=[], chips=[], empty=str(exc))
         if q.get("province"):
             shown = [r for r in shown if r.province == q["province"]]
         if q.get("type"):
@@ -249,7 +245,7 @@ def make_app(engine: Any) -> Any:
         spec = [
             ("province", "省", counts.province, None),
             ("year", "年度", counts.year, None),
-            ("type", "部门类型", counts.department_type if counts.has_department_type else {}, None),
+            ("type", "部门类型", counts.department_type, None),
             ("dq", "数据质量", counts.dq, DQ_LABELS),
         ]
         for key, title, counter, labels in spec:
@@ -276,7 +272,6 @@ def make_app(engine: Any) -> Any:
             facets=facets,
             reports=shown,
             chips=chips,
-            has_type=counts.has_department_type,
             empty=empty,
         )
 
@@ -284,9 +279,7 @@ def make_app(engine: Any) -> Any:
         try:
             detail = queries.report_detail(engine, int(request.path_params["report_id"]))
         except JixiaoError as exc:
-            return html(
-                "list", 404, title="未找到", facets=[], reports=[], chips=[], has_type=True, empty=str(exc)
-            )
+            return html("list", 404, title="未找到", facets=[], reports=[], chips=[], empty=str(exc))
         fields = []
         for f in detail.fields:
             fields.append({**f, **sentence(detail.text, f["start"], f["end"], f["snippet"], f["value"])})

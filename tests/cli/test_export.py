@@ -141,8 +141,20 @@ def test_json_is_the_public_schema(corpus: Corpus) -> None:
             ["--status", "needs-review"], 1, "no report matches --status needs-review", id="status-empty"
         ),
         pytest.param(
-            ["--type", "科协"], 2, "no department_type column", id="type-says-the-column-is-missing"
+            ["--type", "科学技术协会"],
+            0,
+            {
+                ("130121", 2025),
+                ("130100", 2022),
+                ("131024", 2019),
+                (LINZE, 2021),
+                (LINZE, 2022),
+                ("431129", 2024),
+            },
+            id="type-full-name-resolved",
         ),
+        pytest.param(["--type", "妇联"], 1, "no report matches --type 妇联", id="type-with-no-report"),
+        pytest.param(["--type", "不存在的部门"], 2, "unknown department type", id="type-unknown"),
         pytest.param(["--unit", "渔阳科协"], 1, "jixiao units search 渔阳科协", id="unit-unknown"),
     ],
 )
@@ -159,38 +171,3 @@ def test_xlsx_refuses_a_wrong_extension_and_writes_nothing(corpus: Corpus, tmp_p
     result = _export(corpus, "--out", str(tmp_path / "reports.csv"))
     assert result.exit_code == 2 and "does not end in .xlsx" in result.output
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize(
-    ("table", "where"),
-    [
-        pytest.param("report", "unit_adcode = '620723'", id="column-on-report"),
-        pytest.param("unit", "adcode = '620723'", id="column-on-unit"),
-    ],
-)
-def test_type_filters_on_whichever_table_has_the_column(
-    corpus: Corpus, tmp_path: Path, table: str, where: str
-) -> None:
-    """A later migration adds department_type; --type and the column work wherever it lands."""
-    import sqlite3
-
-    from sqlalchemy import create_engine, text
-
-    copy = tmp_path / "typed.db"
-    # The backup API copies what is still in the write-ahead log too.
-    src, dst = sqlite3.connect(corpus.home / "jixiao.db"), sqlite3.connect(copy)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    engine = create_engine(f"sqlite:///{copy}")
-    with engine.begin() as conn:
-        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN department_type VARCHAR"))
-        conn.execute(text(f"UPDATE {table} SET department_type = '科协' WHERE {where}"))
-    engine.dispose()
-    args = ["export", "--format", "json", "--home", str(tmp_path), "--database-url", f"sqlite:///{copy}"]
-    typed = runner.invoke(app, [*args, "--type", "科协"])
-    assert typed.exit_code == 0, typed.output
-    rows = json.loads(typed.stdout)
-    assert {(r["adcode"], r["department_type"]) for r in rows} == {(LINZE, "科协")} and len(rows) == 2
-    other = runner.invoke(app, [*args, "--type", "财政"])
-    assert other.exit_code == 1 and "no report matches --type 财政" in other.output

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, inspect, or_, select, text
+from sqlalchemy import Engine, func, or_, select
 from sqlmodel import Session, col
 
 from jixiao.db.models import (
@@ -27,7 +27,8 @@ from jixiao.db.models import (
     Unit,
 )
 from jixiao.db.public import DqFinding, EvidencePublic, ProjectLinePublic, ReportPublic, field_title
-from jixiao.errors import NotFound, UnsupportedFilter
+from jixiao.db.repository import unit_name_of
+from jixiao.errors import NotFound
 
 MATCH_STATUSES = {"needs-review": "needs_review", "matched": "matched", "unmatched": "unmatched"}
 DQ_STATES = ("failed", "warning", "passed")
@@ -54,6 +55,7 @@ class UnitQuery:
     text: str
     adcodes: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    department_type: str | None = None
 
 
 def resolve_unit(text_: str) -> UnitQuery:
@@ -64,8 +66,13 @@ def resolve_unit(text_: str) -> UnitQuery:
     registry = load_registry()
     result = Matcher(registry).match([text_], "")
     if result.status == "matched" and result.adcode:
+        from jixiao.units.departments import KEXIE, load_departments
+
         unit = registry.by_adcode[result.adcode]
-        return UnitQuery(text_, (unit.adcode,), (unit.name,))
+        dtype = result.department_type or KEXIE
+        kind = load_departments().by_key.get(dtype)
+        name = kind.name_at(unit.division, unit.level) if kind else unit.name
+        return UnitQuery(text_, (unit.adcode,), (name,), dtype)
     return UnitQuery(text_)
 
 
@@ -97,32 +104,6 @@ class ReportFilter:
         return " ".join(parts)
 
 
-def department_type_column(engine: Engine) -> tuple[str, str] | None:
-    """Where this database keeps a department type (a later migration adds it): (table, column) or None."""
-    insp = inspect(engine)
-    for table in ("report", "unit"):
-        if DEPARTMENT_TYPE in {c["name"] for c in insp.get_columns(table)}:
-            return table, DEPARTMENT_TYPE
-    return None
-
-
-def _department_types(session: Session, where: tuple[str, str] | None, ids: Sequence[int]) -> dict[int, str]:
-    if where is None or not ids:
-        return {}
-    table, column = where
-    out: dict[int, str] = {}
-    for chunk in _chunks(list(ids)):
-        marks = ",".join(str(int(i)) for i in chunk)  # integers only: safe to inline
-        if table == "report":
-            sql = f"SELECT id, {column} FROM report WHERE id IN ({marks})"
-        else:
-            sql = f"SELECT r.id, u.{column} FROM report r JOIN unit u ON u.adcode = r.unit_adcode WHERE r.id IN ({marks})"
-        for rid, value in session.execute(text(sql)):
-            if value is not None:
-                out[int(rid)] = str(value)
-    return out
-
-
 def _dq_state(findings: Sequence[DqFinding]) -> str:
     bad = [d for d in findings if d.status != "pass"]
     if any(d.severity == "error" or d.status == "check_error" for d in bad):
@@ -145,12 +126,6 @@ def version_reason(old: Report, new: Report | None) -> str | None:
 def reports(engine: Engine, flt: ReportFilter, *, evidence: bool = True) -> list[ReportPublic]:
     """Reports in the public schema, filtered, in load order; ``evidence=False`` leaves out the evidence and
     project lines (a list page needs neither)."""
-    where_type = department_type_column(engine)
-    if flt.department_type is not None and where_type is None:
-        raise UnsupportedFilter(
-            "this database has no department_type column yet (a newer migration adds it; run `jixiao ingest` "
-            "with the newer jixiao to migrate), so --type cannot filter"
-        )
     with Session(engine) as session:
         stmt = select(Report, Unit).join(Unit, col(Report.unit_adcode) == col(Unit.adcode), isouter=True)
         if flt.current_only:
@@ -163,24 +138,26 @@ def reports(engine: Engine, flt: ReportFilter, *, evidence: bool = True) -> list
             stmt = stmt.where(col(Report.match_status) == MATCH_STATUSES[flt.status])
         if flt.report_ids is not None:
             stmt = stmt.where(col(Report.id).in_(flt.report_ids))
+        if flt.department_type is not None:
+            stmt = stmt.where(col(Report.department_type) == flt.department_type)
         if flt.unit:
             like = f"%{flt.unit.text}%"
-            conds = [col(Report.unit_name).like(like), col(Unit.name).like(like)]
+            conds = [col(Report.unit_name).like(like)]
             if flt.unit.adcodes:
-                conds.append(col(Report.unit_adcode).in_(flt.unit.adcodes))
+                # A place has a body of every type: 香河县科协 is (131024, 科协), never the county's 妇联.
+                conds.append(
+                    (col(Report.unit_adcode).in_(flt.unit.adcodes))
+                    & (col(Report.department_type) == flt.unit.department_type)
+                )
             stmt = stmt.where(or_(*conds))
         rows = session.execute(stmt.order_by(col(Report.id))).all()
-        out = _public(session, rows, where_type, evidence)
-    if flt.department_type is not None:
-        out = [r for r in out if r.department_type == flt.department_type]
+        out = _public(session, rows, evidence)
     if flt.dq is not None:
         out = [r for r in out if _dq_state(r.dq) == flt.dq]
     return out
 
 
-def _public(
-    session: Session, rows: Sequence[Any], where_type: tuple[str, str] | None, with_evidence: bool = True
-) -> list[ReportPublic]:
+def _public(session: Session, rows: Sequence[Any], with_evidence: bool = True) -> list[ReportPublic]:
     ids = [r.id for r, _ in rows]
     files: dict[int, list[str]] = {}
     lines: dict[int, list[ProjectLinePublic]] = {}
@@ -223,18 +200,17 @@ def _public(
     for chunk in _chunks(successors):
         for s in session.exec(select(Report).where(col(Report.id).in_(chunk))).scalars():
             newer[s.id] = s
-    types = _department_types(session, where_type, ids)
     out = []
     for r, u in rows:
         out.append(
             ReportPublic(
                 report_id=r.id,
-                unit_name=u.name if u else r.unit_name,
+                unit_name=unit_name_of(u, r.department_type, r.unit_name),
                 province=u.province if u else None,
                 city=u.city if u else None,
                 county=u.county if u else None,
                 adcode=u.adcode if u else None,
-                department_type=types.get(r.id),
+                department_type=r.department_type,
                 fiscal_year=r.fiscal_year,
                 report_date=r.report_date,
                 budget_initial=_num(r.budget_initial),
@@ -432,11 +408,10 @@ class Facets:
     year: Counter[str] = field(default_factory=Counter)
     department_type: Counter[str] = field(default_factory=Counter)
     dq: Counter[str] = field(default_factory=Counter)
-    has_department_type: bool = False
 
 
 def facets(engine: Engine, reports_: Sequence[ReportPublic]) -> Facets:
-    out = Facets(has_department_type=department_type_column(engine) is not None)
+    out = Facets()
     for r in reports_:
         out.province[r.province or "（未匹配）"] += 1
         out.year[str(r.fiscal_year) if r.fiscal_year else "（未写明）"] += 1
