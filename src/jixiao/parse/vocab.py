@@ -20,6 +20,29 @@ class Label:
 
 
 @dataclass(frozen=True)
+class TableVocab:
+    """Words of the 部门整体支出绩效自评表 (``[table]`` in vocab.toml)."""
+
+    columns: tuple[tuple[str, tuple[str, ...]], ...]  # (column key, words), in the order they are tried
+    lead: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    scope_words: tuple[str, ...]
+    block_end: tuple[str, ...]
+    labels: tuple[tuple[str, tuple[str, ...]], ...]
+    yuan_marks: tuple[str, ...]
+    wan_marks: tuple[str, ...]
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """Words whose presence makes a text worth reading for a table at all."""
+        return tuple(w for _, words in (*self.columns[:3], *self.labels) for w in words)
+
+
+def _pairs(section: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((key, tuple(words)) for key, words in section.items())
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     labels: tuple[Label, ...]
     actual_markers: tuple[str, ...]
@@ -31,6 +54,8 @@ class Vocabulary:
     bare_rate_labels: frozenset[str]
     rate_part_words: tuple[str, ...]
     grades: dict[str, str]
+    table: TableVocab
+    kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
     automaton: Any  # ahocorasick.Automaton: C extension without type information
 
 
@@ -58,5 +83,16 @@ def load_vocabulary() -> Vocabulary:
         bare_rate_labels=frozenset(raw["bare_rate_labels"]),
         rate_part_words=tuple(raw["rate_part_words"]),
         grades=dict(raw["grades"]),
+        table=TableVocab(
+            columns=_pairs(raw["table"]["columns"]),
+            lead=tuple(raw["table"]["lead"]),
+            rows=_pairs(raw["table"]["rows"]),
+            scope_words=tuple(raw["table"]["scope_words"]),
+            block_end=tuple(raw["table"]["block_end"]),
+            labels=_pairs(raw["table"]["labels"]),
+            yuan_marks=tuple(raw["table"]["yuan_marks"]),
+            wan_marks=tuple(raw["table"]["wan_marks"]),
+        ),
+        kind={key: tuple(words) for key, words in raw["kind"].items()},
         automaton=automaton,
     )

@@ -302,6 +302,7 @@ _DECIMAL_NEXT = re.compile(r"\d+(?![\d]*\s*[.、])")
 _TRAILING_DIGITS = re.compile(r"\d+$")
 _ASCII_WORD = re.compile(r"[A-Za-z]")
 _NUMBER_BREAK_HINT = re.compile(r"\d\.?\n\.?\d")
+_ONLY_NUMBER = re.compile(r"[-\d.,%]+")  # a cell of its own: "1050.00", "3,724,055.00", "95.45%"
 
 
 def _wrap_width(widths: list[int]) -> int | None:
@@ -343,7 +344,7 @@ def _splits_number(prev: str, nxt: str) -> bool:
             and not _heading_like(prev)
             and bool(_DECIMAL_NEXT.match(nxt))
         )
-    if not last.isdigit() or prev.isdigit() or _heading_like(prev):
+    if not last.isdigit() or _ONLY_NUMBER.fullmatch(prev) or _heading_like(prev):
         return False
     if nxt[0] == ".":
         return len(nxt) > 1 and nxt[1].isdigit()
