@@ -67,4 +67,23 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     return Kind("dept_report", 0, 0, "no title naming another kind")
 
 
-__all__ = ["Kind", "document_kind"]
+
+
+_REFUSALS = {
+    "project_report": "a 项目 report (one project's money, not the department's whole expenditure)",
+    "other": "not a department's own report (a notice, summary or list)",
+}
+
+
+def refusal(kind: str, words: str) -> str | None:
+    """Why a document of ``kind`` is not loaded as a department's report (None when it is)."""
+    if kind not in _REFUSALS:
+        return None
+    said = f" — its title says {words!r}" if words else ""
+    return (
+        f"{_REFUSALS[kind]}{said}: not loaded as a 部门整体 report. Ingest the department's own "
+        "部门整体支出绩效自评报告 or 自评表 instead"
+    )
+
+
+__all__ = ["Kind", "document_kind", "refusal"]

@@ -298,7 +298,7 @@ class _Reader:
                 elif key == "grade":
                     grade = next((g for g in _GRADES if nxt.text.startswith(g)), None)
                     if grade is not None:
-                        self.put("grade", grade, c.start, nxt.end)
+                        self.put("grade", load_vocabulary().grades[grade], c.start, nxt.end)
                 elif key in ("staff_quota", "staff_actual"):
                     m = re.fullmatch(r"(\d{1,5})(?:人|名)?", nxt.text)
                     if m:
