@@ -23,13 +23,17 @@ BODY = "\n一、基本情况\n2023年度总支出799.12万元,其中基本支出
 @pytest.mark.parametrize(
     ("head", "kind"),
     [
-        pytest.param("某某县科学技术协会2023年度部门整体支出绩效自评报告", "dept_report", id="department-report"),
+        pytest.param(
+            "某某县科学技术协会2023年度部门整体支出绩效自评报告", "dept_report", id="department-report"
+        ),
         pytest.param("某某县科学技术协会2023年度部门整体绩效自评表", "dept_table", id="department-table"),
         pytest.param(
             "2023年度科普惠民项目支出绩效自评报告\n项目名称:科普惠民", "project_report", id="project-report"
         ),
         pytest.param("某某县科协2023年度专项资金绩效自评报告", "project_report", id="special-fund-report"),
-        pytest.param("项目名称:青少年科技创新大赛\n主管部门:某某县科学技术协会", "project_report", id="project-header"),
+        pytest.param(
+            "项目名称:青少年科技创新大赛\n主管部门:某某县科学技术协会", "project_report", id="project-header"
+        ),
         pytest.param("某某县财政局关于2023年度部门整体支出绩效自评结果的公示", "other", id="notice"),
         pytest.param(
             "某某县科学技术协会2023年度整体支出绩效评价报告\n根据《某某县财政局关于开展绩效自评工作的通知》要求",
@@ -66,8 +70,12 @@ def _load(db_url: str, tmp_path: Path, files: dict[str, str]) -> repo.LoadResult
 @pytest.mark.parametrize(
     ("head", "loaded"),
     [
-        pytest.param("临泽县科学技术协会2023年度部门整体支出绩效自评报告", True, id="department-report-loads"),
-        pytest.param("临泽县科学技术协会2023年度科普惠民项目支出绩效自评报告", False, id="project-report-refused"),
+        pytest.param(
+            "临泽县科学技术协会2023年度部门整体支出绩效自评报告", True, id="department-report-loads"
+        ),
+        pytest.param(
+            "临泽县科学技术协会2023年度科普惠民项目支出绩效自评报告", False, id="project-report-refused"
+        ),
         pytest.param("临泽县财政局关于2023年度部门整体支出绩效自评结果的公示", False, id="notice-refused"),
     ],
 )

@@ -83,7 +83,9 @@ def _value(text: str, field: str) -> object:
         pytest.param(TABS, "grade", "优", id="tabs-grade-cell"),
         pytest.param(TABS, "unit_name", "某某县科学技术协会", id="tabs-budget-unit-cell"),
         pytest.param(PER_LINE, "expenditure_total", Decimal("1050.00"), id="per-line-total"),
-        pytest.param(PER_LINE, "basic_expenditure", Decimal("719.99"), id="per-line-short-row-settled-by-sum"),
+        pytest.param(
+            PER_LINE, "basic_expenditure", Decimal("719.99"), id="per-line-short-row-settled-by-sum"
+        ),
         pytest.param(PER_LINE, "project_expenditure", Decimal("330.01"), id="per-line-short-project-row"),
         pytest.param(PER_LINE, "staff_quota", 21, id="label-value-lines-quota"),
         pytest.param(PER_LINE, "staff_actual", 19, id="label-value-lines-actual"),

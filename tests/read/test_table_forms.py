@@ -56,7 +56,9 @@ def test_borderless_pdf_table(make_pdf: PdfMaker) -> None:
     ("title", "kind"),
     [
         pytest.param(TITLE, "dept_table", id="department-table"),
-        pytest.param("某某县科学技术协会2023年度科普惠民项目支出绩效自评表", "project_report", id="project-table"),
+        pytest.param(
+            "某某县科学技术协会2023年度科普惠民项目支出绩效自评表", "project_report", id="project-table"
+        ),
     ],
 )
 def test_kind_of_a_table_document(make_docx: Callable[..., Path], title: str, kind: str) -> None:

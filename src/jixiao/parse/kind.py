@@ -67,8 +67,6 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     return Kind("dept_report", 0, 0, "no title naming another kind")
 
 
-
-
 _REFUSALS = {
     "project_report": "a 项目 report (one project's money, not the department's whole expenditure)",
     "other": "not a department's own report (a notice, summary or list)",
