@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from jixiao.parse.kind import document_kind
 from jixiao.parse.tables import Table, TableValue, read_table
+from jixiao.parse.vocab import Label, Vocabulary
 
 Put = Callable[[str, Decimal | int | str, int, int], None]
 Lines = list[tuple[int, str]]
@@ -23,6 +24,7 @@ _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|
 _DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
+_DENIALS = ("无", "没有", "未")
 
 
 def table_and_kind(
@@ -49,6 +51,33 @@ def put_table(values: dict[str, TableValue], put: Put) -> None:
             put(field, v.value, v.start, v.end)
 
 
+def not_a_level(label: Label, field: str, prefix: str, rest: str, vocab: Vocabulary) -> bool:
+    """Whether the money label ``label`` (for ``field``), read after ``prefix`` in its sentence and before
+    ``rest``, states something other than the field's level: a change (较上年增加基本支出 84.16 万元), an
+    allocation read as an actual (已安排项目经费 380 万元), a part of a whole (其中财政拨款收入), or a label that
+    needs a word its sentence lacks (收入预算为 … is the initial budget only after 年初)."""
+    before = prefix[-3:]
+    if any(before.endswith(w) for w in vocab.change_before):
+        return True
+    if label.side == "actual" and any(before.endswith(w) for w in vocab.budget_before):
+        return True
+    if field in vocab.whole_fields and any(w in prefix[-4:] for w in vocab.scope_words):
+        return True
+    if label.needs and not any(w in prefix for w in label.needs):
+        return True
+    return any(_named(w, prefix) or _named(w, rest) for w in label.siblings if w != label.text)
+
+
+def _named(word: str, text: str) -> bool:
+    """Whether ``text`` names ``word`` other than to deny it (无其他收入)."""
+    at = text.find(word)
+    while at >= 0:
+        if not text[max(0, at - 2) : at].endswith(_DENIALS):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def fiscal_year_in_title(lines: Lines, put: Put) -> None:
     """The fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a date
     (报告日期:2019年06月18日 is when it was written, not the year evaluated)."""
@@ -67,4 +96,4 @@ def fiscal_year_in_title(lines: Lines, put: Put) -> None:
             return
 
 
-__all__ = ["fiscal_year_in_title", "put_table", "table_and_kind"]
+__all__ = ["fiscal_year_in_title", "not_a_level", "put_table", "table_and_kind"]

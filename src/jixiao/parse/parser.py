@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ShareFact
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
-from jixiao.parse.fields import fiscal_year_in_title, table_and_kind
+from jixiao.parse.fields import fiscal_year_in_title, not_a_level, table_and_kind
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
 from jixiao.parse.projects import project_table
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
@@ -33,7 +33,7 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 # A minus sign right before a percent is kept: a negative share is what the report states, for checks to flag.
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
-_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名)")
+_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个)")
 _GRADE_AFTER = re.compile(
     r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
 )
@@ -170,6 +170,8 @@ class _Extractor:
                 return
             if field in self.vocab.whole_fields and _has_any(prefix, self.vocab.part_words):
                 return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
+            if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
+                return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
             budget_talk = "预算" in prefix and not _has_any(prefix, self.vocab.actual_markers)
             # 决算数为 is itself the actual marker, whatever budget words precede it.
             if label.side == "actual" and kind == "money" and budget_talk:
@@ -177,7 +179,7 @@ class _Extractor:
             m = _MONEY_AFTER.match(self.text, hit.end, end)
             if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 return
-            if label.side == "actual" and "预算" in m.group("gap"):
+            if label.side == "actual" and _has_any(m.group("gap"), self.vocab.budget_gap_words):
                 # "基本支出预算安排 149.83 万元，实际支出 149.83 万元": the actual figure follows.
                 m = _ACTUAL_FOLLOW_UP.search(self.text, m.end(), s_end)
                 if not m:
@@ -239,6 +241,8 @@ class _Extractor:
                 self.put(label.field, self.vocab.grades[m.group("grade")], hit.start, m.end())
         elif kind == "count":
             m = _COUNT_AFTER.match(self.text, hit.end, end)
+            if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
+                return
             if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
 
@@ -259,7 +263,7 @@ class _Extractor:
 
     def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
         number = to_decimal(m.group("num"))
-        if number is not None:
+        if number is not None and not (number == 0 and field in self.vocab.whole_fields):
             self.put(field, to_wan(number, m.group("unit")), label_start, m.end())
 
     def _shares(self) -> None:

@@ -17,6 +17,8 @@ class Label:
     field: str
     kind: str
     side: str
+    needs: tuple[str, ...] = ()  # words the sentence must hold before the label
+    siblings: tuple[str, ...] = ()  # other parts: named in the sentence, they make this label a part
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Vocabulary:
     part_words: tuple[str, ...]
     bare_rate_labels: frozenset[str]
     rate_part_words: tuple[str, ...]
+    change_before: tuple[str, ...]
+    budget_before: tuple[str, ...]
+    budget_gap_words: tuple[str, ...]
+    scope_words: tuple[str, ...]
     grades: dict[str, str]
     table: TableVocab
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
@@ -65,7 +71,16 @@ def load_vocabulary() -> Vocabulary:
     labels: list[Label] = []
     for entry in raw["field"]:
         for text in entry["labels"]:
-            labels.append(Label(text=text, field=entry["name"], kind=entry["kind"], side=entry["side"]))
+            labels.append(
+                Label(
+                    text=text,
+                    field=entry["name"],
+                    kind=entry["kind"],
+                    side=entry["side"],
+                    needs=tuple(entry.get("needs", ())),
+                    siblings=tuple(entry.get("siblings", ())),
+                )
+            )
     automaton = ahocorasick.Automaton()
     for label in labels:
         # A label listed under two fields would make the parse ambiguous; the first listing wins.
@@ -82,6 +97,10 @@ def load_vocabulary() -> Vocabulary:
         part_words=tuple(raw["part_words"]),
         bare_rate_labels=frozenset(raw["bare_rate_labels"]),
         rate_part_words=tuple(raw["rate_part_words"]),
+        change_before=tuple(raw["change_before"]),
+        budget_before=tuple(raw["budget_before"]),
+        budget_gap_words=tuple(raw["budget_gap_words"]),
+        scope_words=tuple(raw["scope_words"]),
         grades=dict(raw["grades"]),
         table=TableVocab(
             columns=_pairs(raw["table"]["columns"]),
