@@ -381,7 +381,7 @@ class _Identity:
 
     def fiscal_year(self) -> None:
         for pos, line in self.nonempty[:10]:
-            if "报告" in line or "评价" in line:
+            if ("报告" in line or "评价" in line) and "日期" not in line:  # 报告日期 is no title
                 m = _YEAR_IN_TITLE.search(line)
                 if m:
                     self.ex.put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
