@@ -115,6 +115,9 @@ def _value(body: str, field: str, head: str = HEAD) -> object:
         pytest.param(
             "人员经费预算安排150.00万元。", "personnel_expense", None, id="budgeted-personnel-is-not-actual"
         ),
+        pytest.param(
+            "人员经费安排150.00万元。", "personnel_expense", None, id="personnel-allocation-is-not-actual"
+        ),
         # score, grade and staff
         pytest.param("经自评,本单位及所属项目自评等次均为优秀。", "grade", "优", id="grade-均为"),
         pytest.param("本单位在职干部职工9人。", "staff_actual", 9, id="cadres-and-staff"),
