@@ -57,15 +57,19 @@ def not_a_level(label: Label, field: str, prefix: str, rest: str, vocab: Vocabul
     allocation read as an actual (已安排项目经费 380 万元), a part of a whole (其中财政拨款收入), or a label that
     needs a word its sentence lacks (收入预算为 … is the initial budget only after 年初)."""
     before = prefix[-3:]
-    if any(before.endswith(w) for w in vocab.change_before):
+    if before.endswith(vocab.change_before):
         return True
-    if label.side == "actual" and any(before.endswith(w) for w in vocab.budget_before):
+    if label.side == "actual" and before.endswith(vocab.budget_before):
         return True
-    if field in vocab.whole_fields and any(w in prefix[-4:] for w in vocab.scope_words):
-        return True
+    if field in vocab.whole_fields:
+        tail = prefix[-4:]
+        if any(w in tail for w in vocab.scope_words):
+            return True
     if label.needs and not any(w in prefix for w in label.needs):
         return True
-    return any(_named(w, prefix) or _named(w, rest) for w in label.siblings if w != label.text)
+    return bool(label.siblings) and any(
+        _named(w, prefix) or _named(w, rest) for w in label.siblings if w != label.text
+    )
 
 
 def _named(word: str, text: str) -> bool:

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.parse.dates import CN_DATE
 from jixiao.parse.numbers import to_decimal, to_wan
@@ -57,6 +58,7 @@ _SPACE = re.compile(r"\S+")
 _PROSE = re.compile(r"[，。；;]")
 _GRADES = ("优秀", "良好", "中等", "合格", "不合格", "较差", "优", "良", "中", "差")
 _TRAILING = ":：;；,，"
+_PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
 _MAX_LABEL_TAIL = 8  # characters a label cell may add to its word: "年度总金额(万元)", "自评总分(100分)"
 _ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
 
@@ -77,7 +79,11 @@ def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
     """The cells of one line of text. Tabs and pipes always separate; spaces only in a line of short labels
     and values (a PDF's table row), never in prose."""
     cells: list[Cell] = []
-    if "\t" in line or "|" in line:
+    tabular = "\t" in line or "|" in line
+    if not tabular and len(line) > _PROSE_LINE:
+        # Prose: one cell, too long to be a label or a value; it ends a table's rows.
+        return [Cell(line, pos, pos + len(line), index)]
+    if tabular:
         if _SEPARATOR_ROW.fullmatch(line):
             return []  # a markdown rule |---|---|
         start = 0
@@ -115,13 +121,35 @@ def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
     return [Cell(_clean(stripped), pos + at, pos + at + len(stripped), index)]
 
 
-def text_cells(text: str, start: int = 0) -> list[Cell]:
-    cells: list[Cell] = []
-    pos = start
-    for index, line in enumerate(text[start:].split("\n")):
-        cells.extend(_line_cells(line, pos, index))
+def text_cells(text: str, wanted: Iterable[int] | None = None) -> list[Cell]:
+    """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order."""
+    lines = text.split("\n")
+    starts = [0] * len(lines)
+    pos = 0
+    for i, line in enumerate(lines):
+        starts[i] = pos
         pos += len(line) + 1
+    cells: list[Cell] = []
+    for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
+        if 0 <= i < len(lines):
+            cells.extend(_line_cells(lines[i], starts[i], i))
     return cells
+
+
+def _wanted_lines(text: str, vocab: TableVocab) -> list[int]:
+    """Lines worth cutting into cells: around each line or cell that starts with a column word (a header and
+    the rows under it) or a label (and the cells after it). Empty when the text has no such start."""
+    column_words, _ = _patterns(vocab)
+    wanted: set[int] = set()
+    line = 0
+    last = 0
+    for m in _cell_starts(vocab).finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        at = line + (1 if m.group(0).startswith("\n") else 0)
+        span = _ROW_WINDOW + 8 if column_words.search(m.group(0)) else 3
+        wanted.update(range(max(0, at - 2), at + span))
+    return sorted(wanted)
 
 
 def reader_cells(text: str, table: Table) -> list[Cell]:
@@ -154,6 +182,7 @@ class _Reader:
         self.text = text
         self.v = vocab
         self.out: dict[str, TableValue] = {}
+        self.column_words, self.label_words = _patterns(vocab)
 
     def put(self, field: str, value: Decimal | int | str, start: int, end: int) -> None:
         self.out.setdefault(field, TableValue(field, value, start, end))
@@ -161,7 +190,10 @@ class _Reader:
     def column_of(self, cell: str) -> str | None:
         if len(cell) > 20:
             return None
-        for key, words in self.v.columns:
+        m = self.column_words.search(cell)
+        if m is None:
+            return None
+        for key, words in self.v.columns:  # the first column whose words the cell holds, in vocab order
             if any(w in cell for w in words):
                 return key
         return None
@@ -287,7 +319,9 @@ class _Reader:
         cells = self.cells
         per_line = Counter(c.line for c in cells)
         for n, c in enumerate(cells[:-1]):
-            if len(c.text) > 20 or is_value(c.text) or not _beside(c, cells[n + 1], per_line):
+            if len(c.text) > 20 or not self.label_words.match(c.text):
+                continue
+            if is_value(c.text) or not _beside(c, cells[n + 1], per_line):
                 continue
             for key, words in self.v.labels:
                 if key in self.out or _starts_with(c.text, words) is None:
@@ -330,6 +364,25 @@ class _Reader:
             cell, value = numbers[0]
         assert value is not None
         self.put("score", value, label.start, cell.end)
+
+
+@lru_cache(maxsize=4)
+def _cell_starts(vocab: TableVocab) -> re.Pattern[str]:
+    """A column word or a label at the start of a line or of a cell (after a tab, a pipe or a space)."""
+    words = sorted({w for _, ws in (*vocab.columns, *vocab.labels) for w in ws}, key=len, reverse=True)
+    return re.compile(r"(?:^|[\t| ])[ ]*(?:" + "|".join(map(re.escape, words)) + ")", re.MULTILINE)
+
+
+@lru_cache(maxsize=4)
+def _patterns(vocab: TableVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One regex for every column word (found anywhere in a cell) and one for every label (at its start):
+    most cells are ruled out by a single search."""
+    columns = sorted({w for _, words in vocab.columns for w in words}, key=len, reverse=True)
+    labels = sorted({w for _, words in vocab.labels for w in words}, key=len, reverse=True)
+    return (
+        re.compile("|".join(map(re.escape, columns))),
+        re.compile("|".join(map(re.escape, labels))),
+    )
 
 
 def _beside(label: Cell, value: Cell, per_line: Counter[int]) -> bool:
@@ -388,9 +441,10 @@ def read_table(text: str, tables: Sequence[Table] = ()) -> dict[str, TableValue]
     staff_actual, and ``unit`` / ``parent`` (the 预算单位 and the 项目主管部门 as written).
     """
     vocab = load_vocabulary().table
-    if not any(a in text for a in vocab.anchors):
-        return {}
-    reader = _Reader(text_cells(text), text, vocab)
+    wanted = _wanted_lines(text, vocab)
+    if not wanted and not tables:
+        return {}  # no line or cell starts with a column word or a label: no table to read
+    reader = _Reader(text_cells(text, wanted), text, vocab)
     reader.money_block()
     reader.labelled()
     for table in tables:
