@@ -23,6 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
+
+import ahocorasick
 
 from jixiao.parse.dates import CN_DATE
 from jixiao.parse.numbers import to_decimal, to_wan
@@ -58,6 +61,7 @@ _SPACE = re.compile(r"\S+")
 _PROSE = re.compile(r"[，。；;]")
 _GRADES = ("优秀", "良好", "中等", "合格", "不合格", "较差", "优", "良", "中", "差")
 _TRAILING = ":：;；,，"
+_HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
 _PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
 _MAX_LABEL_TAIL = 8  # characters a label cell may add to its word: "年度总金额(万元)", "自评总分(100分)"
 _ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
@@ -137,19 +141,42 @@ def text_cells(text: str, wanted: Iterable[int] | None = None) -> list[Cell]:
 
 
 def _wanted_lines(text: str, vocab: TableVocab) -> list[int]:
-    """Lines worth cutting into cells: around each line or cell that starts with a column word (a header and
-    the rows under it) or a label (and the cells after it). Empty when the text has no such start."""
-    column_words, _ = _patterns(vocab)
+    """Lines worth cutting into cells: around each short or tabular line holding a column word (a header and
+    the rows under it) or a label at the start of a cell (and the cells after it). Prose lines are skipped:
+    they are one cell and can be neither. Empty when the text has no such line."""
     wanted: set[int] = set()
-    line = 0
-    last = 0
-    for m in _cell_starts(vocab).finditer(text):
-        line += text.count("\n", last, m.start())
-        last = m.start()
-        at = line + (1 if m.group(0).startswith("\n") else 0)
-        span = _ROW_WINDOW + 8 if column_words.search(m.group(0)) else 3
-        wanted.update(range(max(0, at - 2), at + span))
+    seen_line = -1
+    for end, (word, is_column) in _automaton(vocab).iter(text):
+        start = end - len(word) + 1
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start == seen_line:
+            continue
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if "\t" not in line and "|" not in line and len(line) > _PROSE_LINE:
+            continue
+        if not is_column and text[line_start:start].strip(" ") and text[start - 1] not in "\t| ":
+            continue  # a label inside a cell's words, not at its start
+        seen_line = line_start
+        at = text.count("\n", 0, line_start)
+        wanted.update(range(max(0, at - 2), at + (_ROW_WINDOW + 8 if is_column else 3)))
     return sorted(wanted)
+
+
+@lru_cache(maxsize=4)
+def _automaton(vocab: TableVocab) -> Any:
+    """Aho-Corasick index of the labels and of the amount columns' words (a 资金情况 header holds one of
+    them): one C pass over the text finds them all."""
+    automaton = ahocorasick.Automaton()
+    for _, words in vocab.labels:
+        for w in words:
+            automaton.add_word(w, (w, False))
+    for key, words in vocab.columns:
+        if key in _HEADER_STARTS or key == "budget_adjusted":
+            for w in words:
+                automaton.add_word(w, (w, True))
+    automaton.make_automaton()
+    return automaton
 
 
 def reader_cells(text: str, table: Table) -> list[Cell]:
@@ -214,7 +241,7 @@ class _Reader:
     def money_block(self) -> None:
         cells = self.cells
         i = next(
-            (k for k, c in enumerate(cells) if self.column_of(c.text) in ("budget_initial", "actual")), None
+            (k for k, c in enumerate(cells) if self.column_of(c.text) in _HEADER_STARTS), None
         )
         if i is None:
             return
@@ -364,13 +391,6 @@ class _Reader:
             cell, value = numbers[0]
         assert value is not None
         self.put("score", value, label.start, cell.end)
-
-
-@lru_cache(maxsize=4)
-def _cell_starts(vocab: TableVocab) -> re.Pattern[str]:
-    """A column word or a label at the start of a line or of a cell (after a tab, a pipe or a space)."""
-    words = sorted({w for _, ws in (*vocab.columns, *vocab.labels) for w in ws}, key=len, reverse=True)
-    return re.compile(r"(?:^|[\t| ])[ ]*(?:" + "|".join(map(re.escape, words)) + ")", re.MULTILINE)
 
 
 @lru_cache(maxsize=4)
