@@ -131,3 +131,23 @@ def test_a_report_prose_wins_over_its_appended_table() -> None:
     assert parsed.value("doc_kind") == "dept_report"
     assert parsed.value("expenditure_total") == Decimal("512.00")
     assert parsed.value("project_expenditure") == Decimal("210.00")  # the table fills what prose leaves
+
+
+READER_ROWS = (
+    ("资金情况(万元)", "年初预算数", "全年预算数", "全年执行数", "执行率"),
+    ("年度资金总额", "800.00", "820.00", "799.12", "97.45%"),
+    ("项目支出", "300.00", "320.00", "300.00", ""),
+)
+
+
+@pytest.mark.parametrize(
+    ("tables", "expected"),
+    [
+        pytest.param((READER_ROWS,), Decimal("799.12"), id="reader-rows-when-the-text-layer-scrambles-them"),
+        pytest.param((READER_ROWS[:1],), None, id="a-header-without-rows-gives-nothing"),
+    ],
+)
+def test_reader_tables(tables: tuple[tuple[tuple[str, ...], ...], ...], expected: Decimal | None) -> None:
+    # A PDF text layer that lost the table's order: the cells are only in the reader's rows.
+    text = normalise(TITLE + "资金情况 年度资金总额 万元 执行率 800.00 97.45% 820.00 799.12\n").text
+    assert parse_report(text, tables=tables).value("expenditure_total") == expected
