@@ -240,9 +240,7 @@ class _Reader:
 
     def money_block(self) -> None:
         cells = self.cells
-        i = next(
-            (k for k, c in enumerate(cells) if self.column_of(c.text) in _HEADER_STARTS), None
-        )
+        i = next((k for k, c in enumerate(cells) if self.column_of(c.text) in _HEADER_STARTS), None)
         if i is None:
             return
         # The header runs on while its cells name columns; a lead cell ("资金情况(万元)") may precede it.
