@@ -35,7 +35,7 @@ def table_and_kind(
     A 自评表's values are put now, before the prose's; a report's table only fills what its prose leaves
     out, through the returned function, to be called after the prose is read. Also returns the unit name
     the table's 预算单位 cell gives, with its offset (the 主管部门 is another unit: read, not returned)."""
-    values = read_table(text, tables)
+    values = read_table(text, tables, lines)
     kind = document_kind(lines, has_money_table=bool(_MONEY_ROWS & values.keys()))
     put("doc_kind", kind.kind, kind.start, kind.end)
     names = [(str(values[k].value), values[k].start) for k in ("unit",) if k in values]

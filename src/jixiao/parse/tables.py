@@ -125,18 +125,21 @@ def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
     return [Cell(_clean(stripped), pos + at, pos + at + len(stripped), index)]
 
 
-def text_cells(text: str, wanted: Iterable[int] | None = None) -> list[Cell]:
-    """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order."""
-    lines = text.split("\n")
-    starts = [0] * len(lines)
-    pos = 0
-    for i, line in enumerate(lines):
-        starts[i] = pos
-        pos += len(line) + 1
+def text_cells(
+    text: str, wanted: Iterable[int] | None = None, lines: Sequence[tuple[int, str]] | None = None
+) -> list[Cell]:
+    """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order.
+    ``lines``: the text's (offset, line) pairs when the caller has them already."""
+    if lines is None:
+        lines = []
+        pos = 0
+        for line in text.split("\n"):
+            lines.append((pos, line))
+            pos += len(line) + 1
     cells: list[Cell] = []
     for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
         if 0 <= i < len(lines):
-            cells.extend(_line_cells(lines[i], starts[i], i))
+            cells.extend(_line_cells(lines[i][1], lines[i][0], i))
     return cells
 
 
@@ -451,7 +454,9 @@ def _disambiguate(rows: list[tuple[str, list[dict[str, Cell]]]]) -> list[dict[st
     return chosen
 
 
-def read_table(text: str, tables: Sequence[Table] = ()) -> dict[str, TableValue]:
+def read_table(
+    text: str, tables: Sequence[Table] = (), lines: Sequence[tuple[int, str]] | None = None
+) -> dict[str, TableValue]:
     """Every value the self-evaluation table in ``text`` (or among the reader's ``tables``) states.
 
     Fields: budget_initial, budget_adjusted, expenditure_total, execution_rate, basic_expenditure,
@@ -462,7 +467,7 @@ def read_table(text: str, tables: Sequence[Table] = ()) -> dict[str, TableValue]
     wanted = _wanted_lines(text, vocab)
     if not wanted and not tables:
         return {}  # no line or cell starts with a column word or a label: no table to read
-    reader = _Reader(text_cells(text, wanted), text, vocab)
+    reader = _Reader(text_cells(text, wanted, lines), text, vocab)
     reader.money_block()
     reader.labelled()
     for table in tables:
