@@ -40,4 +40,15 @@ SPECS = (
         "WHERE n_reports <> n_loaded",
         expected="one report per loaded file (duplicates make none)",
     ),
+    # A unit-year's 自评表 and 报告 are one report (jixiao.merge): where their figures differ, the 报告's stand
+    # and the difference is a finding, not a silent overwrite.
+    CheckSpec(
+        SUITE,
+        "self_evaluation_table_agrees_with_report",
+        "warning",
+        "sql",
+        table="report",
+        query="SELECT id, merge_conflicts FROM {batch} WHERE is_current AND merge_conflicts IS NOT NULL",
+        expected="the 自评表 and the 报告 of a unit-year state the same figures",
+    ),
 )

@@ -27,7 +27,15 @@ MONEY_FIELDS: tuple[str, ...] = (
 )
 PERCENT_FIELDS: tuple[str, ...] = ("execution_rate", "personnel_share", "public_share")
 COUNT_FIELDS: tuple[str, ...] = ("staff_quota", "staff_actual", "staff_retired")
-TEXT_FIELDS: tuple[str, ...] = ("unit_name", "title", "report_date", "grade", "problems", "measures")
+TEXT_FIELDS: tuple[str, ...] = (
+    "unit_name",
+    "title",
+    "report_date",
+    "grade",
+    "problems",
+    "measures",
+    "doc_kind",
+)
 OTHER_FIELDS: tuple[str, ...] = ("fiscal_year", "score")
 ALL_FIELDS: tuple[str, ...] = TEXT_FIELDS + OTHER_FIELDS + MONEY_FIELDS + PERCENT_FIELDS + COUNT_FIELDS
 
@@ -40,6 +48,11 @@ UNIT_OF: dict[str, str] = {
 }
 
 Grade = Literal["优", "良", "中", "差"]
+
+# What a document is (the ``doc_kind`` fact): a 部门整体 report, a 部门整体 自评表, a 项目 report (one project's
+# money), or other (notices, summaries of many units). Only the first two hold a department's whole figures.
+DOC_KINDS: tuple[str, ...] = ("dept_report", "dept_table", "project_report", "other")
+DEPARTMENT_KINDS: frozenset[str] = frozenset(("dept_report", "dept_table"))
 
 
 @dataclass(frozen=True)

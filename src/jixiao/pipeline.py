@@ -18,6 +18,7 @@ from jixiao.dedupe import content_fingerprint, figures_key
 from jixiao.errors import ReadError
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
+from jixiao.parse.kind import refusal
 from jixiao.read import ReadLimits, read_path
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.watch import inside, is_candidate
@@ -126,6 +127,10 @@ def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResu
             reason="not recognised as a 绩效自评报告: no unit, fiscal year or amounts found",
             **common,  # type: ignore[arg-type]  # keys match the dataclass fields above
         )
+    kind = parsed.facts.get("doc_kind")
+    refused = refusal(str(kind.value), kind.evidence.snippet) if kind is not None else None
+    if refused is not None:  # a project's or nobody's figures never become a department's totals
+        return ReadParseResult(file_id=file_id, reason=refused, **common)  # type: ignore[arg-type]  # as below
     return ReadParseResult(
         file_id=file_id,
         reason=None,

@@ -138,6 +138,9 @@ class ReportBase(SQLModel):
     match_method: str | None = None
     match_score: float | None = None
     match_evidence: str | None = None
+    doc_kind: str | None = None  # dept_report | dept_table (jixiao.model.DOC_KINDS)
+    # JSON list of {field, report, table}: where this unit-year's 自评表 and 报告 disagree (jixiao.merge)
+    merge_conflicts: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ReportCreate(ReportBase):

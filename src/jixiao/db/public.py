@@ -63,6 +63,7 @@ class ReportPublic(BaseModel):
     adcode: str | None = _f("行政区划代码")
     department_type: str | None = _f("部门类型")
     fiscal_year: int | None = _f("年度", YEAR)
+    doc_kind: str | None = _f("文件类型")
     report_date: str | None = _f("报告日期", DATE)
     budget_initial: float | None = _f("年初预算(万元)", MONEY)
     income_total: float | None = _f("收入合计(万元)", MONEY)

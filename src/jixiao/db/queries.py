@@ -32,7 +32,6 @@ from jixiao.errors import NotFound
 
 MATCH_STATUSES = {"needs-review": "needs_review", "matched": "matched", "unmatched": "unmatched"}
 DQ_STATES = ("failed", "warning", "passed")
-DEPARTMENT_TYPE = "department_type"
 _IN_CHUNK = 5000
 
 
@@ -211,6 +210,7 @@ def _public(session: Session, rows: Sequence[Any], with_evidence: bool = True) -
                 county=u.county if u else None,
                 adcode=u.adcode if u else None,
                 department_type=r.department_type,
+                doc_kind=r.doc_kind,
                 fiscal_year=r.fiscal_year,
                 report_date=r.report_date,
                 budget_initial=_num(r.budget_initial),

@@ -31,6 +31,7 @@ from jixiao.db.models import (
     utcnow,
 )
 from jixiao.dedupe import Doc, find_near_duplicate
+from jixiao.merge import MERGED_FIELDS, merge_documents
 from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
 from jixiao.parse.identity import describe_source
 from jixiao.pipeline import InboxFile, ReadParseResult
@@ -51,6 +52,7 @@ REPORT_COLUMNS = (
     "staff_quota",
     "staff_actual",
     "staff_retired",
+    "doc_kind",
 )
 # A claim older than this, by a process that cannot be checked (another host), is taken over.
 CLAIM_LEASE = timedelta(minutes=15)
@@ -283,6 +285,31 @@ def _doc(r: ReadParseResult) -> Doc:
     return Doc(r.text or "", r.figures) if r.figures is not None else Doc.of(r.text or "")
 
 
+def _merge_documents(session: Session, a: int, b: int) -> None:
+    """When one of two versions of a unit-year is its 自评表 and the other its 报告, they are two documents
+    of one report: the 报告 stays current with its gaps filled from the 自评表 (which is kept behind it), and
+    where they disagree the 报告's values stand and ``merge_conflicts`` records both (jixiao.merge)."""
+    rows = {r.id: r for r in session.execute(select(Report).where(col(Report.id).in_((a, b)))).scalars()}
+    by_kind = {r.doc_kind: r for r in rows.values()}
+    if len(rows) != 2 or by_kind.keys() != {"dept_report", "dept_table"}:
+        return
+    report, table = by_kind["dept_report"], by_kind["dept_table"]
+    merged = merge_documents(
+        {f: getattr(report, f) for f in MERGED_FIELDS},
+        {f: getattr(table, f) for f in MERGED_FIELDS},
+        MERGED_FIELDS,
+    )
+    fills = {f: merged.values[f] for f in merged.filled}
+    session.execute(
+        update(Report)
+        .where(col(Report.id) == report.id)
+        .values(**fills, merge_conflicts=merged.findings_json(), is_current=True, superseded_by=None)
+    )
+    session.execute(
+        update(Report).where(col(Report.id) == table.id).values(is_current=False, superseded_by=report.id)
+    )
+
+
 _IN_CHUNK = 5000  # values per IN (...) list: under SQLite's 32,766 bound parameters
 
 
@@ -469,6 +496,8 @@ def load_batch(
                 [{"id": old, "is_current": False, "superseded_by": new} for old, new in superseded.items()],
             )
 
+        for old, new in superseded.items():
+            _merge_documents(session, old, new)  # a unit-year's 自评表 and 报告 are one report
         replaced_by_new: dict[int, list[int]] = {}
         for old, new in superseded.items():
             replaced_by_new.setdefault(new, []).append(old)
@@ -771,6 +800,7 @@ def export_reports(
                     "adcode": u.adcode if u else None,
                     "fiscal_year": r.fiscal_year,
                     "report_date": r.report_date,
+                    "doc_kind": r.doc_kind,
                     "budget_initial": _num(r.budget_initial),
                     "income_total": _num(r.income_total),
                     "expenditure_total": _num(r.expenditure_total),

@@ -141,7 +141,8 @@ class NameReader:
         self.starts = [p for p, _ in lines]
         self.nonempty = [(p, s) for p, s in lines if s.strip()]
 
-    def _source(self, name: str, source: str, start: int) -> NameSource:
+    def placed(self, name: str, source: str, start: int) -> NameSource:
+        """``name`` as read at ``start`` from ``source`` (header, title, signature or definition)."""
         i = bisect_right(self.starts, start) - 1
         line = self.lines[i][1].strip() if i >= 0 else ""
         return NameSource(name=name, source=source, start=start, line_no=i + 1, line=line[:80])
@@ -154,7 +155,7 @@ class NameReader:
         for m in v.header.finditer(self.text):
             name = m.group("name")
             if plausible_name(name) and not _NOT_A_NAME.search(name):
-                found.append(self._source(name, "header", m.start("name")))
+                found.append(self.placed(name, "header", m.start("name")))
                 break
         head = self.nonempty[:8]
         for i, (pos, line) in enumerate(head):
@@ -166,14 +167,14 @@ class NameReader:
             if t and not _NOT_A_NAME.search(t.group("name")):
                 name = clean_name(t.group("name"))
                 if plausible_name(name):
-                    found.append(self._source(name, "title", pos + t.start("name")))
+                    found.append(self.placed(name, "title", pos + t.start("name")))
             elif a and not _NOT_A_NAME.search(a.group("name")) and plausible_name(a.group("name")):
-                found.append(self._source(a.group("name"), "title", pos + a.start("name")))
+                found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
             elif i + 1 < len(head) and is_title(head[i + 1][1]) and not titled:
                 # A line of its own right above the title is the unit's name.
                 name = clean_name(line)
                 if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):
-                    found.append(self._source(name, "title", pos + line.index(line.strip()[0])))
+                    found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
         tail = self.nonempty[-3:]
         for i, (pos, line) in enumerate(tail):
             stripped = _SEAL.sub("", line).strip()
@@ -188,11 +189,11 @@ class NameReader:
                 and not _NOT_A_NAME.search(stripped)
                 and plausible_name(stripped)
             ):
-                found.append(self._source(stripped, "signature", pos + line.index(stripped)))
+                found.append(self.placed(stripped, "signature", pos + line.index(stripped)))
         for m in v.definition.finditer(self.text):
             name = _definition_name(m.group("name"))
             if name and not _NOT_A_NAME.search(name):
-                found.append(self._source(name, "definition", m.end("name") - len(name)))
+                found.append(self.placed(name, "definition", m.end("name") - len(name)))
                 break
         return found
 

@@ -10,17 +10,18 @@ The text is expected NFKC-normalised (``jixiao.read.normalise``): ASCII digits, 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ProjectLine, ShareFact
+from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ShareFact
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
+from jixiao.parse.fields import fiscal_year_in_title, not_a_level, table_and_kind
 from jixiao.parse.identity import NameReader, is_signature_name
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
+from jixiao.parse.projects import project_table
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
 PageOf = Callable[[int], int | None]
@@ -33,7 +34,7 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 # A minus sign right before a percent is kept: a negative share is what the report states, for checks to flag.
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
-_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名)")
+_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个)")
 _GRADE_AFTER = re.compile(
     r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
 )
@@ -150,6 +151,8 @@ class _Extractor:
                 return
             if field in self.vocab.whole_fields and _has_any(prefix, self.vocab.part_words):
                 return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
+            if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
+                return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
             budget_talk = "预算" in prefix and not _has_any(prefix, self.vocab.actual_markers)
             # 决算数为 is itself the actual marker, whatever budget words precede it.
             if label.side == "actual" and kind == "money" and budget_talk:
@@ -157,7 +160,7 @@ class _Extractor:
             m = _MONEY_AFTER.match(self.text, hit.end, end)
             if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 return
-            if label.side == "actual" and "预算" in m.group("gap"):
+            if label.side == "actual" and _has_any(m.group("gap"), self.vocab.budget_gap_words):
                 # "基本支出预算安排 149.83 万元，实际支出 149.83 万元": the actual figure follows.
                 m = _ACTUAL_FOLLOW_UP.search(self.text, m.end(), s_end)
                 if not m:
@@ -219,6 +222,8 @@ class _Extractor:
                 self.put(label.field, self.vocab.grades[m.group("grade")], hit.start, m.end())
         elif kind == "count":
             m = _COUNT_AFTER.match(self.text, hit.end, end)
+            if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
+                return
             if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
 
@@ -239,7 +244,7 @@ class _Extractor:
 
     def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
         number = to_decimal(m.group("num"))
-        if number is not None:
+        if number is not None and not (number == 0 and field in self.vocab.whole_fields):
             self.put(field, to_wan(number, m.group("unit")), label_start, m.end())
 
     def _shares(self) -> None:
@@ -303,7 +308,7 @@ class _Identity:
 
     def fiscal_year(self) -> None:
         for pos, line in self.nonempty[:10]:
-            if "报告" in line or "评价" in line:
+            if ("报告" in line or "评价" in line) and "日期" not in line:  # 报告日期 is no title
                 m = _YEAR_IN_TITLE.search(line)
                 if m:
                     self.ex.put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
@@ -336,116 +341,6 @@ class _Identity:
                     start = pos + line.index(stripped)
                     self.ex.put("report_date", value, start, start + len(stripped))
                     return
-
-
-_TOTAL_ROW = re.compile(r"\s*(?:合\s*计|总\s*计|小\s*计)")
-_TableRows = list[tuple[list[str], int, int]]  # cells of each row, with its span in the text
-
-
-def _text_table(ex: _Extractor) -> tuple[list[str], _TableRows] | None:
-    """The project table as tab-separated lines in the text (.docx, and .txt saved from Word)."""
-    lines = ex.lines
-    idx = next((i for i, (_, line) in enumerate(lines) if "\t" in line and "项目名称" in line), None)
-    if idx is None:
-        return None
-    header = [c.strip() for c in lines[idx][1].split("\t")]
-    if "序号" not in header[0]:
-        return None
-    c_name = next((i for i, c in enumerate(header) if "项目名称" in c), 0)
-    rows: _TableRows = []
-    for pos, line in lines[idx + 1 :]:
-        cells = [c.strip() for c in line.split("\t")]
-        if _TOTAL_ROW.match(line):
-            break  # 合计 closes the table; its sum is not a project
-        if "\t" in line and cells[0].isdigit():
-            rows.append((cells, pos, pos + len(line)))
-        elif (
-            rows
-            and line.strip()
-            and len(line.strip()) <= 30
-            and not _HEADING_TOP.match(line)
-            and not _HEADING_SUB.match(line)
-        ):
-            # A project name wrapped onto its own line continues the previous row's name.
-            prev_cells, prev_start, _ = rows[-1]
-            addition = cells[c_name] if "\t" in line and c_name < len(cells) else line.strip()
-            prev_cells[c_name] = prev_cells[c_name] + addition
-            rows[-1] = (prev_cells, prev_start, pos + len(line))
-        else:
-            break
-    return (header, rows) if rows else None
-
-
-def _reader_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[list[str], _TableRows] | None:
-    """The project table as the reader found it (PDF tables), each row located in the text for its evidence."""
-    table = next((t for t in tables if t and any("项目名称" in c for c in t[0])), None)
-    if table is None:
-        return None
-    # The reader's tables skip the text's normalisation: "分配资金（元）" must read as "(元)" here too.
-    header = [unicodedata.normalize("NFKC", c).strip() for c in table[0]]
-    anchor = max(ex.text.find("项目名称"), 0)
-    rows: _TableRows = []
-    for row in table[1:]:
-        cells = [_clean_name(unicodedata.normalize("NFKC", c)) for c in row]
-        if not cells or not cells[0].isdigit():
-            continue
-        key = next((c[:4] for c in cells[1:] if c), cells[0])
-        at = ex.text.find(key, anchor)
-        start = at if at >= 0 else anchor
-        end = start + len(key)
-        # The evidence runs on to the row's last cell found in order after it (its amount, its score).
-        for cell in cells[2:]:
-            hit = ex.text.find(cell, end, end + 300) if cell else -1
-            if hit >= 0:
-                end = hit + len(cell)
-        rows.append((cells, start, end))
-        anchor = max(anchor, start)
-    return header, rows
-
-
-def _project_table(ex: _Extractor, tables: Sequence[Table]) -> tuple[ProjectLine, ...]:
-    found = _text_table(ex) or _reader_table(ex, tables)
-    if found is None:
-        return ()
-    header, rows = found
-
-    def col(*words: str) -> int | None:
-        return next((i for i, c in enumerate(header) if any(w in c for w in words)), None)
-
-    def amount_col() -> int | None:
-        # The money actually spent comes first when a table shows budget and execution side by side; a
-        # column of funding sources (资金来源, 资金性质) or of rates holds no amount.
-        for word in ("实际支出", "执行数", "支出金额", "支出", "分配资金", "金额", "资金", "预算"):
-            for i, c in enumerate(header):
-                if word in c and not any(x in c for x in ("来源", "性质", "类别", "率")):
-                    return i
-        return None
-
-    c_seq, c_name = col("序号"), col("项目名称")
-    c_amount, c_score = amount_col(), col("得分", "评分")
-    if c_name is None:
-        return ()
-    in_yuan = c_amount is not None and "(元)" in header[c_amount]
-    out: list[ProjectLine] = []
-    for cells, start, end in rows:
-
-        def cell(i: int | None, cells: list[str] = cells) -> str:
-            return cells[i] if i is not None and i < len(cells) else ""
-
-        amount = to_decimal(cell(c_amount)) if cell(c_amount) else None
-        if amount is not None and in_yuan:
-            amount = to_wan(amount, "元")
-        score = to_decimal(cell(c_score)) if cell(c_score) else None
-        out.append(
-            ProjectLine(
-                seq=int(cell(c_seq)) if cell(c_seq).isdigit() else len(out) + 1,
-                name=_clean_name(cell(c_name)),
-                amount=amount,
-                score=score,
-                evidence=ex.ctx.evidence(start, end),
-            )
-        )
-    return tuple(out)
 
 
 def _sections(ex: _Extractor, names: frozenset[str]) -> None:
@@ -510,10 +405,13 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     project table, as in PDFs.
     """
     ex = _Extractor(text, page_of)
+    table_names, fill_from_table = table_and_kind(text, ex.lines, tables, ex.put)  # a 自评表's first
     ex.run()
+    fill_from_table()
     ident = _Identity(ex)
     reader = NameReader(text, ex.lines)
-    own = reader.own_names()
+    # The table's 预算单位 cell is a header field of the report's own.
+    own = [reader.placed(n, "header", pos) for n, pos in table_names] + reader.own_names()
     names = reader.unit_names(own)
     if names:
         name, pos = names[0]
@@ -522,6 +420,7 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     if title:
         pos = text.index(title)
         ex.put("title", title, pos, pos + len(title))
+    fiscal_year_in_title(ex.lines, ex.put)
     ident.fiscal_year()
     ident.report_date()
     _sections(ex, frozenset(n for n, _ in names))
@@ -530,7 +429,7 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
         unit_names=tuple(n for n, _ in names),
         own_names=tuple(dict.fromkeys(n.name for n in own)),
         name_sources=tuple(own),
-        project_lines=_project_table(ex, tables),
+        project_lines=project_table(text, ex.lines, ex.ctx.evidence, tables),
         indicators=_indicators(ex),
         shares=tuple(ex.shares),
     )

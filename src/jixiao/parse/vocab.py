@@ -17,6 +17,31 @@ class Label:
     field: str
     kind: str
     side: str
+    needs: tuple[str, ...] = ()  # words the sentence must hold before the label
+    siblings: tuple[str, ...] = ()  # other parts: named in the sentence, they make this label a part
+
+
+@dataclass(frozen=True)
+class TableVocab:
+    """Words of the 部门整体支出绩效自评表 (``[table]`` in vocab.toml)."""
+
+    columns: tuple[tuple[str, tuple[str, ...]], ...]  # (column key, words), in the order they are tried
+    lead: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    scope_words: tuple[str, ...]
+    block_end: tuple[str, ...]
+    labels: tuple[tuple[str, tuple[str, ...]], ...]
+    yuan_marks: tuple[str, ...]
+    wan_marks: tuple[str, ...]
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """Words whose presence makes a text worth reading for a table at all."""
+        return tuple(w for _, words in (*self.columns[:3], *self.labels) for w in words)
+
+
+def _pairs(section: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((key, tuple(words)) for key, words in section.items())
 
 
 @dataclass(frozen=True)
@@ -30,7 +55,13 @@ class Vocabulary:
     part_words: tuple[str, ...]
     bare_rate_labels: frozenset[str]
     rate_part_words: tuple[str, ...]
+    change_before: tuple[str, ...]
+    budget_before: tuple[str, ...]
+    budget_gap_words: tuple[str, ...]
+    scope_words: tuple[str, ...]
     grades: dict[str, str]
+    table: TableVocab
+    kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
     automaton: Any  # ahocorasick.Automaton: C extension without type information
 
 
@@ -40,7 +71,16 @@ def load_vocabulary() -> Vocabulary:
     labels: list[Label] = []
     for entry in raw["field"]:
         for text in entry["labels"]:
-            labels.append(Label(text=text, field=entry["name"], kind=entry["kind"], side=entry["side"]))
+            labels.append(
+                Label(
+                    text=text,
+                    field=entry["name"],
+                    kind=entry["kind"],
+                    side=entry["side"],
+                    needs=tuple(entry.get("needs", ())),
+                    siblings=tuple(entry.get("siblings", ())),
+                )
+            )
     automaton = ahocorasick.Automaton()
     for label in labels:
         # A label listed under two fields would make the parse ambiguous; the first listing wins.
@@ -57,6 +97,21 @@ def load_vocabulary() -> Vocabulary:
         part_words=tuple(raw["part_words"]),
         bare_rate_labels=frozenset(raw["bare_rate_labels"]),
         rate_part_words=tuple(raw["rate_part_words"]),
+        change_before=tuple(raw["change_before"]),
+        budget_before=tuple(raw["budget_before"]),
+        budget_gap_words=tuple(raw["budget_gap_words"]),
+        scope_words=tuple(raw["scope_words"]),
         grades=dict(raw["grades"]),
+        table=TableVocab(
+            columns=_pairs(raw["table"]["columns"]),
+            lead=tuple(raw["table"]["lead"]),
+            rows=_pairs(raw["table"]["rows"]),
+            scope_words=tuple(raw["table"]["scope_words"]),
+            block_end=tuple(raw["table"]["block_end"]),
+            labels=_pairs(raw["table"]["labels"]),
+            yuan_marks=tuple(raw["table"]["yuan_marks"]),
+            wan_marks=tuple(raw["table"]["wan_marks"]),
+        ),
+        kind={key: tuple(words) for key, words in raw["kind"].items()},
         automaton=automaton,
     )

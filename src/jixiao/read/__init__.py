@@ -350,7 +350,7 @@ def _page_starts(texts: list[str]) -> tuple[int, ...]:
     return tuple(starts)
 
 
-_TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
+_TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表|资金情况|自评表")
 
 
 _TABLE_PAGES = 3  # a borderless table is followed this many pages at most

@@ -29,6 +29,7 @@ Rules, applied in this order (each one is a pass that records where it changed t
 6. Line joins, conservative, never across a line holding a tab (a table row) and never onto a blank line:
 
    - a number split by a line break is re-joined: ``1476.\\n24`` and ``1476\\n.24`` always;
+     a number and its money or percent unit wrapped apart (``实际支出 149.83\\n万元，``) always;
      ``20\\n24年`` when the second line starts with digits glued to a unit (年 月 日 元 万元 % 分 人 个 …)
      and the joined number is plausible for it (a year has four digits, a month ≤ 12, a day ≤ 31).
      Not when the first line is heading-like (``表1``, ``附件2``, ``(一)…``, ``1.``) or only a number
@@ -301,7 +302,10 @@ _NEXT_NUMBER = re.compile(
 _DECIMAL_NEXT = re.compile(r"\d+(?![\d]*\s*[.、])")
 _TRAILING_DIGITS = re.compile(r"\d+$")
 _ASCII_WORD = re.compile(r"[A-Za-z]")
-_NUMBER_BREAK_HINT = re.compile(r"\d\.?\n\.?\d")
+_NUMBER_BREAK_HINT = re.compile(r"\d\.?\n(?:\.?\d|亿元|万元|千元|元|%|‰)")
+# A line that starts with the unit of the number that ended the line before (and is not itself a number).
+_UNIT_START = re.compile(r"(?:亿元|万元|千元|元|%|‰)(?![\d.])")
+_ONLY_NUMBER = re.compile(r"[-\d.,%]+")  # a cell of its own: "1050.00", "3,724,055.00", "95.45%"
 
 
 def _wrap_width(widths: list[int]) -> int | None:
@@ -343,10 +347,12 @@ def _splits_number(prev: str, nxt: str) -> bool:
             and not _heading_like(prev)
             and bool(_DECIMAL_NEXT.match(nxt))
         )
-    if not last.isdigit() or prev.isdigit() or _heading_like(prev):
+    if not last.isdigit() or _ONLY_NUMBER.fullmatch(prev) or _heading_like(prev):
         return False
     if nxt[0] == ".":
         return len(nxt) > 1 and nxt[1].isdigit()
+    if _UNIT_START.match(nxt):
+        return True  # "…实际支出 149.83" / "万元，完成预算安排的 100%": the unit wrapped away from its number
     m = _NEXT_NUMBER.match(nxt)
     if m is None:
         return False

@@ -1,0 +1,103 @@
+"""Figure rules kept out of ``parser.py``: the self-evaluation table's values, the document's kind and the
+fiscal year of a title that writes no 年.
+
+Each function takes the parser's ``put`` (first value of a field wins) so the order of the calls in
+``parse_report`` decides precedence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from jixiao.parse.kind import document_kind
+from jixiao.parse.tables import Table, TableValue, read_table
+from jixiao.parse.vocab import Label, Vocabulary
+
+Put = Callable[[str, Decimal | int | str, int, int], None]
+Lines = list[tuple[int, str]]
+
+_MONEY_ROWS = frozenset(("expenditure_total", "basic_expenditure", "project_expenditure", "budget_initial"))
+# "2018绩效评价报告", "2024年度部门整体绩效自评表", "2023 年度": a year that opens a title or ends in 年/年度.
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|度|(?=[\u4e00-\u9fff]))")
+_DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_TITLE_WORDS = ("报告", "评价", "自评", "绩效")
+_HEAD_LINES = 10
+_DENIALS = ("无", "没有", "未")
+
+
+def table_and_kind(
+    text: str, lines: Lines, tables: Sequence[Table], put: Put
+) -> tuple[list[tuple[str, int]], Callable[[], None]]:
+    """Read the self-evaluation table and the document's kind, and put the kind.
+
+    A 自评表's values are put now, before the prose's; a report's table only fills what its prose leaves
+    out, through the returned function, to be called after the prose is read. Also returns the unit name
+    the table's 预算单位 cell gives, with its offset (the 主管部门 is another unit: read, not returned)."""
+    values = read_table(text, tables, lines)
+    kind = document_kind(lines, has_money_table=bool(_MONEY_ROWS & values.keys()))
+    put("doc_kind", kind.kind, kind.start, kind.end)
+    names = [(str(values[k].value), values[k].start) for k in ("unit",) if k in values]
+    if kind.kind == "dept_table":
+        put_table(values, put)
+        return names, lambda: None
+    return names, lambda: put_table(values, put)
+
+
+def put_table(values: dict[str, TableValue], put: Put) -> None:
+    for field, v in values.items():
+        if field not in ("unit", "parent"):
+            put(field, v.value, v.start, v.end)
+
+
+def not_a_level(label: Label, field: str, prefix: str, rest: str, vocab: Vocabulary) -> bool:
+    """Whether the money label ``label`` (for ``field``), read after ``prefix`` in its sentence and before
+    ``rest``, states something other than the field's level: a change (较上年增加基本支出 84.16 万元), an
+    allocation read as an actual (已安排项目经费 380 万元), a part of a whole (其中财政拨款收入), or a label that
+    needs a word its sentence lacks (收入预算为 … is the initial budget only after 年初)."""
+    before = prefix[-3:]
+    if before.endswith(vocab.change_before):
+        return True
+    if label.side == "actual" and before.endswith(vocab.budget_before):
+        return True
+    if field in vocab.whole_fields:
+        tail = prefix[-4:]
+        if any(w in tail for w in vocab.scope_words):
+            return True
+    if label.needs and not any(w in prefix for w in label.needs):
+        return True
+    return bool(label.siblings) and any(
+        _named(w, prefix) or _named(w, rest) for w in label.siblings if w != label.text
+    )
+
+
+def _named(word: str, text: str) -> bool:
+    """Whether ``text`` names ``word`` other than to deny it (无其他收入)."""
+    at = text.find(word)
+    while at >= 0:
+        if not text[max(0, at - 2) : at].endswith(_DENIALS):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def fiscal_year_in_title(lines: Lines, put: Put) -> None:
+    """The fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a date
+    (报告日期:2019年06月18日 is when it was written, not the year evaluated)."""
+    seen = 0
+    for pos, line in lines:
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            return
+        if not any(w in line for w in _TITLE_WORDS) or _DATE.search(line):
+            continue
+        m = _TITLE_YEAR.search(line)
+        if m:
+            put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
+            return
+
+
+__all__ = ["fiscal_year_in_title", "not_a_level", "put_table", "table_and_kind"]

@@ -1,0 +1,490 @@
+"""The 部门整体支出绩效自评表 read cell by cell, whatever shape the table arrives in.
+
+A self-evaluation table comes as tab-separated lines (.docx, and text saved from Word), pipes (markdown,
+pasted text), cells separated by spaces (a PDF's text layer), one cell per line (a PDF's text layer of a
+ruled table, or text copied from a web page) and, from PDFs, as the reader's rows of cells. All of them are
+turned into one stream of cells, each with its offsets in the normalised text, and read the same way:
+
+- the 资金情况 block: a header of columns (年初预算数 / 全年预算数 / 全年执行数 / 执行率 / 分值 / 得分, in the
+  order the table puts them), then rows (年度总金额, 其中:基本支出, 项目支出 …) whose values are assigned to
+  those columns; funding-source rows (财政拨款, 其他资金) are parts of another kind and give no field;
+- label cells followed by their value in the next cell: 自评总分 | 99.68, 人员编制 / 21, 预算单位 | …;
+- amounts in 元 (``单位:元``, ``(元)``) are converted exactly to 万元.
+
+Only texts holding one of the table's anchor words are looked at, with plain substring tests, so prose
+reports pay almost nothing for this pass. The words are in ``vocab.toml`` (``[table]``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+
+from jixiao.parse.dates import CN_DATE
+from jixiao.parse.numbers import to_decimal, to_wan
+from jixiao.parse.vocab import TableVocab, load_vocabulary
+
+Table = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # spaces and a trailing colon taken off
+    start: int  # offsets of the cell in the normalised text (the reader's cells: where they were found)
+    end: int
+    line: int  # index of the line (or of the reader's row) the cell is on
+
+
+@dataclass(frozen=True)
+class TableValue:
+    """One value read from the table, with the label cell and the value cell it came from."""
+
+    field: str
+    value: Decimal | int | str
+    start: int
+    end: int
+
+
+_VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|分|人|名)?")
+_EMPTY = re.compile(r"-+|—+|/|无|\*")
+_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+_SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
+_SPLIT = re.compile(r"\t|\|")
+_SPACE = re.compile(r"\S+")
+_PROSE = re.compile(r"[，。；;]")
+_GRADES = ("优秀", "良好", "中等", "合格", "不合格", "较差", "优", "良", "中", "差")
+_TRAILING = ":：;；,，"
+_HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
+_PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
+_MAX_LABEL_TAIL = 8  # characters a label cell may add to its word: "年度总金额(万元)", "自评总分(100分)"
+_ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
+
+
+def is_value(text: str) -> bool:
+    return _VALUE.fullmatch(text) is not None
+
+
+def _is_empty(text: str) -> bool:
+    return text == "" or _EMPTY.fullmatch(text) is not None
+
+
+def _clean(text: str) -> str:
+    return "".join(text.split()).rstrip(_TRAILING)
+
+
+def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
+    """The cells of one line of text. Tabs and pipes always separate; spaces only in a line of short labels
+    and values (a PDF's table row), never in prose."""
+    cells: list[Cell] = []
+    tabular = "\t" in line or "|" in line
+    if not tabular and len(line) > _PROSE_LINE:
+        # Prose: one cell, too long to be a label or a value; it ends a table's rows.
+        return [Cell(line, pos, pos + len(line), index)]
+    if tabular:
+        if _SEPARATOR_ROW.fullmatch(line):
+            return []  # a markdown rule |---|---|
+        start = 0
+        parts: list[tuple[str, int]] = []
+        for m in _SPLIT.finditer(line):
+            parts.append((line[start : m.start()], start))
+            start = m.end()
+        parts.append((line[start:], start))
+        if "|" in line:
+            # "| a | b |": the edges are not cells.
+            while parts and not parts[0][0].strip():
+                parts.pop(0)
+            while parts and not parts[-1][0].strip():
+                parts.pop()
+        for raw, at in parts:
+            stripped = raw.strip()
+            offset = at + (raw.index(stripped) if stripped else 0)
+            cells.append(Cell(_clean(stripped), pos + offset, pos + offset + len(stripped), index))
+        return cells
+    words = [(m.group(0), m.start()) for m in _SPACE.finditer(line)]
+    if len(words) > 1 and not _PROSE.search(line) and all(is_value(w) or len(w) <= 14 for w, _ in words):
+        # Adjacent label words ("其中: 基本支出") stay one cell; each value is a cell of its own.
+        merged: list[tuple[str, int, int]] = []
+        for w, at in words:
+            if merged and merged[-1][0][-1] in ":：" and not is_value(w) and not _is_empty(w):
+                text, s, _ = merged[-1]
+                merged[-1] = (text + w, s, at + len(w))
+            else:
+                merged.append((w, at, at + len(w)))
+        return [Cell(_clean(t), pos + s, pos + e, index) for t, s, e in merged]
+    stripped = line.strip()
+    if not stripped:
+        return []
+    at = line.index(stripped)
+    return [Cell(_clean(stripped), pos + at, pos + at + len(stripped), index)]
+
+
+def text_cells(
+    text: str, wanted: Iterable[int] | None = None, lines: Sequence[tuple[int, str]] | None = None
+) -> list[Cell]:
+    """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order.
+    ``lines``: the text's (offset, line) pairs when the caller has them already."""
+    if lines is None:
+        lines = []
+        pos = 0
+        for line in text.split("\n"):
+            lines.append((pos, line))
+            pos += len(line) + 1
+    cells: list[Cell] = []
+    for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
+        if 0 <= i < len(lines):
+            cells.extend(_line_cells(lines[i][1], lines[i][0], i))
+    return cells
+
+
+def _wanted_lines(text: str, vocab: TableVocab) -> list[int]:
+    """Lines worth cutting into cells: around each short or tabular line holding a column word (a header and
+    the rows under it) or a label at the start of a cell (and the cells after it). Prose lines are skipped:
+    they are one cell and can be neither. Empty when the text has no such line."""
+    wanted: set[int] = set()
+    seen_line = -1
+    for end, (word, is_column) in _automaton(vocab).iter(text):
+        start = end - len(word) + 1
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start == seen_line:
+            continue
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if "\t" not in line and "|" not in line and len(line) > _PROSE_LINE:
+            continue
+        if not is_column and text[line_start:start].strip(" ") and text[start - 1] not in "\t| ":
+            continue  # a label inside a cell's words, not at its start
+        seen_line = line_start
+        at = text.count("\n", 0, line_start)
+        wanted.update(range(max(0, at - 2), at + (_ROW_WINDOW + 8 if is_column else 3)))
+    return sorted(wanted)
+
+
+@lru_cache(maxsize=4)
+def _automaton(vocab: TableVocab) -> Any:
+    """Aho-Corasick index of the labels and of the amount columns' words (a 资金情况 header holds one of
+    them): one C pass over the text finds them all."""
+    automaton = ahocorasick.Automaton()
+    for _, words in vocab.labels:
+        for w in words:
+            automaton.add_word(w, (w, False))
+    for key, words in vocab.columns:
+        if key in _HEADER_STARTS or key == "budget_adjusted":
+            for w in words:
+                automaton.add_word(w, (w, True))
+    automaton.make_automaton()
+    return automaton
+
+
+def reader_cells(text: str, table: Table) -> list[Cell]:
+    """The reader's table (PDF) as cells, each located in the text at or after the previous one."""
+    cells: list[Cell] = []
+    anchor = 0
+    for index, row in enumerate(table):
+        for raw in row:
+            cleaned = _clean(raw or "")
+            at = text.find(cleaned, anchor) if cleaned else -1
+            start = at if at >= 0 else anchor
+            end = start + len(cleaned) if at >= 0 else start
+            cells.append(Cell(cleaned, start, end, index))
+            if at >= 0:
+                anchor = end
+    return cells
+
+
+def _starts_with(cell: str, words: Sequence[str]) -> str | None:
+    """The word ``cell`` is labelled with: it starts with the word and adds at most a short tail."""
+    for w in words:
+        if cell.startswith(w) and len(cell) - len(w) <= _MAX_LABEL_TAIL:
+            return w
+    return None
+
+
+class _Reader:
+    def __init__(self, cells: list[Cell], text: str, vocab: TableVocab) -> None:
+        self.cells = cells
+        self.text = text
+        self.v = vocab
+        self.out: dict[str, TableValue] = {}
+        self.column_words, self.label_words = _patterns(vocab)
+
+    def put(self, field: str, value: Decimal | int | str, start: int, end: int) -> None:
+        self.out.setdefault(field, TableValue(field, value, start, end))
+
+    def column_of(self, cell: str) -> str | None:
+        if len(cell) > 20:
+            return None
+        m = self.column_words.search(cell)
+        if m is None:
+            return None
+        for key, words in self.v.columns:  # the first column whose words the cell holds, in vocab order
+            if any(w in cell for w in words):
+                return key
+        return None
+
+    def in_yuan(self, header_at: int, header_end: int) -> bool | None:
+        """Whether the amounts are in 元: as the header cells say, else the nearest statement above the table;
+        None when neither says."""
+        first = self.cells[header_at]
+        header = " ".join(c.text for c in self.cells[max(0, header_at - 1) : header_end])
+        above = self.text[max(0, first.start - 200) : first.start]
+        for scan in (header, above):
+            yuan = max(scan.rfind(w) for w in self.v.yuan_marks)
+            wan = max(scan.rfind(w) for w in self.v.wan_marks)
+            if yuan >= 0 or wan >= 0:
+                return yuan > wan
+        return None
+
+    def money_block(self) -> None:
+        cells = self.cells
+        i = next((k for k, c in enumerate(cells) if self.column_of(c.text) in _HEADER_STARTS), None)
+        if i is None:
+            return
+        # The header runs on while its cells name columns; a lead cell ("资金情况(万元)") may precede it.
+        columns: list[str] = []
+        k = i
+        while k < len(cells) and (key := self.column_of(cells[k].text)) is not None:
+            columns.append(key)
+            k += 1
+        if len(columns) < 2:
+            return
+        stated = self.in_yuan(i, k)
+        rows: list[tuple[str, Cell, list[Cell]]] = []
+        current: tuple[str, Cell, list[Cell]] | None = None
+        for c in cells[k : k + _ROW_WINDOW]:
+            if _starts_with(c.text, self.v.block_end) or self.column_of(c.text) is not None:
+                break
+            if is_value(c.text) or (current is not None and _is_empty(c.text) and c.line == current[1].line):
+                if current is not None:
+                    current[2].append(c)
+                continue
+            if _is_empty(c.text):
+                continue
+            kind = self.row_kind(c.text)
+            if kind is not None:
+                current = (kind, c, [])
+                rows.append(current)
+            elif len(c.text) > 20:
+                break  # prose: the table is over
+            else:
+                current = None  # a lead or unknown row label: its values are not ours
+        # Unstated, amounts of 100,000 and more are 元: no unit's spending reaches 10 亿元.
+        amounts = [to_decimal(m.group(0)) for _, _, vs in rows for v in vs if (m := _NUMBER.match(v.text))]
+        yuan = (
+            stated if stated is not None else max((a for a in amounts if a is not None), default=0) >= 100000
+        )
+        plans = [(kind, label, self.assign(columns, values)) for kind, label, values in rows]
+        chosen = _disambiguate([(kind, options) for kind, _, options in plans])
+        for (kind, label, _), by_col in zip(plans, chosen, strict=True):
+            if by_col is not None:
+                self.money_row(kind, label, by_col, yuan)
+
+    def row_kind(self, cell: str) -> str | None:
+        text = cell
+        for w in self.v.scope_words:
+            if text.startswith(w):
+                text = text[len(w) :].lstrip(_TRAILING)
+                break
+        for key, words in self.v.rows:
+            if _starts_with(text, words):
+                return key
+        return None
+
+    @staticmethod
+    def assign(columns: list[str], values: list[Cell]) -> list[dict[str, Cell]]:
+        """The ways the row's values can sit in the columns: one when every cell is there (empty cells of a
+        tab or pipe row included); when cells were dropped (one cell per line), a rate (%) pins the rate
+        column and the amounts before it are either the first or the last of the amount columns."""
+
+        def kept(pairs: Iterable[tuple[str, Cell]]) -> dict[str, Cell]:
+            return {col: v for col, v in pairs if not _is_empty(v.text)}
+
+        if len(values) >= len(columns):
+            return [kept(zip(columns, values, strict=False))]
+        r = columns.index("rate") if "rate" in columns else len(columns)
+        pct = next((n for n, v in enumerate(values) if v.text.endswith("%")), None)
+        before, after = (values, []) if pct is None else (values[:pct], values[pct + 1 :])
+        money = columns[:r]
+        tail = dict(zip(columns[r + 1 :], after, strict=False))
+        if pct is not None:
+            tail["rate"] = values[pct]
+        if len(before) >= len(money):
+            return [kept([*zip(money, before, strict=False), *tail.items()])]
+        left = kept([*zip(money, before, strict=False), *tail.items()])
+        right = kept([*zip(money[len(money) - len(before) :], before, strict=True), *tail.items()])
+        return [left, right] if left != right else [left]
+
+    def money_row(self, kind: str, label: Cell, by_col: dict[str, Cell], yuan: bool) -> None:
+        targets: dict[str, str] = {
+            "total": {"budget_initial": "budget_initial", "budget_adjusted": "budget_adjusted",
+                      "actual": "expenditure_total", "rate": "execution_rate"},
+            "basic": {"actual": "basic_expenditure"},
+            "project": {"actual": "project_expenditure"},
+            "personnel": {"actual": "personnel_expense"},
+            "public": {"actual": "public_expense"},
+        }.get(kind, {})  # fmt: skip
+        for col, field in targets.items():
+            cell = by_col.get(col)
+            if cell is None:
+                continue
+            m = _NUMBER.match(cell.text)
+            number = to_decimal(m.group(0).replace("−", "-")) if m else None
+            if number is None:
+                continue
+            if field != "execution_rate":
+                unit = "元" if cell.text.endswith("元") and not cell.text.endswith("万元") else None
+                if unit == "元" or (yuan and unit is None and not cell.text.endswith("万元")):
+                    number = to_wan(number, "元")
+            self.put(field, number, label.start, cell.end)
+
+    def labelled(self) -> None:
+        cells = self.cells
+        per_line = Counter(c.line for c in cells)
+        for n, c in enumerate(cells[:-1]):
+            if len(c.text) > 20 or not self.label_words.match(c.text):
+                continue
+            if is_value(c.text) or not _beside(c, cells[n + 1], per_line):
+                continue
+            for key, words in self.v.labels:
+                if key in self.out or _starts_with(c.text, words) is None:
+                    continue
+                nxt = cells[n + 1]
+                if key == "score":
+                    self.score(c, cells[n + 1 : n + 3])
+                elif key == "grade":
+                    grade = next((g for g in _GRADES if nxt.text.startswith(g)), None)
+                    if grade is not None:
+                        self.put("grade", load_vocabulary().grades[grade], c.start, nxt.end)
+                elif key in ("staff_quota", "staff_actual"):
+                    m = re.fullmatch(r"(\d{1,5})(?:人|名)?", nxt.text)
+                    if m:
+                        self.put(key, int(m.group(1)), c.start, nxt.end)
+                elif key in ("unit", "parent") and self.is_name(nxt.text):
+                    self.put(key, nxt.text, nxt.start, nxt.end)
+                break
+
+    def is_name(self, cell: str) -> bool:
+        return (
+            2 <= len(cell) <= 40
+            and not any(ch.isdigit() for ch in cell)
+            and "、" not in cell
+            and CN_DATE.search(cell) is None
+            and self.column_of(cell) is None
+            and not any(_starts_with(cell, words) for _, words in self.v.labels)
+        )
+
+    def score(self, label: Cell, after: list[Cell]) -> None:
+        """自评总分 | 99.68, or 总分 | 100 | 99.68 (the weight, then the points): the points."""
+        values = [c for c in after if c.line == after[0].line and is_value(c.text)] if after else []
+        numbers = [(c, to_decimal(_NUMBER.match(c.text).group(0))) for c in values if _NUMBER.match(c.text)]  # type: ignore[union-attr]  # matched in the same comprehension
+        numbers = [(c, v) for c, v in numbers if v is not None and 0 <= v <= 100]
+        if not numbers or not is_value(after[0].text):
+            return
+        if len(numbers) == 2 and numbers[0][1] == 100:
+            cell, value = numbers[1]
+        else:
+            cell, value = numbers[0]
+        assert value is not None
+        self.put("score", value, label.start, cell.end)
+
+
+@lru_cache(maxsize=4)
+def _patterns(vocab: TableVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One regex for every column word (found anywhere in a cell) and one for every label (at its start):
+    most cells are ruled out by a single search."""
+    columns = sorted({w for _, words in vocab.columns for w in words}, key=len, reverse=True)
+    labels = sorted({w for _, words in vocab.labels for w in words}, key=len, reverse=True)
+    return (
+        re.compile("|".join(map(re.escape, columns))),
+        re.compile("|".join(map(re.escape, labels))),
+    )
+
+
+def _beside(label: Cell, value: Cell, per_line: Counter[int]) -> bool:
+    """Whether ``value`` is the cell right of ``label`` in one row, or the line under a label that stands
+    alone on its line (one cell per line). A header cell is not beside the first cell of the row below it."""
+    if value.line == label.line:
+        return True
+    return value.line == label.line + 1 and per_line[label.line] == 1 and per_line[value.line] == 1
+
+
+def _amount(by_col: dict[str, Cell] | None, col: str) -> Decimal | None:
+    cell = by_col.get(col) if by_col else None
+    m = _NUMBER.match(cell.text) if cell else None
+    return to_decimal(m.group(0).replace("−", "-")) if m else None
+
+
+def _disambiguate(rows: list[tuple[str, list[dict[str, Cell]]]]) -> list[dict[str, Cell] | None]:
+    """One placement per row; a row whose cells could sit two ways is settled by the table's arithmetic
+    (基本支出 + 项目支出 = 年度总金额; 执行数 / 全年预算数 = 执行率), or not read at all."""
+    chosen: list[dict[str, Cell] | None] = [opts[0] if len(opts) == 1 else None for _, opts in rows]
+    total = next((n for n, (kind, _) in enumerate(rows) if kind == "total"), None)
+    if total is not None and chosen[total] is None:
+        for option in rows[total][1]:
+            actual, budget, rate = (_amount(option, c) for c in ("actual", "budget_adjusted", "rate"))
+            if (
+                actual is not None
+                and budget
+                and rate is not None
+                and abs(actual / budget * 100 - rate) <= 0.05
+            ):
+                chosen[total] = option
+                break
+    target = _amount(chosen[total], "actual") if total is not None else None
+    parts = [n for n, (kind, _) in enumerate(rows) if kind in ("basic", "project")]
+    if target is None or len(parts) != 2 or all(chosen[n] is not None for n in parts):
+        return chosen
+    a, b = parts
+    fits = [
+        (x, y)
+        for x in (rows[a][1] if chosen[a] is None else [chosen[a]])
+        for y in (rows[b][1] if chosen[b] is None else [chosen[b]])
+        if (ax := _amount(x, "actual")) is not None
+        and (by := _amount(y, "actual")) is not None
+        and abs(ax + by - target) <= Decimal("0.01")
+    ]
+    if len(fits) == 1:
+        chosen[a], chosen[b] = fits[0]
+    return chosen
+
+
+def read_table(
+    text: str, tables: Sequence[Table] = (), lines: Sequence[tuple[int, str]] | None = None
+) -> dict[str, TableValue]:
+    """Every value the self-evaluation table in ``text`` (or among the reader's ``tables``) states.
+
+    Fields: budget_initial, budget_adjusted, expenditure_total, execution_rate, basic_expenditure,
+    project_expenditure, personnel_expense, public_expense (万元 and percent), score, grade, staff_quota,
+    staff_actual, and ``unit`` / ``parent`` (the 预算单位 and the 项目主管部门 as written).
+    """
+    vocab = load_vocabulary().table
+    wanted = _wanted_lines(text, vocab)
+    if not wanted and not tables:
+        return {}  # no line or cell starts with a column word or a label: no table to read
+    reader = _Reader(text_cells(text, wanted, lines), text, vocab)
+    reader.money_block()
+    reader.labelled()
+    for table in tables:
+        if reader.out.keys() >= {"expenditure_total", "score"}:
+            break
+        if not any(reader_cells_hint(row, vocab) for row in table[:3]):
+            continue
+        other = _Reader(reader_cells(text, table), text, vocab)
+        other.money_block()
+        other.labelled()
+        for key, value in other.out.items():
+            reader.out.setdefault(key, value)
+    return reader.out
+
+
+def reader_cells_hint(row: tuple[str, ...], vocab: TableVocab) -> bool:
+    return any(w in (c or "") for c in row for _, words in vocab.columns[:3] for w in words)
+
+
+__all__ = ["Cell", "TableValue", "is_value", "read_table", "reader_cells", "text_cells"]
