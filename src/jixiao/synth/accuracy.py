@@ -21,7 +21,7 @@ from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS,
 
 NUMERIC = frozenset((*MONEY_FIELDS, *PERCENT_FIELDS, *COUNT_FIELDS, "score", "fiscal_year"))
 PROJECT_LINES = "project_lines"  # one row of the table: each truth line counts once
-_ORDER = {name: i for i, name in enumerate((*ALL_FIELDS, PROJECT_LINES))}
+_ORDER = {name: i for i, name in enumerate(("doc_kind", *ALL_FIELDS, PROJECT_LINES))}
 
 
 def _plain(value: Any) -> Any:
@@ -72,22 +72,62 @@ def extracted(parsed: ParsedReport | None) -> dict[str, Any]:
     return out
 
 
+# The truth's words for a document's kind, as the parser names them.
+DOC_KIND = "doc_kind"
+KIND_CODES = {
+    "部门整体报告": "dept_report",
+    "部门整体自评表": "dept_table",
+    "项目报告": "project_report",
+    "其他": "other",
+}
+# What a refused document (a project report, a notice) still tells about itself; its figures are never loaded.
+IDENTITY_FIELDS = frozenset(("unit_name", "title", "fiscal_year", "report_date", DOC_KIND))
+
+
+def parse_for_accuracy(path: str) -> ParsedReport | None:
+    """What the parser reads from one file, or None when the reader refuses it. Unlike the pipeline, a
+    document of another kind keeps what it says about itself, so its identity is scored; its figures are
+    dropped exactly as the pipeline refuses them."""
+    from jixiao.errors import ReadError
+    from jixiao.parse import parse_report
+    from jixiao.parse.kind import refusal
+    from jixiao.read import ReadLimits, read_path
+
+    try:
+        doc = read_path(Path(path), ReadLimits())
+    except ReadError:
+        return None
+    parsed = parse_report(doc.text, page_of=doc.page_of if doc.page_starts else None, tables=doc.tables)
+    kind = parsed.facts.get(DOC_KIND)
+    if kind is not None and refusal(str(kind.value), "") is not None:
+        facts = {k: v for k, v in parsed.facts.items() if k in IDENTITY_FIELDS}
+        return ParsedReport(facts=facts, unit_names=parsed.unit_names, own_names=parsed.own_names)
+    return parsed
+
+
 def measure(
     reports: Sequence[Path], workers: int = 0, truth_dir: Path | None = None, keep_examples: int = 20
 ) -> AccuracyReport:
     """Read and parse ``reports`` and score them against their truth: ``NAME.truth.json`` beside each report,
     or in ``truth_dir`` when the truth is kept apart from the texts (the real-report corpus: truth committed,
     third-party texts not)."""
-    from jixiao import pipeline
-    from jixiao.read import ReadLimits
+    from concurrent.futures import ProcessPoolExecutor
+
+    from jixiao.pipeline import default_workers
     from jixiao.synth import load_truth
 
     def truth(p: Path) -> dict[str, Any]:
         return load_truth(p if truth_dir is None else truth_dir / p.name)
 
-    results = pipeline.read_and_parse_many(list(enumerate(map(str, reports))), ReadLimits(), workers)
+    paths = list(map(str, reports))
+    workers = workers or default_workers()
+    if workers == 1 or len(paths) < 8:
+        parsed = list(map(parse_for_accuracy, paths))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parsed = list(pool.map(parse_for_accuracy, paths, chunksize=16))
     return evaluate(
-        (({**truth(p), "file": p.name}, extracted(r.parsed)) for p, r in zip(reports, results, strict=True)),
+        (({**truth(p), "file": p.name}, extracted(r)) for p, r in zip(reports, parsed, strict=True)),
         keep_examples,
     )
 
@@ -233,6 +273,8 @@ def evaluate(
         fields: dict[str, Any] = dict(truth.get("fields", {}))
         if "unit_name" not in fields and truth.get("unit_name_written"):
             fields["unit_name"] = truth["unit_name_written"]
+        if truth.get(DOC_KIND) in KIND_CODES:
+            fields[DOC_KIND] = KIND_CODES[truth[DOC_KIND]]
         name = str(truth.get("file", n - 1))
 
         def note(field: str, value: Any, got_value: Any, name: str = name) -> None:
