@@ -19,6 +19,7 @@ from jixiao import filing, pipeline
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
 from jixiao.errors import DatabaseUnavailable
+from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
@@ -46,7 +47,11 @@ cpu_task = task(cache_policy=NO_CACHE)
 @db_task
 def prepare_database(db_url: str) -> int:
     engine = get_engine(db_url)
-    return repo.sync_registry(engine, load_registry())
+    n = repo.sync_registry(engine, load_registry())
+    fixed = repo.repair(engine)  # one current report per (unit, year); unchecked reports become findings
+    if fixed.changed:
+        get_run_logger().warning("repaired the database at run start: %s", fixed)
+    return n
 
 
 @cpu_task
@@ -100,8 +105,9 @@ def load(
     run_id: str,
     pairs: Sequence[tuple[repo.Claimed, pipeline.ReadParseResult]],
     matches: dict[int, MatchResult],
+    checks: Sequence[CheckOutcome] | None = None,
 ) -> repo.LoadResult:
-    return repo.load_batch(get_engine(db_url), run_id, pairs, matches)
+    return repo.load_batch(get_engine(db_url), run_id, pairs, matches, checks)
 
 
 @db_task
