@@ -88,7 +88,7 @@ def ingest(
     _rename_run(len(inbox_paths))
     files = stages.describe_files(q(inbox_paths), settings.inbox)
     claimed, done = stages.claim(db_url, q(files), run_id)
-    stages.file_away_done(q(done), settings.archive, settings.quarantine)
+    stages.file_away_done(db_url, q(done), settings.archive, settings.quarantine)
     summary: dict[str, Any] = {
         "run_id": run_id,
         "flow_run_id": flow_run.get_id(),

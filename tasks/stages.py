@@ -130,10 +130,17 @@ def file_away(
     return len(stored)
 
 
-@cpu_task
-def file_away_done(done: Sequence[repo.AlreadyDone], archive: Path, quarantine: Path) -> int:
-    """Re-delivered files (or files a crashed run left after recording them) leave the inbox unchanged in the DB."""
+@db_task
+def file_away_done(db_url: str, done: Sequence[repo.AlreadyDone], archive: Path, quarantine: Path) -> int:
+    """Re-delivered files (or files a crashed run left after recording them) leave the inbox unchanged in the DB:
+    a copy identical to the stored one is dropped, not stored twice, and every row gets its stored path."""
+    stored = []
     for d in done:
         if os.path.lexists(d.file.path):
-            filing.file_away(d.file.path, d.status, d.reason, d.file.sha256, archive, quarantine)
+            where = filing.file_away(
+                d.file.path, d.status, d.reason, d.file.sha256, archive, quarantine, known=d.stored_path
+            )
+            if str(where) != d.stored_path:
+                stored.append((d.file_id, str(where)))
+    repo.mark_stored(get_engine(db_url), stored)
     return len(done)

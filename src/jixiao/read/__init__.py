@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.errors import ReadError
+from jixiao.fsutil import NotRegularFile, open_regular
 from jixiao.read.normalise import NormalisedText, _opencc, looks_traditional, normalise
 from jixiao.read.pdf_tables import is_page_number, rows_by_position
 
@@ -552,9 +553,12 @@ def read_path(path: Path, limits: ReadLimits = ReadLimits()) -> Document:
     if size > limits.max_bytes:
         raise _too_large(size, limits)
     try:
-        with path.open("rb") as f:
+        # Only a regular file is opened, and never in a way that blocks (a FIFO is refused).
+        with open_regular(path) as f:
             # Read at most one byte past the limit: the file may have grown since stat().
             data = f.read(limits.max_bytes + 1)
+    except NotRegularFile as exc:
+        raise ReadError(str(exc)) from exc
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
     return read_bytes(data, path.name, limits)
