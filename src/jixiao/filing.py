@@ -22,10 +22,10 @@ def fit_name(name: str, tag: str = "", extra: str = "", limit: int = NAME_MAX) -
     stem, suffix = Path(name).stem, Path(name).suffix
     if len(suffix.encode()) > 16:  # not a real extension: shorten it with the rest
         stem, suffix = name, ""
-    room = limit - len((tag + suffix + extra).encode())
-    if len(stem.encode()) > room:
+    if len((stem + tag + suffix + extra).encode()) > limit:
+        tag = tag or "~"  # marks a shortened name
+        room = limit - len((tag + suffix + extra).encode())
         stem = stem.encode()[: max(room, 1)].decode("utf-8", "ignore")
-        tag = tag or "~"
     return f"{stem}{tag}{suffix}{extra}"
 
 
@@ -80,7 +80,10 @@ def file_away(
         )
         return source
     if status == "quarantined":
-        note = target.with_name(fit_name(target.name, extra=REASON_SUFFIX))
+        note_name = target.name + REASON_SUFFIX
+        if len(note_name.encode()) > NAME_MAX:  # shortened, and told apart from its namesakes by the hash
+            note_name = fit_name(target.name, f"-{sha256[:8]}", REASON_SUFFIX)
+        note = target.with_name(note_name)
         note.write_text(f"{source.name}: {reason or 'unknown reason'}\n", encoding="utf-8")
     return target
 
