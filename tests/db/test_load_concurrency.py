@@ -152,7 +152,8 @@ def test_without_the_lock_the_same_race_leaves_two_current_reports(db_url: str, 
     """The failing case: the plan made from a state read before another batch committed is wrong."""
     from sqlmodel import Session
 
-    from jixiao.db.load import _Writer, batch_items, read_existing
+    from jixiao.db.load import _Writer
+    from jixiao.db.state import batch_items, read_existing
     from jixiao.loadplan import plan_load
 
     inbox = tmp_path / "inbox"

@@ -64,6 +64,53 @@ def _insert_ignore(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
+def _claim_row(f: InboxFile, me: str, run_id: str, now: Any) -> dict[str, Any]:
+    return {
+        "path": str(f.path),
+        "name": f.name,
+        "size": f.size,
+        "sha256": f.sha256,
+        "format": f.path.suffix.lower().lstrip(".") or None,
+        "status": "claimed",
+        "received_at": now,
+        "claimed_at": now,
+        "claimed_by": me,
+        "run_id": run_id,
+    }
+
+
+def _settle_lost(
+    session: Session,
+    by_key: dict[tuple[str, str], InboxFile],
+    lost: list[tuple[str, str]],
+    me: str,
+    run_id: str,
+) -> tuple[list[Claimed], list[AlreadyDone]]:
+    """Files whose row exists: already done, still held by a live run, or taken over from a dead one."""
+    claimed: list[Claimed] = []
+    done: list[AlreadyDone] = []
+    wanted = set(lost)
+    existing = session.exec(
+        select(SourceFile).where(col(SourceFile.sha256).in_({sha for sha, _ in lost}))
+    ).scalars()
+    for row in existing:
+        key = (row.sha256, row.path)
+        if key not in wanted:
+            continue
+        f = by_key[key]
+        if row.status in TERMINAL_STATUSES:
+            done.append(AlreadyDone(f, row.status, int(row.id), row.reason, row.stored_path))
+        elif row.claimed_by != me and _claim_is_stale(row):
+            took = session.execute(
+                update(SourceFile)
+                .where(col(SourceFile.id) == row.id, col(SourceFile.claimed_by) == row.claimed_by)
+                .values(claimed_by=me, claimed_at=utcnow(), run_id=run_id)
+            )
+            if took.rowcount == 1:
+                claimed.append(Claimed(int(row.id), f))
+    return claimed, done
+
+
 def claim_files(
     engine: Engine, files: Sequence[InboxFile], run_id: str
 ) -> tuple[list[Claimed], list[AlreadyDone]]:
@@ -82,21 +129,7 @@ def claim_files(
         keys = list(by_key)
         for start in range(0, len(keys), CLAIM_CHUNK):
             chunk = keys[start : start + CLAIM_CHUNK]
-            rows = [
-                {
-                    "path": path,
-                    "name": by_key[(sha, path)].name,
-                    "size": by_key[(sha, path)].size,
-                    "sha256": sha,
-                    "format": by_key[(sha, path)].path.suffix.lower().lstrip(".") or None,
-                    "status": "claimed",
-                    "received_at": now,
-                    "claimed_at": now,
-                    "claimed_by": me,
-                    "run_id": run_id,
-                }
-                for sha, path in chunk
-            ]
+            rows = [_claim_row(by_key[key], me, run_id, now) for key in chunk]
             stmt = (
                 ins(SourceFile)
                 .values(rows)
@@ -108,24 +141,9 @@ def claim_files(
             lost = [key for key in chunk if key not in won]
             if not lost:
                 continue
-            existing = session.exec(
-                select(SourceFile).where(col(SourceFile.sha256).in_({sha for sha, _ in lost}))
-            ).scalars()
-            for row in existing:
-                key = (row.sha256, row.path)
-                if key not in by_key or key in won:
-                    continue
-                f = by_key[key]
-                if row.status in TERMINAL_STATUSES:
-                    done.append(AlreadyDone(f, row.status, int(row.id), row.reason, row.stored_path))
-                elif row.claimed_by != me and _claim_is_stale(row):
-                    took = session.execute(
-                        update(SourceFile)
-                        .where(col(SourceFile.id) == row.id, col(SourceFile.claimed_by) == row.claimed_by)
-                        .values(claimed_by=me, claimed_at=now, run_id=run_id)
-                    )
-                    if took.rowcount == 1:
-                        claimed.append(Claimed(int(row.id), f))
+            c, d = _settle_lost(session, by_key, lost, me, run_id)
+            claimed += c
+            done += d
         # One commit for the batch: a racing run waits on the unique key, then sees the rows as taken.
         session.commit()
     order = {key: i for i, key in enumerate(by_key)}

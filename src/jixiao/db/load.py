@@ -7,8 +7,8 @@ is read after the lock is held, so a run sees every batch committed before it.
 
 The batch's data-quality outcomes are written in the same transaction as the reports they judge, and each
 report records when that happened (``dq_recorded_at``): no crash can leave a report loaded without its
-checks. ``repair`` finds what older versions or a hand edit left behind: more than one current report of a
-(unit, year), and reports without recorded checks (each becomes a finding of its own).
+checks. ``jixiao.db.repair`` finds what older versions or a hand edit left behind: more than one current report
+of a (unit, year), and reports without recorded checks (each becomes a finding of its own).
 """
 
 from __future__ import annotations
@@ -19,21 +19,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, insert, select, text, update
 from sqlmodel import Session, col
 
 from jixiao.db.claims import Claimed
 from jixiao.db.models import DqResult, ProjectLine, Report, ReportField, ReviewItem, SourceFile, utcnow
-from jixiao.dedupe import Doc
+from jixiao.db.state import batch_items, chunks, read_existing
 from jixiao.loadplan import (
     BatchItem,
-    Existing,
-    Key,
     LoadPlan,
     Ref,
-    StoredReport,
-    choose_current,
-    currency_key,
     plan_load,
 )
 from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
@@ -55,8 +50,6 @@ REPORT_COLUMNS = (
     "staff_retired",
 )
 LOAD_LOCK_KEY = 7206582  # pg_advisory_xact_lock key of the load (the migration lock is 7206581)
-_IN_CHUNK = 5000  # values per IN (...) list: under SQLite's 32,766 bound parameters
-UNCHECKED_CHECK_ID = "report_has_checks"
 
 
 @dataclass(frozen=True)
@@ -113,88 +106,6 @@ def _display_name(match: MatchResult | None, written: str | None) -> str | None:
     if match is not None and match.status == "matched":
         return next((c.name for c in match.candidates if c.adcode == match.adcode), written)
     return written
-
-
-def _doc(r: ReadParseResult) -> Doc:
-    # Workers send the figures along; a result built elsewhere without them gets them worked out here.
-    return Doc(r.text or "", r.figures) if r.figures is not None else Doc.of(r.text or "")
-
-
-def batch_items(
-    results: Sequence[tuple[Claimed, ReadParseResult]], matches: dict[int, MatchResult]
-) -> list[BatchItem]:
-    """The planner's view of a batch."""
-    items = []
-    for c, r in results:
-        f = c.file
-        if not r.ok or r.parsed is None:
-            items.append(BatchItem(c.file_id, f.name, f.sha256, f.mtime, reason=r.reason or "unreadable"))
-            continue
-        m = matches.get(c.file_id)
-        year = r.parsed.value("fiscal_year")
-        key: Key | None = None
-        if m is not None and m.status == "matched" and m.adcode is not None:
-            key = (m.adcode, int(year) if year is not None else None)
-        date = r.parsed.value("report_date")
-        items.append(
-            BatchItem(
-                c.file_id,
-                f.name,
-                f.sha256,
-                f.mtime,
-                text_hash=r.text_hash,
-                doc=_doc(r),
-                key=key,
-                report_date=str(date) if date is not None else None,
-            )
-        )
-    return items
-
-
-def read_existing(session: Session, items: Sequence[BatchItem]) -> Existing:
-    """What the plan needs from the database (call with the load lock held)."""
-    shas = {i.sha256 for i in items if i.reason is None}
-    file_by_sha: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(sorted(shas)):
-        for fid, sha, name in session.execute(
-            select(SourceFile.id, SourceFile.sha256, SourceFile.name)
-            .where(col(SourceFile.sha256).in_(chunk), col(SourceFile.status).in_(("loaded", "duplicate")))
-            .order_by(col(SourceFile.id))
-        ):
-            file_by_sha.setdefault(sha, (fid, name))
-    hashes = {i.text_hash for i in items if i.text_hash}
-    report_by_hash: dict[str, int] = {}
-    for chunk in _chunks(sorted(hashes)):
-        for rid, th in session.execute(
-            select(Report.id, Report.text_hash).where(col(Report.text_hash).in_(chunk))
-        ):
-            report_by_hash[th] = rid
-    keys = {i.key for i in items if i.key is not None}
-    return Existing(file_by_sha, report_by_hash, _current_of(session, keys))
-
-
-def _current_of(session: Session, keys: set[Key]) -> dict[Key, list[StoredReport]]:
-    current: dict[Key, list[StoredReport]] = {}
-    for chunk in _chunks(sorted({k[0] for k in keys})):
-        for rid, adcode, year, rdate, mtime, th, body in session.execute(
-            select(
-                Report.id,
-                Report.unit_adcode,
-                Report.fiscal_year,
-                Report.report_date,
-                Report.source_mtime,
-                Report.text_hash,
-                Report.text,
-            ).where(col(Report.unit_adcode).in_(chunk), col(Report.is_current))
-        ):
-            if (adcode, year) in keys:
-                current.setdefault((adcode, year), []).append(StoredReport(rid, rdate, mtime, th, body or ""))
-    return current
-
-
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(values), _IN_CHUNK):
-        yield values[i : i + _IN_CHUNK]
 
 
 def load_batch(
@@ -313,7 +224,7 @@ class _Writer:
         # SQLite insert row by row and splice the results quadratically: 2 s of a 3,000-report load.
         self.session.execute(Report.__table__.insert(), params)
         id_of: dict[str, int] = {}
-        for chunk in _chunks([str(i.text_hash) for i in new]):
+        for chunk in chunks([str(i.text_hash) for i in new]):
             for rid, th in self.session.execute(
                 select(Report.id, Report.text_hash).where(col(Report.text_hash).in_(chunk))
             ):
@@ -438,83 +349,3 @@ def mark_stored(engine: Engine, stored: Iterable[tuple[int, str]]) -> None:
         with Session(engine) as session:
             session.execute(update(SourceFile), rows)
             session.commit()
-
-
-# ---------------------------------------------------------------------------------------------- repair
-
-
-@dataclass(frozen=True)
-class RepairResult:
-    groups_fixed: int  # (unit, year) groups that had more than one current report
-    demoted: int  # reports that stopped being current
-    unchecked: int  # reports found without recorded checks (each now has a finding)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.groups_fixed or self.unchecked)
-
-
-def repair(engine: Engine, run_id: str = "repair") -> RepairResult:
-    """One current report per (unit, year) by the currency rule, and a finding for each report that was
-    loaded without its data-quality checks. Idempotent; runs under the load lock."""
-    with locked(engine) as session:
-        bad = session.execute(
-            select(Report.unit_adcode, Report.fiscal_year)
-            .where(col(Report.is_current), col(Report.unit_adcode).is_not(None))
-            .group_by(col(Report.unit_adcode), col(Report.fiscal_year))
-            .having(func.count() > 1)
-        ).all()
-        demoted = 0
-        for adcode, year in bad:
-            members = {
-                Ref("stored", rid): currency_key(rdate, mtime, th)
-                for rid, rdate, mtime, th in session.execute(
-                    select(Report.id, Report.report_date, Report.source_mtime, Report.text_hash).where(
-                        col(Report.unit_adcode) == adcode,
-                        (col(Report.fiscal_year) == year)
-                        if year is not None
-                        else col(Report.fiscal_year).is_(None),
-                        col(Report.is_current),
-                    )
-                )
-            }
-            winner = choose_current(members)
-            rows = [
-                {"id": ref.id, "is_current": False, "superseded_by": winner.id}
-                for ref in members
-                if ref != winner
-            ]
-            session.execute(update(Report), rows)
-            demoted += len(rows)
-        unchecked = _flag_unchecked(session, run_id)
-        session.commit()
-    return RepairResult(len(bad), demoted, unchecked)
-
-
-def _flag_unchecked(session: Session, run_id: str) -> int:
-    now = utcnow()
-    ids = list(session.execute(select(Report.id).where(col(Report.dq_recorded_at).is_(None))).scalars())
-    if not ids:
-        return 0
-    session.execute(
-        insert(DqResult),
-        [
-            {
-                "run_id": run_id,
-                "suite": "loaded",
-                "check_id": UNCHECKED_CHECK_ID,
-                "severity": "error",
-                "status": "fail",
-                "report_id": rid,
-                "observed": "no check outcomes recorded",
-                "expected": "the checks of its run, recorded with the report",
-                "message": f"report #{rid} was loaded without its data-quality checks (a run stopped between "
-                "load and check): its figures are unverified",
-                "created_at": now,
-            }
-            for rid in ids
-        ],
-    )
-    for chunk in _chunks(ids):
-        session.execute(update(Report).where(col(Report.id).in_(chunk)).values(dq_recorded_at=now))
-    return len(ids)
