@@ -109,7 +109,12 @@ def describe(path: Path, inbox: Path) -> InboxFile:
     """Size, hash and time of an inbox entry. Never raises for a bad entry and never blocks: what cannot be
     read (unreadable, FIFO, hidden name, symlink to a folder or out of the inbox) comes back refused, with
     the reason. Raises FileNotFoundError only when the entry is gone (another run took it)."""
-    st = path.lstat()
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        return _refused(path, f"cannot read: {exc.strerror or exc} (check the folder's permissions)")
     if stat.S_ISLNK(st.st_mode):
         target = os.readlink(path)
         if not inside(path, inbox):

@@ -199,6 +199,15 @@ def test_repair_fixes_groups_with_several_current_reports(db_url: str, tmp_path:
     with engine.begin() as conn:  # what concurrent runs of older versions left behind
         conn.execute(text("update report set is_current = true, superseded_by = null"))
     assert sorted(len(v) for v in current_by_group(db_url).values()) == [3, 4]
-    fixed = repo.repair(engine)
-    assert (fixed.groups_fixed, fixed.demoted) == (2, 5)
+    from typer.testing import CliRunner
+
+    from jixiao_cli.main import app
+
+    shown = CliRunner().invoke(app, ["repair", "--home", str(tmp_path / "home"), "--database-url", db_url])
+    assert shown.exit_code == 0, shown.output
+    assert (
+        "2 (unit, year) group(s) had more than one current report: 5 report(s) no longer current"
+        in shown.output
+    )
     assert current_by_group(db_url) == before
+    assert repo.repair(engine).changed is False
