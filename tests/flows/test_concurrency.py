@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from jixiao.db.engine import get_engine
+from jixiao.read import decode
 from jixiao.synth import SynthConfig, generate_corpus
 from tests.support import ROOT
 
@@ -271,9 +272,10 @@ def test_soak_three_concurrent_runs_with_a_kill_then_a_clean_rerun(tmp_path: Pat
     extra = tmp_path / "extra"
     extra.mkdir()
     for i, f in enumerate(rng.sample(files, 60)):
-        body = f.read_text(encoding="utf-8")
+        body, encoding = decode(f.read_bytes())  # the generator writes several encodings
         if i % 2:  # the same text in another encoding: a duplicate by content
-            (extra / f"copy-{f.stem}.txt").write_bytes(body.encode("gb18030"))
+            other = "utf-16" if encoding != "utf-16" else "utf-8"
+            (extra / f"copy-{f.stem}.txt").write_bytes(body.encode(other))
         else:  # a revision: one more sentence with a figure, so not a near-duplicate
             (extra / f"rev-{f.stem}.txt").write_text(body + f"\n附：修订说明第{i}号。\n", encoding="utf-8")
     corpus_files = files + sorted(extra.iterdir())
