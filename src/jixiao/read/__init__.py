@@ -593,7 +593,7 @@ def read_path(path: Path, limits: ReadLimits = ReadLimits()) -> Document:
             # Read at most one byte past the limit: the file may have grown since stat().
             data = f.read(limits.max_bytes + 1)
     except NotRegularFile as exc:
-        raise ReadError(str(exc)) from exc
+        raise ReadError(f"cannot read: {exc}") from exc
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
     return read_bytes(data, path.name, limits)
