@@ -9,11 +9,14 @@ reported as ``check_error``, never as a data failure.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import logging
 import math
 import os
 import threading
 import warnings
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -35,8 +38,27 @@ logging.getLogger("great_expectations").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
 
 
+@contextlib.contextmanager
+def _shared_context(context_dir: str | None) -> Iterator[Any]:
+    """The GX context, used by one thread of one process at a time: concurrent runs share the project's
+    files, so a file lock serialises them, and a context whose config file another process changed is
+    loaded again (a cached one would write back its stale copy)."""
+    with _lock:
+        if not context_dir:
+            yield _context(None, 0)
+            return
+        Path(context_dir).mkdir(parents=True, exist_ok=True)
+        with (Path(context_dir) / ".jixiao-gx.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                config = Path(context_dir) / "gx" / "great_expectations.yml"
+                yield _context(context_dir, config.stat().st_mtime_ns if config.exists() else 0)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @lru_cache(maxsize=8)
-def _context(context_dir: str | None) -> Any:
+def _context(context_dir: str | None, config_stamp: int) -> Any:
     if context_dir:
         Path(context_dir).mkdir(parents=True, exist_ok=True)
         ctx = gx.get_context(mode="file", project_root_dir=context_dir)
@@ -172,8 +194,7 @@ def validate(
     """Validate one step's frame with its suite (one GX validation for the whole batch)."""
     module = SUITES[step]
     frame = module.prepare(df, auto_threshold)
-    with _lock:
-        ctx = _context(str(context_dir) if context_dir else None)
+    with _shared_context(str(context_dir) if context_dir else None) as ctx:
         ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_pandas(n), "jixiao_frames")
         asset = _get_or_add(ds.get_asset, lambda n: ds.add_dataframe_asset(n), step)
         bd = _get_or_add(
@@ -198,9 +219,9 @@ def validate(
 def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str = "") -> list[CheckOutcome]:
     """The `loaded` suite against the database tables (GX SQL data source), one validation per table."""
     out: list[CheckOutcome] = []
-    with _lock:
-        ctx = _context(str(context_dir) if context_dir else None)
-        name = "jixiao_db_" + str(abs(hash(db_url)) % 10**8)
+    with _shared_context(str(context_dir) if context_dir else None) as ctx:
+        # A stable name: str hashes differ between processes, and each run would add a data source.
+        name = "jixiao_db_" + hashlib.sha256(db_url.encode()).hexdigest()[:8]
         ds = _get_or_add(
             ctx.data_sources.get, lambda n: ctx.data_sources.add_sql(n, connection_string=db_url), name
         )
@@ -239,8 +260,7 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
 
 
 def build_data_docs(context_dir: Path) -> Path:
-    with _lock:
-        ctx = _context(str(context_dir))
+    with _shared_context(str(context_dir)) as ctx:
         ctx.build_data_docs()
     found = sorted(Path(context_dir).rglob("data_docs/local_site/index.html"))
     if not found:

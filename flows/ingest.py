@@ -88,7 +88,7 @@ def ingest(
     _rename_run(len(inbox_paths))
     files = stages.describe_files(q(inbox_paths), settings.inbox)
     claimed, done = stages.claim(db_url, q(files), run_id)
-    stages.file_away_done(q(done), settings.archive, settings.quarantine)
+    stages.file_away_done(db_url, q(done), settings.archive, settings.quarantine)
     summary: dict[str, Any] = {
         "run_id": run_id,
         "flow_run_id": flow_run.get_id(),
@@ -119,15 +119,15 @@ def ingest(
 
     # An error on the unit's identity keeps the report in the review queue instead of loading it as matched.
     matches = hold_for_review(matches, outcomes)
-    loaded = stages.load(db_url, run_id, q(list(zip(claimed, results, strict=True))), q(matches))
-    report_of_key = {str(o.file_id): o.report_id for o in loaded.outcomes}
-    file_of_key = {str(o.file_id): o.file_id for o in loaded.outcomes}
-    duplicates = {str(o.file_id) for o in loaded.outcomes if o.status == "duplicate"}
-    # A duplicate's checks repeat its original's: keep them out of the store and the alert.
-    outcomes = [o for o in outcomes if o.report_id not in duplicates]
     outcomes = with_evidence(outcomes, {str(r.file_id): r.parsed for r in results if r.parsed is not None})
-    outcomes += quality.validate_loaded(db_url, gx_dir, run_id)
-    quality.record(db_url, run_id, q(outcomes), q(report_of_key), q(file_of_key))
+    # The batch's check outcomes are recorded in the load's transaction, with the reports they judge.
+    loaded = stages.load(db_url, run_id, q(list(zip(claimed, results, strict=True))), q(matches), q(outcomes))
+    duplicates = {str(o.file_id) for o in loaded.outcomes if o.status == "duplicate"}
+    # A duplicate's checks repeat its original's: keep them out of the alert (the load did not store them).
+    outcomes = [o for o in outcomes if o.report_id not in duplicates]
+    table_checks = quality.validate_loaded(db_url, gx_dir, run_id)
+    outcomes += table_checks
+    quality.record(db_url, run_id, q(table_checks), q({}), q({}))
     stages.file_away(db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
     docs = quality.data_docs(gx_dir)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -13,10 +14,20 @@ from jixiao.quality import CheckOutcome
 FILES_KEY = "ingest-files"
 DQ_KEY = "ingest-dq"
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md_text(value: object) -> str:
+    """Text from a report (file, unit, observed value, evidence) as inert markdown: no HTML, no links or
+    emphasis, no table cell breaks, one line."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
 
 def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo], run_id: str) -> str:
     failing = [o for o in outcomes if o.status != "pass"]
-    lines = [f"# Data quality · run `{run_id}`", ""]
+    lines = [f"# Data quality · run {md_text(run_id)}", ""]
     if not failing:
         lines.append(f"All {len(outcomes)} check outcome(s) passed.")
     else:
@@ -30,9 +41,11 @@ def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo
                 if info
                 else (o.report_id or "batch")
             )
-            lines.append(f"| {i} | {o.severity} | `{o.check_id}` | {who} | {o.observed or ''} |")
-            msg = (o.message or "").replace("\n", " ")[:300]
-            notes.append(f"{i}. expected: {o.expected or '—'} — evidence: {msg}")
+            lines.append(
+                f"| {i} | {md_text(o.severity)} | {md_text(o.check_id)} | {md_text(who)} | {md_text(o.observed or '')} |"
+            )
+            msg = md_text((o.message or "")[:300])
+            notes.append(f"{i}. expected: {md_text(o.expected or '—')} — evidence: {msg}")
         lines += ["", *notes]
     lines += ["", f"See more: `jixiao dq --run {run_id}` (add `--failed` for failures only)."]
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from jixiao import filing, pipeline
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
 from jixiao.errors import DatabaseUnavailable
+from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
@@ -46,7 +47,11 @@ cpu_task = task(cache_policy=NO_CACHE)
 @db_task
 def prepare_database(db_url: str) -> int:
     engine = get_engine(db_url)
-    return repo.sync_registry(engine, load_registry())
+    n = repo.sync_registry(engine, load_registry())
+    fixed = repo.repair(engine)  # one current report per (unit, year); unchecked reports become findings
+    if fixed.changed:
+        get_run_logger().warning("repaired the database at run start: %s", fixed)
+    return n
 
 
 @cpu_task
@@ -100,8 +105,9 @@ def load(
     run_id: str,
     pairs: Sequence[tuple[repo.Claimed, pipeline.ReadParseResult]],
     matches: dict[int, MatchResult],
+    checks: Sequence[CheckOutcome] | None = None,
 ) -> repo.LoadResult:
-    return repo.load_batch(get_engine(db_url), run_id, pairs, matches)
+    return repo.load_batch(get_engine(db_url), run_id, pairs, matches, checks)
 
 
 @db_task
@@ -124,10 +130,17 @@ def file_away(
     return len(stored)
 
 
-@cpu_task
-def file_away_done(done: Sequence[repo.AlreadyDone], archive: Path, quarantine: Path) -> int:
-    """Re-delivered files (or files a crashed run left after recording them) leave the inbox unchanged in the DB."""
+@db_task
+def file_away_done(db_url: str, done: Sequence[repo.AlreadyDone], archive: Path, quarantine: Path) -> int:
+    """Re-delivered files (or files a crashed run left after recording them) leave the inbox unchanged in the DB:
+    a copy identical to the stored one is dropped, not stored twice, and every row gets its stored path."""
+    stored = []
     for d in done:
         if os.path.lexists(d.file.path):
-            filing.file_away(d.file.path, d.status, d.reason, d.file.sha256, archive, quarantine)
+            where = filing.file_away(
+                d.file.path, d.status, d.reason, d.file.sha256, archive, quarantine, known=d.stored_path
+            )
+            if str(where) != d.stored_path:
+                stored.append((d.file_id, str(where)))
+    repo.mark_stored(get_engine(db_url), stored)
     return len(done)

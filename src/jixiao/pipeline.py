@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from jixiao.dedupe import content_fingerprint, figures_key
 from jixiao.errors import ReadError
+from jixiao.fsutil import NotRegularFile, open_regular
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
 from jixiao.parse.kind import refusal
@@ -58,40 +60,98 @@ class ReadParseResult:
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
 
 
+def _in_flight(path: Path) -> bool:
+    """Names of files still being written or locked by an editor: left for a later run, not refused."""
+    return not path.name.startswith(".") or path.name.startswith(".~lock")
+
+
 def scan_inbox(inbox: Path) -> list[Path]:
-    """Files waiting in the inbox (recursively), skipping temporary and hidden names, oldest first."""
+    """Every entry waiting in the inbox (recursively), oldest first: regular files, and also what must be
+    refused with a reason (hidden names, FIFOs, sockets, symlinks to folders or outside the inbox).
+    Only names of files still being written (``*.part``, ``~$*``, ``.~lock*`` …) are left for later."""
     if not inbox.is_dir():
         return []
-    found = [
-        p
-        for p in inbox.rglob("*")
-        if (p.is_file() or p.is_symlink()) and is_candidate(p) and not p.name.endswith(".reason.txt")
-    ]
-    return sorted(found, key=lambda p: (p.lstat().st_mtime, str(p)))
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(inbox, followlinks=False):
+        base = Path(folder)
+        # A symlink to a folder is not walked into (it may leave the inbox or loop): it is refused.
+        found += [base / d for d in dirs if (base / d).is_symlink()]
+        # A hidden folder is not walked into either: it is refused as one entry and moved aside whole.
+        found += [base / d for d in dirs if d.startswith(".") and not (base / d).is_symlink()]
+        dirs[:] = sorted(d for d in dirs if not (base / d).is_symlink() and not d.startswith("."))
+        for name in files:
+            p = base / name
+            if name.endswith(".reason.txt") or (not is_candidate(p) and _in_flight(p)):
+                continue
+            found.append(p)
+
+    def when(p: Path) -> tuple[float, str]:
+        try:
+            return (p.lstat().st_mtime, str(p))
+        except OSError:
+            return (0.0, str(p))
+
+    return sorted(found, key=when)
+
+
+def _refused(path: Path, reason: str, size: int = 0, mtime: float = 0.0) -> InboxFile:
+    # The ledger key (sha256, path) of a file that cannot be hashed: unique to this path and state.
+    digest = hashlib.sha256(f"refused:{path}:{size}:{mtime}:{reason}".encode()).hexdigest()
+    return InboxFile(path, path.name, size, digest, mtime, refused=reason)
 
 
 def describe(path: Path, inbox: Path) -> InboxFile:
-    """Size, hash and time of an inbox file; never reads through a symlink that leaves the inbox."""
-    if path.is_symlink() and not inside(path, inbox):
-        target = str(path.readlink())
-        digest = hashlib.sha256(f"symlink:{target}".encode()).hexdigest()
+    """Size, hash and time of an inbox entry. Never raises for a bad entry and never blocks: what cannot be
+    read (unreadable, FIFO, hidden name, symlink to a folder or out of the inbox) comes back refused, with
+    the reason. Raises FileNotFoundError only when the entry is gone (another run took it)."""
+    try:
         st = path.lstat()
-        return InboxFile(
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        return _refused(path, f"cannot read: {exc.strerror or exc} (check the folder's permissions)")
+    if stat.S_ISLNK(st.st_mode):
+        target = os.readlink(path)
+        if not inside(path, inbox):
+            digest = hashlib.sha256(f"symlink:{target}".encode()).hexdigest()
+            return InboxFile(
+                path,
+                path.name,
+                0,
+                digest,
+                st.st_mtime,
+                refused=f"symlink pointing outside the inbox ({target}): refused",
+            )
+        if path.is_dir():
+            return _refused(path, f"symlink to a folder ({target}): refused", 0, st.st_mtime)
+    if path.name.startswith("."):
+        return _refused(
             path,
-            path.name,
-            0,
-            digest,
+            "hidden file name (starts with '.'): refused; rename it to have it read",
+            st.st_size,
             st.st_mtime,
-            refused=f"symlink pointing outside the inbox ({target}): refused",
         )
-    st = path.stat()
-    return InboxFile(path=path, name=path.name, size=st.st_size, sha256=sha256_file(path), mtime=st.st_mtime)
+    try:
+        target_st = path.stat()
+        digest = sha256_file(path)
+    except FileNotFoundError:
+        if os.path.lexists(path):  # a dangling symlink
+            return _refused(path, "broken symlink: its target does not exist", 0, st.st_mtime)
+        raise
+    except NotRegularFile as exc:
+        return _refused(path, str(exc), 0, st.st_mtime)
+    except OSError as exc:
+        reason = f"cannot read: {exc.strerror or exc} (check the file's permissions)"
+        return _refused(path, reason, st.st_size, st.st_mtime)
+    return InboxFile(
+        path=path, name=path.name, size=target_st.st_size, sha256=digest, mtime=target_st.st_mtime
+    )
 
 
 _REPLACEMENT = "\ufffd"

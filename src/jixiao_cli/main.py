@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,8 +31,9 @@ app.add_typer(units_app, name="units")
 app.add_typer(review_app, name="review")
 app.add_typer(dq_app, name="dq")
 
-# Piped output (CI logs, files) gets a wide table instead of an 80-column squeeze.
-console = Console(width=None if sys.stdout.isatty() else 180)
+# Piped output (CI logs, files) gets a wide table instead of an 80-column squeeze. Standard output shows
+# text from reports (unit names, file names, evidence): it is never read as Rich markup ("科协[/]").
+console = Console(width=None if sys.stdout.isatty() else 180, markup=False, highlight=False)
 err = Console(stderr=True)
 
 HomeOpt = Annotated[
@@ -62,7 +64,7 @@ def _engine(settings: Any) -> Any:
         sync_registry(engine, load_registry())
         return engine
     except DatabaseUnavailable as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -101,7 +103,7 @@ def _print_rows(
             table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
         console.print(table)
     else:
-        err.print(f"[red]error:[/red] unknown format {fmt!r}; use table, json or csv")
+        err.print(f"[red]error:[/red] unknown format {escape(repr(fmt))}; use table, json or csv")
         raise typer.Exit(2)
 
 
@@ -178,7 +180,7 @@ def ingest(
     if paths:
         missing = [p for p in paths if not p.exists()]
         if missing:
-            err.print(f"[red]error:[/red] no such file or folder: {', '.join(map(str, missing))}")
+            err.print(f"[red]error:[/red] no such file or folder: {escape(', '.join(map(str, missing)))}")
             raise typer.Exit(2)
         staged = [str(p) for p in stage_into_inbox(list(paths), settings.inbox, move=move)]
     summary = run_ingest(settings, staged, show_progress=fmt == "table")
@@ -196,6 +198,19 @@ app.command("export")(export.export)
 app.command("browse")(browse.browse)
 dq_app.callback(invoke_without_command=True)(reads.dq)
 PUBLIC_KEYS = reads.PUBLIC_KEYS
+
+
+@app.command()
+def repair(home: HomeOpt = None, database_url: DbOpt = None) -> None:
+    """Settle (unit, year) groups with more than one current report, and record a finding for each report
+    loaded without its data-quality checks. Every run does this at start; safe to run any time."""
+    from jixiao.db import repository as repo
+
+    fixed = repo.repair(_engine(_settings(home, database_url)))
+    console.print(
+        f"{fixed.groups_fixed} (unit, year) group(s) had more than one current report: "
+        f"{fixed.demoted} report(s) no longer current · {fixed.unchecked} report(s) without checks flagged"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- units, review
@@ -225,7 +240,7 @@ def units_search(
         for u, score, dtype in search_units(load_registry(), name, limit)
     ]
     if not rows:
-        err.print(f"no unit resembles {name!r}")
+        err.print(f"no unit resembles {escape(repr(name))}")
         raise typer.Exit(1)
     _print_rows(
         rows,
@@ -244,7 +259,7 @@ def units_show(
 
     unit = repo.unit_by_adcode(read_engine(home, database_url), adcode)
     if unit is None:
-        err.print(f"[red]error:[/red] no unit with adcode {adcode}; try `jixiao units search NAME`")
+        err.print(f"[red]error:[/red] no unit with adcode {escape(adcode)}; try `jixiao units search NAME`")
         raise typer.Exit(1)
     _print_rows([unit], fmt, list(unit), title=unit["name"])
 
@@ -297,7 +312,7 @@ def _decide(
     try:
         result = repo.decide_review(_engine(_settings(home, db)), item_id, accept, adcode, dtype)
     except repo.ReviewError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
     spelling = f"; {result['spelling']!r} is now an alias" if repo.learnable(result["spelling"]) else ""
     console.print(
@@ -337,7 +352,7 @@ def dq_docs(ctx: typer.Context) -> None:
     settings = _settings(home, db)
     index = next(iter(sorted(settings.gx_dir.rglob("data_docs/local_site/index.html"))), None)
     if index is None:
-        err.print(f"no Data Docs yet under {settings.gx_dir}; run `jixiao ingest` first")
+        err.print(f"no Data Docs yet under {escape(str(settings.gx_dir))}; run `jixiao ingest` first")
         raise typer.Exit(1)
     console.print(str(index.resolve()))
 
@@ -402,7 +417,8 @@ def accuracy(
             raise typer.Exit(2)
     if not reports:
         err.print(
-            f"[red]error:[/red] no reports with truth in {corpus}; write some with `jixiao synth --out {corpus}`"
+            f"[red]error:[/red] no reports with truth in {escape(str(corpus))}; "
+            f"write some with `jixiao synth --out {escape(str(corpus))}`"
         )
         raise typer.Exit(2)
     report = measure(

@@ -118,6 +118,7 @@ def test_list_with_facets(site: tuple[str, str], browser: object) -> None:
     assert "没有符合筛选条件的报告" in page.locator("#empty").inner_text()
     page.goto(base + "/")
     page.locator('[data-facet="year"]').get_by_role("link", name="2019").click()
+    page.wait_for_url("**/?year=2019*")
     rows = _rows(page)
     assert len(rows) == 1 and "香河县科学技术协会" in rows[0]
     page.screenshot(path=str(OUT / f"browse-list-{kind}.png"), full_page=True)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from jixiao.db.engine import get_engine
+from jixiao.read import decode
 from jixiao.synth import SynthConfig, generate_corpus
 from tests.support import ROOT
 
@@ -148,3 +149,180 @@ def test_a_run_killed_mid_batch_is_finished_by_the_next(tmp_path: Path) -> None:
     assert c["fields_per_report_max"] == 1
     assert list((home / "inbox").iterdir()) == []
     assert archived(home) == 60
+
+
+def report_checks(db_url: str) -> set[tuple[str, str, str]]:
+    """(file name, check, status) of every stored outcome that judges one report."""
+    with get_engine(db_url).connect() as conn:
+        return {
+            (name, check, status)
+            for name, check, status in conn.execute(
+                text(
+                    "select f.name, d.check_id, d.status from dq_result d join report r on r.id = d.report_id "
+                    "join source_file f on f.report_id = r.id where d.check_id != 'report_has_checks'"
+                )
+            )
+        }
+
+
+def unchecked_reports(db_url: str) -> int:
+    with get_engine(db_url).connect() as conn:
+        return int(
+            conn.execute(text("select count(*) from report where dq_recorded_at is null")).scalar_one()
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_api")
+def test_checks_survive_a_kill_right_after_the_load(tmp_path: Path, pg_url: str) -> None:
+    """Issue 17 B: killed between load and record, the rerun used to report "DQ failures: 0"."""
+    files = generate_corpus(
+        tmp_path / "corpus", SynthConfig(n=30, seed=23, formats={"txt": 1.0}, violation_rate=0.5)
+    )
+    clean_home, home = tmp_path / "clean", tmp_path / "h"
+    fill_inbox(clean_home, files)
+    fill_inbox(home, files)
+    clean_db = f"sqlite:///{tmp_path / 'clean.db'}"
+    done = subprocess.run(
+        ingest_cmd(clean_home, clean_db),
+        cwd=ROOT,
+        env=env_for_api(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = report_checks(clean_db)
+    assert any(status == "fail" for _, _, status in expected), "the corpus has no violations: nothing tested"
+
+    get_engine(pg_url)
+    proc = subprocess.Popen(
+        ingest_cmd(home, pg_url),
+        cwd=ROOT,
+        env=env_for_api(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        with get_engine(pg_url).connect() as conn:
+            if conn.execute(text("select count(*) from report")).scalar_one() > 0:
+                break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with get_engine(pg_url).connect() as conn:
+        assert conn.execute(text("select count(*) from report")).scalar_one() > 0
+        # Killed before the run recorded its table checks: what it loaded already carries its checks.
+        assert conn.execute(text("select count(*) from dq_result where suite = 'loaded'")).scalar_one() == 0
+    assert unchecked_reports(pg_url) == 0
+    assert report_checks(pg_url) == expected
+
+    rerun = subprocess.run(
+        ingest_cmd(home, pg_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=600
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert report_checks(pg_url) == expected
+    assert unchecked_reports(pg_url) == 0
+
+
+def current_per_unit_year(db_url: str) -> list[int]:
+    with get_engine(db_url).connect() as conn:
+        return [
+            int(n)
+            for (n,) in conn.execute(
+                text(
+                    "select count(*) from report where is_current and unit_adcode is not null "
+                    "group by unit_adcode, fiscal_year"
+                )
+            )
+        ]
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started (directly or not) by ``pid``, found through /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.usefixtures("prefect_api")
+def test_soak_three_concurrent_runs_with_a_kill_then_a_clean_rerun(tmp_path: Path, pg_url: str) -> None:
+    """Issue 17's soak test, smaller: 300 files (with revisions and copies), three concurrent runs over
+    random splits, one of them killed with SIGKILL at a random moment, then one clean run."""
+    import random
+
+    rng = random.Random(17)
+    files = generate_corpus(
+        tmp_path / "corpus", SynthConfig(n=240, seed=24, formats={"txt": 1.0}, violation_rate=0.2)
+    )
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for i, f in enumerate(rng.sample(files, 60)):
+        body, encoding = decode(f.read_bytes())  # the generator writes several encodings
+        if i % 2:  # the same text in another encoding: a duplicate by content
+            other = "utf-16" if encoding != "utf-16" else "utf-8"
+            (extra / f"copy-{f.stem}.txt").write_bytes(body.encode(other))
+        else:  # a revision: one more sentence with a figure, so not a near-duplicate
+            (extra / f"rev-{f.stem}.txt").write_text(body + f"\n附：修订说明第{i}号。\n", encoding="utf-8")
+    corpus_files = files + sorted(extra.iterdir())
+    assert len(corpus_files) == 300
+    home = tmp_path / "h"
+    inbox = home / "inbox"
+    fill_inbox(home, corpus_files)
+    names = sorted(p.name for p in inbox.iterdir())
+    get_engine(pg_url)
+
+    splits: list[list[str]] = [[], [], []]
+    for n in names:
+        splits[rng.randrange(3)].append(n)
+    procs = []
+    for split in splits:
+        procs.append(
+            subprocess.Popen(
+                ingest_cmd(home, pg_url) + [str(inbox / n) for n in split],
+                cwd=ROOT,
+                env=env_for_api(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+        )
+    victim = procs[rng.randrange(3)]
+    time.sleep(rng.uniform(8, 25))
+    family = descendants(victim.pid)
+    os.kill(victim.pid, signal.SIGKILL)
+    outs = [p.communicate(timeout=500) for p in procs]
+    # One parse process per run (--workers 1): a run killed with SIGKILL leaves no child behind.
+    assert [pid for pid in family if Path(f"/proc/{pid}").exists()] == []
+    for p, (_, err) in zip(procs, outs, strict=True):
+        if p is not victim:
+            assert p.returncode == 0, err[-2000:]
+
+    rerun = subprocess.run(
+        ingest_cmd(home, pg_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=500
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    c = counts(pg_url)
+    assert c["files"] == c["distinct_files"] == 300  # every file once in the ledger
+    assert c["not_terminal"] == 0
+    assert list(inbox.iterdir()) == []
+    assert set(current_per_unit_year(pg_url)) == {1}  # one current report per unit and year
+    assert unchecked_reports(pg_url) == 0  # checks recorded for every report
+    with get_engine(pg_url).connect() as conn:
+        statuses = dict(conn.execute(text("select status, count(*) from source_file group by status")).all())
+    assert statuses.get("duplicate", 0) >= 30

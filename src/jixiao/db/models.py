@@ -158,6 +158,10 @@ class Report(ReportBase, table=True):
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     run_id: str | None = None
+    # The source file's modification time: the currency rule's tie-break after the report date.
+    source_mtime: float | None = None
+    # When the report's check outcomes were recorded (with the report, in one transaction); None: unchecked.
+    dq_recorded_at: datetime | None = None
 
 
 class ReportField(SQLModel, table=True):

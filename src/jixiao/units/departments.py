@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -188,3 +189,32 @@ def has_type_word(name: str) -> bool:
     if deps.words_in(name):
         return True
     return any(all(part and part in name for part in template.split("{}")) for template in deps.by_template)
+
+
+class _Placed(Protocol):
+    division: str
+    level: str
+    name: str
+
+
+def unit_name_of(unit: _Placed | None, department_type: str | None, written: str | None) -> str | None:
+    """The canonical name of a stored unit of ``department_type`` (香河县 + 妇联 → 香河县妇女联合会)."""
+    if unit is None:
+        return written
+    dtype = load_departments().by_key.get(department_type or KEXIE)
+    return dtype.name_at(unit.division, unit.level) if dtype is not None else unit.name
+
+
+class UnknownDepartmentType(ValueError):
+    """A department type that is not in the vocabulary; the message lists the known ones."""
+
+
+def resolve_department_type(word: str) -> str:
+    """妇联, 妇女联合会 or 县妇联 → 妇联; an unknown word raises ``UnknownDepartmentType``."""
+    deps = load_departments()
+    key = deps.resolve_key(word)
+    if key is None:
+        raise UnknownDepartmentType(
+            f"unknown department type {word!r}; known types: {', '.join(t.key for t in deps.types)}"
+        )
+    return key
