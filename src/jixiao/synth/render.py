@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import math
 import random
 import zipfile
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 from jixiao.synth.text import SyntheticReport
 
@@ -85,12 +87,12 @@ def _wrap(text: str, width: float, font: str) -> list[str]:
     return lines
 
 
-def render_pdf(report: SyntheticReport, path: Path, rng: random.Random) -> None:
+def render_pdf(report: SyntheticReport, path: Path | IO[bytes], rng: random.Random) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     font = _register_font()
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    c = canvas.Canvas(str(path) if isinstance(path, Path) else path, pagesize=A4, invariant=True)
     page_numbers = rng.random() < 0.5
     page = 1
     y = PDF_TOP
@@ -150,3 +152,151 @@ def render_pdf(report: SyntheticReport, path: Path, rng: random.Random) -> None:
         y -= 4
     new_page()
     c.save()
+
+
+# ---------------------------------------------------------------------------------------------- xlsx
+
+Cell = str | int | float
+_XLSX_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _col(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _xml_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[list[Cell]]]]) -> bytes:
+    """A minimal .xlsx (inline strings, numbers as numbers) holding ``sheets``: (name, rows of cells).
+
+    Written by hand (a zip of five XML parts) so the generator needs no spreadsheet library; Excel, WPS and
+    LibreOffice open it. Empty strings leave the cell out.
+    """
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts: dict[str, str] = {}
+    overrides = []
+    sheet_elems = []
+    sheet_rels = []
+    for n, (name, rows) in enumerate(sheets, 1):
+        xml_rows = []
+        for r, row in enumerate(rows, 1):
+            cells = []
+            for c, value in enumerate(row):
+                ref = f"{_col(c)}{r}"
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+                elif value != "":
+                    cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_xml_text(str(value))}</t></is></c>')
+            xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+        parts[f"xl/worksheets/sheet{n}.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{main}">'
+            f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
+        )
+        overrides.append(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        )
+        sheet_elems.append(f'<sheet name="{_xml_text(name)}" sheetId="{n}" r:id="rId{n}"/>')
+        sheet_rels.append(
+            f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        )
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    parts["[Content_Types].xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="{pkg}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f"{''.join(overrides)}</Types>"
+    )
+    parts["_rels/.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{pkg}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    parts["xl/workbook.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+        f"<sheets>{''.join(sheet_elems)}</sheets></workbook>"
+    )
+    parts["xl/_rels/workbook.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{pkg}/relationships">'
+        f"{''.join(sheet_rels)}</Relationships>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(
+                zipfile.ZipInfo(name, date_time=_XLSX_TIME), text.encode("utf-8"), zipfile.ZIP_DEFLATED
+            )
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- scanned pdf
+
+SCAN_DPI = 150
+
+
+def _seal(image: Any, rng: random.Random) -> None:
+    """A red round seal (ring, inner ring, star) over the signature, as a stamped report has."""
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    cx, cy = int(w * rng.uniform(0.6, 0.75)), int(h * rng.uniform(0.2, 0.8))
+    r = int(w * 0.09)
+    red = (rng.randint(200, 235), rng.randint(20, 60), rng.randint(20, 60))
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(3, r // 14))
+    draw.ellipse((cx - r * 0.8, cy - r * 0.8, cx + r * 0.8, cy + r * 0.8), outline=red, width=2)
+    star = [
+        (
+            cx + (r * 0.3 if k % 2 == 0 else r * 0.12) * math.sin(k * math.pi / 5),
+            cy - (r * 0.3 if k % 2 == 0 else r * 0.12) * math.cos(k * math.pi / 5),
+        )
+        for k in range(10)
+    ]
+    draw.polygon(star, fill=red)
+    for _ in range(r * 3):  # uneven ink across the seal
+        x, y = cx + rng.randint(-r, r), cy + rng.randint(-r, r)
+        draw.point((x, y), fill=red)
+
+
+def scan_pages(pdf: bytes, rng: random.Random, *, seal: bool = True, noise: float = 0.002) -> list[Any]:
+    """Each page of ``pdf`` as a scanner would give it: greyish paper, speckle, a slight skew, a red seal."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    doc = pdfium.PdfDocument(pdf)
+    pages: list[Any] = []
+    try:
+        for i in range(len(doc)):
+            image = doc[i].render(scale=SCAN_DPI / 72).to_pil().convert("RGB")
+            if seal and i == len(doc) - 1:
+                _seal(image, rng)
+            image = image.rotate(
+                rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC, fillcolor=(250, 250, 248)
+            )
+            pixels = image.load()
+            w, h = image.size
+            for _ in range(int(w * h * noise)):
+                x, y = rng.randrange(w), rng.randrange(h)
+                v = rng.choice((0, 90, 200))
+                pixels[x, y] = (v, v, v)
+            pages.append(image)
+    finally:
+        doc.close()
+    return pages
+
+
+def render_scanned_pdf(report: SyntheticReport, path: Path, rng: random.Random) -> None:
+    """The report's PDF printed, stamped and scanned: image-only pages, no text layer."""
+    buffer = io.BytesIO()
+    render_pdf(report, buffer, rng)
+    pages = scan_pages(buffer.getvalue(), rng)
+    pages[0].save(path, format="PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI)
