@@ -243,11 +243,13 @@ def xlsx_bytes(sheets: list[tuple[str, list[list[Cell]]]]) -> bytes:
 SCAN_DPI = 150
 
 
-def _seal(image: Any, rng: random.Random) -> None:
-    """A red round seal (ring, inner ring, star) over the signature, as a stamped report has."""
-    from PIL import ImageDraw
+def _seal(image: Any, rng: random.Random) -> Any:
+    """A red round seal (ring, inner ring, star) stamped over the page: seal ink darkens what is under it,
+    so it is drawn on a white layer and multiplied in (black text under the seal stays black)."""
+    from PIL import Image, ImageChops, ImageDraw
 
-    draw = ImageDraw.Draw(image)
+    layer = Image.new("RGB", image.size, (255, 255, 255))
+    draw = ImageDraw.Draw(layer)
     w, h = image.size
     cx, cy = int(w * rng.uniform(0.6, 0.75)), int(h * rng.uniform(0.2, 0.8))
     r = int(w * 0.09)
@@ -263,8 +265,8 @@ def _seal(image: Any, rng: random.Random) -> None:
     ]
     draw.polygon(star, fill=red)
     for _ in range(r * 3):  # uneven ink across the seal
-        x, y = cx + rng.randint(-r, r), cy + rng.randint(-r, r)
-        draw.point((x, y), fill=red)
+        draw.point((cx + rng.randint(-r, r), cy + rng.randint(-r, r)), fill=red)
+    return ImageChops.multiply(image, layer)
 
 
 def scan_pages(pdf: bytes, rng: random.Random, *, seal: bool = True, noise: float = 0.002) -> list[Any]:
@@ -278,7 +280,7 @@ def scan_pages(pdf: bytes, rng: random.Random, *, seal: bool = True, noise: floa
         for i in range(len(doc)):
             image = doc[i].render(scale=SCAN_DPI / 72).to_pil().convert("RGB")
             if seal and i == len(doc) - 1:
-                _seal(image, rng)
+                image = _seal(image, rng)
             image = image.rotate(
                 rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC, fillcolor=(250, 250, 248)
             )
