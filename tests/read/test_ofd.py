@@ -92,8 +92,8 @@ def test_text_comes_in_reading_order_with_page_evidence() -> None:
     lines = doc.text.split("\n")
     assert lines[0] == TITLE
     assert lines[1:3] == ["一、部门基本情况", "年末实有在职人员13人。"]
-    assert lines[3] == "序号\t项目名称\t分配资金(万元)\t得分"  # far-apart cells are tab-separated
-    assert lines[4] == "1\t科普宣传经费\t12.50\t90"
+    assert lines[3] == "序号 项目名称 分配资金(万元) 得分"  # apart, as a PDF's text layer reads
+    assert lines[4] == "1 科普宣传经费 12.50 90"
     assert "- 1 -" not in doc.text  # the page number in the margin is dropped, as in PDFs
     assert doc.page_of(doc.text.index("香河县")) == 1
     assert doc.page_of(doc.text.index("95分")) == 2
@@ -109,7 +109,7 @@ def test_deltax_places_each_glyph() -> None:
     # Glyphs spread wide by DeltaX are two cells; without it they would run together.
     wide = [(25.0, 20.0, TITLE, 4.0), (25.0, 30.0, "合计总额", 3.5)]
     doc = read_bytes(ofd_bytes([wide], deltas={"合计总额": "3.5 40 3.5"}), "r.ofd")
-    assert doc.text.split("\n")[1] == "合计\t总额"
+    assert doc.text.split("\n")[1] == "合计 总额"
     doc = read_bytes(ofd_bytes([wide]), "r.ofd")
     assert doc.text.split("\n")[1] == "合计总额"
 

@@ -9,8 +9,8 @@ PDF keeps its text layer and has only its blank pages recognised.
 Every recognised word carries Tesseract's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
 gives the lowest over a stretch of text, and figures read below ``LOW_CONFIDENCE`` are for a data-quality
 check to flag rather than to load silently. Words are joined into lines as Tesseract found them, without
-the spaces it puts between Chinese characters, and with a tab where a gap wider than two characters
-separates table cells; tables are rebuilt from the word positions by the PDF reader's borderless-table
+the spaces it puts between Chinese characters, with a space where a gap wider than two characters
+separates table cells (as a PDF's text layer reads); tables are rebuilt from the word positions by the PDF reader's borderless-table
 rule, so their rows have the PDF shape.
 """
 
@@ -175,9 +175,9 @@ def page_from_words(words: list[Word], offset: int, page_no: int) -> tuple[str, 
         for w in line:
             if prev is not None:
                 gap = w.left - (prev.left + prev.width)
-                if gap > 2 * height:
-                    text += "\t"
-                elif gap > 0.3 * height and _ASCII_WORD.match(w.text[0]) and _ASCII_WORD.match(prev.text[-1]):
+                if gap > 2 * height or (
+                    gap > 0.3 * height and _ASCII_WORD.match(w.text[0]) and _ASCII_WORD.match(prev.text[-1])
+                ):
                     text += " "
             start = pos + len(text)
             text += w.text

@@ -5,7 +5,8 @@
 left) and ``TextCode`` runs whose ``X``/``Y`` are the first glyph's baseline inside the boundary and whose
 ``DeltaX`` gives the advance to each next glyph ("g 3 4.2" repeats 4.2 three times). Each glyph is placed
 on the page, glyphs are gathered into lines by their baseline and read left to right, top to bottom, with
-a tab where a gap wider than two glyphs separates cells. Tables come from the same glyph positions through
+a space where glyphs stand apart (as a PDF's text layer reads; a wrapped table cell spans lines, so rows
+as tab-separated lines would be wrong). Tables come from the same glyph positions through
 the PDF reader's borderless-table rebuild (``rows_by_position``), so their rows have the PDF shape.
 
 The zip is inflated under the inflated-size limit before any XML is parsed (an OFD zip bomb is refused
@@ -105,7 +106,7 @@ def _glyphs(page: Any) -> list[dict[str, Any]]:
 
 
 def page_text(chars: list[dict[str, Any]]) -> str:
-    """Glyphs in reading order: lines by baseline, top to bottom; a tab where cells are far apart."""
+    """Glyphs in reading order: lines by baseline, top to bottom; a space where glyphs are apart."""
     ordered = sorted(chars, key=lambda c: (c["top"], c["x0"]))
     lines: list[list[dict[str, Any]]] = []
     for c in ordered:
@@ -121,10 +122,8 @@ def page_text(chars: list[dict[str, Any]]) -> str:
         for c in line:
             if prev is not None:
                 gap = c["x0"] - prev["x1"]
-                if gap > 2 * c["size"]:
-                    text += "\t"
-                elif gap > 0.5 * c["size"]:
-                    text += " "
+                if gap > 0.5 * c["size"]:
+                    text += " "  # as a PDF's text layer reads: tables come from positions, not tabs
             text += c["text"]
             prev = c
         out.append(text)

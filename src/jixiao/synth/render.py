@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import random
 import zipfile
@@ -302,3 +303,142 @@ def render_scanned_pdf(report: SyntheticReport, path: Path, rng: random.Random) 
     render_pdf(report, buffer, rng)
     pages = scan_pages(buffer.getvalue(), rng)
     pages[0].save(path, format="PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI)
+
+
+def _number(cell: str) -> Cell:
+    """A table cell as a spreadsheet holds it: figures as numbers, the rest as text."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return cell
+    return int(value) if value.is_integer() and "." not in cell else value
+
+
+def render_xlsx(report: SyntheticReport, path: Path, rng: random.Random) -> None:
+    """The report as a workbook: the text one paragraph per row of the first sheet, each table on a sheet
+    of its own with its figures as numbers (a 自评表 as finance staff fill it in)."""
+    text_rows: list[list[Cell]] = []
+    sheets: list[tuple[str, list[list[Cell]]]] = []
+    indent = rng.random() < 0.3  # some put the text in column B, a margin column left empty
+    for b in report.blocks:
+        if b.kind == "table":
+            rows = [[_number(" ".join(c.split("\n"))) for c in row] for row in b.rows]
+            sheets.append((f"项目支出自评表{len(sheets) + 1 if sheets else ''}", rows))
+        else:
+            text_rows.append(["", b.text] if indent else [b.text])
+    path.write_bytes(xlsx_bytes([("自评报告", text_rows), *sheets]))
+
+
+def render_doc(report: SyntheticReport, path: Path, rng: random.Random) -> None:
+    """The report as Word 97-2003 (.doc): written as .docx, then saved as .doc by headless LibreOffice."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError(
+            "writing .doc needs LibreOffice (apt-get install libreoffice-writer-nogui); "
+            "reading .doc does not (antiword)"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"{path.stem}.docx"
+        render_docx(report, source, rng)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "doc",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        shutil.move(str(Path(tmp) / f"{path.stem}.doc"), path)
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+_PT_TO_MM = 25.4 / 72
+
+
+def pdf_to_ofd(pdf: bytes) -> bytes:
+    """An OFD (GB/T 33190) with the same glyphs at the same places as ``pdf``'s text layer: one TextObject
+    per run of characters on a line, each glyph's advance in DeltaX (the way OFD writers lay out text)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    pages_xml: list[str] = []
+    n = 10
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            height = page.get_height()
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count)
+            glyphs = []
+            for k, ch in enumerate(text[:count]):
+                if ch.strip():
+                    left, bottom, _right, top = textpage.get_charbox(k, loose=True)
+                    glyphs.append(
+                        (ch, left * _PT_TO_MM, (height - bottom) * _PT_TO_MM, (top - bottom) * _PT_TO_MM)
+                    )
+            textpage.close()
+            runs: list[list[tuple[str, float, float, float]]] = []
+            for g in glyphs:
+                last = runs[-1][-1] if runs else None
+                if last and abs(g[2] - last[2]) < 0.5 and 0 <= g[1] - last[1] < 3 * last[3]:
+                    runs[-1].append(g)
+                else:
+                    runs.append([g])
+            objects = []
+            for run in runs:
+                n += 1
+                size = max(g[3] for g in run) * 0.8
+                x0, base = run[0][1], run[0][2]
+                deltas = " ".join(f"{b[1] - a[1]:.2f}" for a, b in itertools.pairwise(run))
+                dx = f' DeltaX="{deltas}"' if deltas else ""
+                chars = _xml_text("".join(g[0] for g in run))
+                objects.append(
+                    f'<ofd:TextObject ID="{n}" Boundary="{x0:.2f} {base - size:.2f} {run[-1][1] - x0 + size:.2f} '
+                    f'{size * 1.2:.2f}" Font="1" Size="{size:.2f}"><ofd:TextCode X="0" Y="{size:.2f}"{dx}>'
+                    f"{chars}</ofd:TextCode></ofd:TextObject>"
+                )
+            pages_xml.append(
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content>'
+                f'<ofd:Layer ID="{i + 2}">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+            )
+    finally:
+        doc.close()
+    parts = {
+        "OFD.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" '
+        'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>jixiao-synth</ofd:DocID></ofd:DocInfo>'
+        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}">'
+        "<ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+        "</ofd:CommonData><ofd:Pages>"
+        + "".join(
+            f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages_xml))
+        )
+        + "</ofd:Pages></ofd:Document>",
+    }
+    for i, xml in enumerate(pages_xml):
+        parts[f"Doc_0/Pages/Page_{i}/Content.xml"] = xml
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in parts.items():
+            zf.writestr(
+                zipfile.ZipInfo(name, date_time=_XLSX_TIME), body.encode("utf-8"), zipfile.ZIP_DEFLATED
+            )
+    return buffer.getvalue()
+
+
+def render_ofd(report: SyntheticReport, path: Path, rng: random.Random) -> None:
+    buffer = io.BytesIO()
+    render_pdf(report, buffer, rng)
+    path.write_bytes(pdf_to_ofd(buffer.getvalue()))
