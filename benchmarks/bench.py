@@ -49,6 +49,52 @@ def corpus(n: int, seed: int = 7) -> Path:
     return out
 
 
+FORMAT_FILES = {"xlsx": 20, "ofd": 20, "doc": 10, "scan": 3}  # per format; OCR is seconds a page
+
+
+def formats_corpus(scale: float, seed: int = 7) -> Path:
+    """A small corpus per new format (xlsx, ofd, doc when LibreOffice can write it, scanned PDF)."""
+    import shutil as _shutil
+
+    from jixiao.synth import SynthConfig, generate_corpus
+
+    root = CORPUS_ROOT / f"formats-x{scale:g}-s{seed}"
+    for fmt, k in FORMAT_FILES.items():
+        out = root / fmt
+        if fmt == "doc" and not (_shutil.which("soffice") or _shutil.which("libreoffice")):
+            continue
+        if not (out / ".complete").exists():
+            generate_corpus(out, SynthConfig(n=max(1, int(k * scale)), seed=seed, formats={fmt: 1.0}))
+            (out / ".complete").write_text("ok\n")
+    return root
+
+
+def stage_formats(_: list[Path], args: argparse.Namespace) -> int:
+    """Read each format's files on their own: ms per file, and per page (what OCR is measured by)."""
+    from jixiao.read import read_path
+
+    out: dict[str, dict[str, float]] = {}
+    total = 0
+    for folder in sorted(Path(args.formats_corpus).iterdir()):
+        files = sorted(
+            p for p in folder.iterdir() if not p.name.endswith(".json") and not p.name.startswith(".")
+        )
+        pages = 0
+        t0 = time.perf_counter()
+        for p in files:
+            pages += max(1, len(read_path(p).page_starts))
+        wall = time.perf_counter() - t0
+        total += len(files)
+        out[folder.name] = {
+            "n": len(files),
+            "pages": pages,
+            "ms_per_file": 1000 * wall / max(1, len(files)),
+            "ms_per_page": 1000 * wall / max(1, pages),
+        }
+    print(json.dumps({"formats": out}), file=sys.stderr)
+    return total
+
+
 def report_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".md", ".docx", ".pdf"))
 
@@ -144,6 +190,7 @@ def stage_full(files: list[Path], args: argparse.Namespace) -> int:
 STAGES = {
     "floor": stage_floor,
     "read": stage_read,
+    "formats": stage_formats,
     "parse": stage_parse,
     "match": stage_match,
     "full": stage_full,
@@ -162,7 +209,13 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_stage(
-    stage: str, folder: Path, *, limit: int = 0, db_url: str = "", workers: int = 0
+    stage: str,
+    folder: Path,
+    *,
+    limit: int = 0,
+    db_url: str = "",
+    workers: int = 0,
+    formats_folder: Path | None = None,
 ) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     env = {
@@ -189,13 +242,15 @@ def run_stage(
         db_url or f"sqlite:///{home / 'bench.db'}",
         "--workers",
         str(workers),
+        "--formats-corpus",
+        str(formats_folder or ""),
     ]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"stage {stage} failed:\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     for line in proc.stderr.splitlines():
-        if line.startswith("{") and "inner_s" in line:
+        if line.startswith("{") and ("inner_s" in line or '"formats"' in line):
             result.update(json.loads(line))
     return result
 
@@ -292,12 +347,24 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--home")
     ap.add_argument("--db-url", default="")
+    ap.add_argument("--formats-corpus", default="")
+    ap.add_argument("--formats-scale", type=float, default=1.0, help="files per new format x this (0: skip)")
+    ap.add_argument("--only-formats", action="store_true", help="only the read-by-format row")
     args = ap.parse_args()
     if args.child:
         args.stage = args.child
         child(args)
         return
 
+    if args.only_formats:
+        fmt_folder = formats_corpus(args.formats_scale)
+        result = run_stage("formats", fmt_folder, formats_folder=fmt_folder)["formats"]
+        print(f"{'read by format':<18}{'files':>7}{'pages':>7}{'ms/file':>10}{'ms/page':>10}")
+        for fmt, r in result.items():
+            print(
+                f"{fmt:<18}{r['n']:>7.0f}{r['pages']:>7.0f}{r['ms_per_file']:>10.1f}{r['ms_per_page']:>10.1f}"
+            )
+        return
     folder = corpus(args.n)
     n = len(report_files(folder))
     cores = len(os.sched_getaffinity(0))
@@ -316,6 +383,10 @@ def main() -> None:
         scaling = rows["full_sqlite"]["wall_s"] / half["wall_s"]
         rows["full_sqlite_half"] = half
     latencies = watcher_latency()
+    per_format: dict[str, dict[str, float]] = {}
+    if args.formats_scale > 0:
+        fmt_folder = formats_corpus(args.formats_scale)
+        per_format = run_stage("formats", folder, limit=1, formats_folder=fmt_folder)["formats"]
 
     floor = rows["floor"]["wall_s"]
     table = []
@@ -353,6 +424,12 @@ def main() -> None:
         print(
             f"{t['stage']:<18}{t['n']:>7}{t['wall_s']:>10}{t['per_s']:>10}{t['peak_rss_mib']:>10}{t['vs_floor']:>9}"
         )
+    if per_format:
+        print(f"\n{'read by format':<18}{'files':>7}{'pages':>7}{'ms/file':>10}{'ms/page':>10}")
+        for fmt, r in per_format.items():
+            print(
+                f"{fmt:<18}{r['n']:>7.0f}{r['pages']:>7.0f}{r['ms_per_file']:>10.1f}{r['ms_per_page']:>10.1f}"
+            )
     print()
     for key, (value, ok) in verdicts.items():
         print(f"{'MET   ' if ok else 'MISSED'} {key}: {value:.2f} (target {TARGETS[key]})")
@@ -364,6 +441,7 @@ def main() -> None:
                 "n": n,
                 "cores": cores,
                 "stages": table,
+                "read_by_format": per_format,
                 "watch_latencies_s": latencies,
                 "scaling_ratio": scaling,
                 "ratios": {

@@ -32,6 +32,17 @@ SPECS = (
         expected="<= 1 % replacement characters",
         explain="wrong encoding?",
     ),
+    CheckSpec(
+        SUITE,
+        "ocr_figures_confident",
+        "warning",
+        "between",
+        "ocr_low_figures",
+        0,
+        0,
+        expected="no figure read by OCR below the confidence threshold (jixiao.read.ocr.LOW_CONFIDENCE)",
+        explain="a scanned page's figure may be misread: compare it with the scan",
+    ),
 )
 
 

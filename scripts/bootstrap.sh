@@ -6,6 +6,22 @@ VENV="${JIXIAO_VENV:-.venv}"
 PY="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 stamp="$VENV/.jixiao-installed"
 want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+# Programs the readers start (Debian packages, about 25 MB): antiword for .doc/.wps, Tesseract with its
+# Simplified Chinese model for scanned PDFs. Installed when root; otherwise those files are quarantined
+# with a reason that names the package.
+need=()
+command -v antiword >/dev/null 2>&1 || need+=(antiword)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-chi-sim)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "jixiao: installing ${need[*]} (apt-get)" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null) \
+      || echo "jixiao: warning: could not install ${need[*]}; .doc/.wps or scanned PDFs will be quarantined" >&2
+  else
+    echo "jixiao: warning: ${need[*]} missing (apt-get install ${need[*]} as root); .doc/.wps or scanned PDFs will be quarantined" >&2
+  fi
+fi
 if [ ! -x "$VENV/bin/python" ]; then
   echo "jixiao: creating virtualenv $VENV with $("$PY" --version)" >&2
   "$PY" -m venv "$VENV"

@@ -35,12 +35,22 @@ def read_frame(results: Sequence[ReadParseResult], names: Mapping[int, str]) -> 
             "encoding": r.encoding,
             "n_chars": r.n_chars,
             "replacement_ratio": r.replacement_ratio,
+            "ocr_low_figures": len(r.ocr_low_confidence),
         }
         for r in results
         if r.format is not None
     ]
     return pd.DataFrame(
-        rows, columns=["file_id", "file_name", "format", "encoding", "n_chars", "replacement_ratio"]
+        rows,
+        columns=[
+            "file_id",
+            "file_name",
+            "format",
+            "encoding",
+            "n_chars",
+            "replacement_ratio",
+            "ocr_low_figures",
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +22,11 @@ from jixiao.fsutil import NotRegularFile, open_regular
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
 from jixiao.parse.kind import refusal
-from jixiao.read import ReadLimits, read_path
+from jixiao.read import SUPPORTED, Document, ReadLimits, read_path
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.watch import inside, is_candidate
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = SUPPORTED  # .txt .md .docx .pdf .xlsx .xls .et .doc .wps .ofd
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ReadParseResult:
     text_hash: str | None = None
     figures: str | None = None  # ``figures_key`` of the text, for near-duplicate tests at load time
     parsed: ParsedReport | None = None
+    ocr_low_confidence: tuple[str, ...] = ()  # fields whose figure OCR read below the confidence threshold
 
     @property
     def ok(self) -> bool:
@@ -162,6 +164,36 @@ def _looks_like_report(parsed: ParsedReport) -> bool:
     return "fiscal_year" in facts or "unit_name" in facts or any(name in facts for name in MONEY_FIELDS)
 
 
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
+def _low_confidence_figures(doc: Document, parsed: ParsedReport) -> tuple[str, ...]:
+    """Fields (and project lines) whose figures OCR recognised below ``LOW_CONFIDENCE``: for a check to flag."""
+    if not doc.anchors:
+        return ()
+    from jixiao.read.ocr import LOW_CONFIDENCE
+
+    def low(start: int, end: int, last_only: bool) -> bool:
+        spans = [m.span() for m in _FIGURE.finditer(doc.text, start, end)]
+        for s, e in spans[-1:] if last_only else spans:
+            conf = doc.confidence(s, e)
+            if conf is not None and conf < LOW_CONFIDENCE:
+                return True
+        return False
+
+    out = [
+        name
+        for name, fact in parsed.facts.items()
+        if not isinstance(fact.value, str) and low(fact.evidence.start, fact.evidence.end, True)
+    ]
+    out += [
+        f"project_lines[{line.seq}]"
+        for line in parsed.project_lines
+        if line.evidence is not None and low(line.evidence.start, line.evidence.end, False)
+    ]
+    return tuple(out)
+
+
 def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResult:
     """Read, normalise and parse one file. Never raises for bad input: the reason says what is wrong."""
     try:
@@ -198,6 +230,7 @@ def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResu
         text_hash=content_fingerprint(text),
         figures=figures_key(text),
         parsed=parsed,
+        ocr_low_confidence=_low_confidence_figures(doc, parsed),
         **common,  # type: ignore[arg-type]  # as above
     )
 

@@ -368,16 +368,30 @@ def synth(
     n: Annotated[int, typer.Option("--n", help="Number of reports.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same corpus).")] = 0,
     violation_rate: Annotated[float, typer.Option(help="Share of reports breaking one identity.")] = 0.1,
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--formats",
+            help="Format shares, e.g. txt=0.5,docx=0.1,pdf=0.1,xlsx=0.1,doc=0.05,ofd=0.1,scan=0.05 "
+            "(scan: a stamped, scanned PDF; doc needs LibreOffice to write).",
+        ),
+    ] = "txt=0.80,docx=0.15,pdf=0.05",
 ) -> None:
     """Write a synthetic corpus of reports with ground truth (.truth.json beside each)."""
-    from jixiao.synth import SynthConfig, generate_corpus
+    from jixiao.synth import SynthConfig, generate_corpus, parse_formats
+
+    try:
+        shares = parse_formats(formats)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
     prepare_environment(None)
     with progress_bar("generating") as progress:
         bar = progress.add_task("synth", total=n)
         paths = generate_corpus(
             out,
-            SynthConfig(n=n, seed=seed, violation_rate=violation_rate),
+            SynthConfig(n=n, seed=seed, violation_rate=violation_rate, formats=shares),
             progress=lambda k: progress.advance(bar, k),
         )
     console.print(f"wrote {len(paths)} reports with ground truth to {out}")
@@ -393,10 +407,13 @@ def accuracy(
         typer.Option(help="Read the reports from this folder; CORPUS then holds only the .truth.json files."),
     ] = None,
     examples: Annotated[int, typer.Option(help="How many wrong or missing values to list (json).")] = 20,
+    by_format: Annotated[
+        bool, typer.Option("--by-format", help="Also per file format: accuracy, time, wrong values flagged.")
+    ] = False,
 ) -> None:
     """Parse a corpus with ground truth (`jixiao synth`, tests/parse/handwritten) and report field accuracy."""
     from jixiao import pipeline
-    from jixiao.synth.accuracy import measure
+    from jixiao.synth.accuracy import format_table, measure, measure_by_format
 
     prepare_environment(None)
     if texts is None:
@@ -431,6 +448,10 @@ def accuracy(
         console.print(
             f"overall field accuracy: {report.overall:.2%}, precision {report.precision:.2%} over {len(reports)} reports"
         )
+        if by_format:
+            console.print(
+                format_table(measure_by_format(reports, workers, corpus if texts is not None else None))
+            )
 
 
 # ---------------------------------------------------------------------------------------------- services

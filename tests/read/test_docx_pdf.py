@@ -105,7 +105,8 @@ def test_scanned_pdfs_have_no_text_layer(tmp_path: Path, make_pdf: PdfMaker) -> 
     for path in (drawn, scanned):
         with pytest.raises(ReadError) as info:
             read_path(path)
-        assert info.value.reason == "scanned PDF: no text layer"
+        # No text layer, and OCR (jixiao.read.ocr) finds nothing on a blank scan or a drawing either.
+        assert info.value.reason.startswith("scanned PDF: no text layer")
     # One page with text is enough for a PDF to be read.
     assert "香河县科学技术协会" in read_path(make_pdf([["香河县科学技术协会" * 3], []])).text
 

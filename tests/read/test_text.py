@@ -127,10 +127,10 @@ def test_markdown_file_loses_heading_marks_and_emphasis(tmp_path: Path) -> None:
         ),
         pytest.param("english.txt", b"hello world " * 100, "not a Chinese report", id="no-chinese"),
         pytest.param(
-            "table.xlsx",
+            "slides.pptx",
             b"PK\x03\x04",
-            "unsupported file type .xlsx; supported: .txt .md .docx .pdf",
-            id="xlsx",
+            "unsupported file type .pptx; supported: .txt .md .docx .pdf .xlsx .xls .et .doc .wps .ofd",
+            id="pptx",
         ),
         pytest.param("README", b"text", "unsupported file type (none)", id="no-extension"),
     ],

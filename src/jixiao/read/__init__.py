@@ -1,6 +1,7 @@
 """Reading: a report file → normalised text with a map back to the source, or a ``ReadError``.
 
-Formats are chosen by extension (.txt .md .docx .pdf). Every refusal is a ``ReadError`` whose ``reason``
+Formats are chosen by extension (.txt .md .docx .pdf, and through ``jixiao.read.formats`` .xlsx .xls .et
+.doc .wps .ofd and scanned PDF pages by OCR). Every refusal is a ``ReadError`` whose ``reason``
 a person can act on; hostile input (zip bombs, huge or endless PDFs, binary noise) is refused within the
 limits of ``ReadLimits`` rather than crashing or hanging. The normalisation rules are documented in
 ``jixiao.read.normalise``.
@@ -21,10 +22,11 @@ from typing import Any
 
 from jixiao.errors import ReadError
 from jixiao.fsutil import NotRegularFile, open_regular
+from jixiao.read.containers import Anchor
 from jixiao.read.normalise import NormalisedText, _opencc, looks_traditional, normalise
 from jixiao.read.pdf_tables import is_page_number, rows_by_position
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".xlsx", ".xls", ".et", ".doc", ".wps", ".ofd")
 Table = tuple[tuple[str, ...], ...]
 
 
@@ -45,6 +47,8 @@ class Document:
     tables: tuple[Table, ...] = ()  # docx/pdf tables as rows of cells
     page_starts: tuple[int, ...] = ()  # offsets in ``text`` where each PDF page starts
     norm: NormalisedText | None = field(default=None, repr=False, compare=False)
+    cells: tuple[tuple[int, str], ...] = ()  # spreadsheets: (offset in ``text``, "Sheet!B7"), sorted
+    anchors: tuple[Anchor, ...] = ()  # OCR lines: offsets in ``text`` with the engine's confidence
 
     def to_raw(self, offset: int) -> int:
         """Offset in ``raw_text`` of the character that became ``text[offset]``."""
@@ -55,6 +59,18 @@ class Document:
         if not self.page_starts:
             return None
         return max(1, bisect_right(self.page_starts, offset))
+
+    def cell_of(self, offset: int) -> str | None:
+        """Spreadsheets: the address ("Sheet!B7") of the cell holding ``text[offset]``; else None."""
+        i = bisect_right(self.cells, (offset, "\uffff")) - 1
+        return self.cells[i][1] if i >= 0 else None
+
+    def confidence(self, start: int, end: int) -> float | None:
+        """Lowest OCR confidence over ``text[start:end]``; None where the text was not recognised by OCR."""
+        scores = [
+            a.confidence for a in self.anchors if a.confidence is not None and a.start < end and start < a.end
+        ]
+        return min(scores) if scores else None
 
 
 class _Budget:
@@ -536,6 +552,9 @@ def _read_pdf(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...], 
 # ---------------------------------------------------------------------------------------------- entry points
 
 
+_OTHER = (".xlsx", ".xls", ".et", ".doc", ".wps", ".ofd")  # read by jixiao.read.formats
+
+
 def _suffix(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED:
@@ -557,16 +576,44 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
     tables: tuple[Table, ...] = ()
     page_starts: tuple[int, ...] = ()
     encoding: str | None = None
-    if suffix in (".txt", ".md"):
+    extracted = None
+    if suffix in _OTHER:
+        from jixiao.read.formats import read_other
+
+        extracted = read_other(data, suffix, limits)
+        raw, tables, page_starts = extracted.raw, extracted.tables, extracted.page_starts
+    elif suffix in (".txt", ".md"):
         raw, encoding = _read_text(data)
     elif suffix == ".docx":
         raw, tables = _read_docx(data, limits)
     else:
-        raw, tables, page_starts = _read_pdf(data, limits)
+        try:
+            raw, tables, page_starts = _read_pdf(data, limits)
+        except ReadError as exc:
+            if not exc.reason.startswith("scanned PDF"):
+                raise
+            from jixiao.read.ocr import read_scanned_pdf
+
+            extracted = read_scanned_pdf(data, limits, None)
+            raw, tables, page_starts = extracted.raw, extracted.tables, extracted.page_starts
+        else:
+            from jixiao.read.ocr import blank_pages, read_scanned_pdf
+
+            if blank := blank_pages(raw, page_starts):  # a mixed PDF: OCR only the pages without text
+                extracted = read_scanned_pdf(data, limits, (raw, page_starts, blank))
+                raw, page_starts = extracted.raw, extracted.page_starts
     _check_text(raw, suffix.lstrip("."))
     norm = normalise(raw)
     if page_starts:
         page_starts = tuple(norm.from_raw(p) for p in page_starts)
+    cells: tuple[tuple[int, str], ...] = ()
+    anchors: tuple[Anchor, ...] = ()
+    if extracted is not None:
+        cells = tuple((norm.from_raw(p), where) for p, where in extracted.cells)
+        anchors = tuple(
+            Anchor(norm.from_raw(a.start), norm.from_raw(a.end), a.where, a.confidence)
+            for a in extracted.anchors
+        )
     return Document(
         format=suffix.lstrip("."),
         encoding=encoding,
@@ -575,6 +622,8 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
         tables=tables,
         page_starts=page_starts,
         norm=norm,
+        cells=cells,
+        anchors=anchors,
     )
 
 

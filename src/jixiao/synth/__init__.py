@@ -15,7 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.synth.render import render_docx, render_pdf
+from jixiao.synth.render import (
+    render_doc,
+    render_docx,
+    render_ofd,
+    render_pdf,
+    render_scanned_pdf,
+    render_xlsx,
+)
 from jixiao.synth.text import CHECK_IDS, SyntheticReport, compose
 from jixiao.units.registry import Unit, load_registry
 
@@ -29,6 +36,30 @@ TXT_ENCODINGS: tuple[tuple[str, float], ...] = (
 MARKDOWN_SHARE = 0.1  # of the text files, written as .md with markdown headings (seed 001)
 CRLF_SHARE = 0.3
 LEVEL_SHARES: tuple[tuple[str, float], ...] = (("county", 0.8), ("prefecture", 0.15), ("province", 0.05))
+
+
+# The formats beyond txt/docx/pdf: "scan" is a PDF of page images (printed, stamped, scanned).
+_RENDERERS: dict[str, tuple[str, Callable[[SyntheticReport, Path, random.Random], None]]] = {
+    "xlsx": (".xlsx", render_xlsx),
+    "doc": (".doc", render_doc),
+    "ofd": (".ofd", render_ofd),
+    "scan": (".pdf", render_scanned_pdf),
+}
+FORMATS = ("txt", "docx", "pdf", *_RENDERERS)
+
+
+def parse_formats(spec: str) -> dict[str, float]:
+    """``"txt=0.5,docx=0.2,scan=0.3"`` → shares; the shares are scaled to sum to 1."""
+    shares: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, share = part.partition("=")
+        if name not in FORMATS:
+            raise ValueError(f"unknown format {name!r}; known: {', '.join(FORMATS)}")
+        shares[name] = float(share or 1)
+    total = sum(shares.values())
+    if not shares or total <= 0:
+        raise ValueError(f"no format shares in {spec!r} (e.g. txt=0.8,docx=0.15,pdf=0.05)")
+    return {k: v / total for k, v in shares.items()}
 
 
 @dataclass(frozen=True)
@@ -106,10 +137,15 @@ def generate_corpus(
         elif fmt == "pdf":
             path = out_dir / f"{stem}.pdf"
             render_pdf(report, path, rng)
+        elif fmt in _RENDERERS:
+            suffix, render = _RENDERERS[fmt]
+            path = out_dir / f"{stem}{suffix}"
+            render(report, path, rng)
         else:
-            raise ValueError(f"unknown format {fmt!r} in SynthConfig.formats (txt, docx, pdf)")
+            raise ValueError(f"unknown format {fmt!r} in SynthConfig.formats ({', '.join(FORMATS)})")
         truth = report.truth()
-        truth.update(format=path.suffix.lstrip("."), encoding=encoding)
+        # The file's suffix, except a scanned PDF: "scan", so accuracy is reported for it apart.
+        truth.update(format="scan" if fmt == "scan" else path.suffix.lstrip("."), encoding=encoding)
         (out_dir / f"{path.name}.truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
         )
@@ -127,4 +163,12 @@ def load_truth(report_path: Path) -> dict[str, Any]:
     return data
 
 
-__all__ = ["CHECK_IDS", "SynthConfig", "generate_corpus", "generate_one", "load_truth"]
+__all__ = [
+    "CHECK_IDS",
+    "FORMATS",
+    "SynthConfig",
+    "generate_corpus",
+    "generate_one",
+    "load_truth",
+    "parse_formats",
+]

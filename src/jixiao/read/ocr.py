@@ -1,0 +1,256 @@
+"""Scanned PDF pages: OCR with Debian's Tesseract and its Simplified Chinese model (nothing is downloaded).
+
+A page without a text layer is rendered by PDFium, its red seal suppressed (strongly red pixels turn
+white, so the stamp does not overprint the figures under it), despeckled (3x3 median), deskewed (the angle whose rows
+of dark pixels are sharpest, within ±5°), and recognised by ``tesseract -l chi_sim`` as a child process
+with its own time budget per page. A PDF whose every page has text never reaches this module; a mixed
+PDF keeps its text layer and has only its blank pages recognised.
+
+Every recognised word carries Tesseract's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
+gives the lowest over a stretch of text, and figures read below ``LOW_CONFIDENCE`` are for a data-quality
+check to flag rather than to load silently. Words are joined into lines as Tesseract found them, without
+the spaces it puts between Chinese characters, with a space where a gap wider than two characters
+separates table cells (as a PDF's text layer reads); tables are rebuilt from the word positions by the PDF reader's borderless-table
+rule, so their rows have the PDF shape.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jixiao.errors import ReadError
+from jixiao.read.containers import Anchor, Deadline, Extracted, Table
+from jixiao.read.pdf_tables import is_page_number, rows_by_position
+
+if TYPE_CHECKING:
+    from jixiao.read import ReadLimits
+
+TESSERACT = "tesseract"
+LANG = "chi_sim"
+DPI = 150  # 10.5 pt text is 22 px high: enough for chi_sim, and twice as fast as 200 dpi
+PAGE_BUDGET_S = 60.0  # one page's recognition; the file's own budget still applies
+LOW_CONFIDENCE = 0.80  # OCR words below this are not to be trusted without a person's look
+MAX_SKEW_DEG = 5.0
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim (scripts/bootstrap.sh does so as root)"
+_TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
+_ASCII_WORD = re.compile(r"[0-9A-Za-z.%]")
+
+
+def blank_pages(raw: str, page_starts: Sequence[int]) -> tuple[int, ...]:
+    """0-based pages of a text-layer PDF reading whose text is empty (candidates for OCR)."""
+    ends = [*page_starts[1:], len(raw) + 1]
+    return tuple(
+        i for i, (s, e) in enumerate(zip(page_starts, ends, strict=True)) if not raw[s : e - 1].strip()
+    )
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float  # 0-1
+    line: tuple[int, int, int]  # block, paragraph, line
+
+
+def _red_suppressed_gray(image: Any) -> Any:
+    """The page in grey with the red seal turned white (a seal's ink is red; report text is black)."""
+    import numpy as np
+
+    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    red = (r > 110) & (r - g > 50) & (r - b > 50)
+    gray = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
+    gray[red] = 255
+    return gray
+
+
+def skew_angle(gray: Any) -> float:
+    """The rotation (degrees, counter-clockwise) that makes the text lines horizontal, within ±5°."""
+    import numpy as np
+    from PIL import Image
+
+    small = Image.fromarray(gray)
+    scale = 800 / max(1, small.width)
+    small = small.resize((800, max(1, int(small.height * scale))))
+    ink = Image.fromarray(((np.asarray(small) < 128) * 255).astype(np.uint8))
+    best, best_score = 0.0, -1.0
+    for tenth in range(int(-MAX_SKEW_DEG * 4), int(MAX_SKEW_DEG * 4) + 1):
+        angle = tenth / 4
+        rows = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST)).sum(axis=1, dtype=np.float64)
+        score = float(np.var(rows))
+        if score > best_score:
+            best, best_score = angle, score
+    return best
+
+
+def _prepare(image: Any) -> Any:
+    from PIL import Image, ImageFilter
+
+    gray = _red_suppressed_gray(image)
+    angle = skew_angle(gray)
+    page = Image.fromarray(gray)
+    if abs(angle) >= 0.25:
+        page = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+    return page.filter(ImageFilter.MedianFilter(3))  # scanner speckle would be read as punctuation
+
+
+def _tesseract(png: bytes, timeout: float) -> str:
+    exe = shutil.which(TESSERACT)
+    if exe is None:
+        raise ReadError(
+            f"scanned PDF: no text layer, and OCR is not installed (tesseract is missing; {INSTALL_HINT})"
+        )
+    with tempfile.NamedTemporaryFile(suffix=".png") as tmp:
+        tmp.write(png)
+        tmp.flush()
+        try:
+            done = subprocess.run(
+                [exe, tmp.name, "-", "-l", LANG, "--psm", "6", "--dpi", str(DPI), "tsv"],
+                capture_output=True,
+                timeout=timeout,
+                env={
+                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                    "OMP_THREAD_LIMIT": "1",
+                    "LANG": "C.UTF-8",
+                },
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ReadError(
+                f"scanned PDF: OCR of one page took longer than its {timeout:.0f} s budget"
+            ) from exc
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace")
+        if "chi_sim" in err:
+            raise ReadError(f"scanned PDF: OCR's Chinese model is not installed ({INSTALL_HINT})")
+        raise ReadError(
+            f"scanned PDF: OCR failed ({err.strip().splitlines()[-1] if err.strip() else 'no reason'})"
+        )
+    return done.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    words: list[Word] = []
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        try:
+            block, par, ln, left, top, width, height = (int(cols[i]) for i in (2, 3, 4, 6, 7, 8, 9))
+            conf = float(cols[10])
+        except ValueError:
+            continue
+        words.append(Word(cols[11].strip(), left, top, width, height, max(0.0, conf) / 100, (block, par, ln)))
+    return words
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws)))
+    return [sorted(ws, key=lambda w: w.left) for ws in ordered]
+
+
+def page_from_words(words: list[Word], offset: int, page_no: int) -> tuple[str, list[Anchor]]:
+    """The page's text (lines top to bottom) and one anchor per word, offsets counted from ``offset``."""
+    out: list[str] = []
+    anchors: list[Anchor] = []
+    pos = offset
+    for line in _lines(words):
+        height = max(1, sorted(w.height for w in line)[len(line) // 2])
+        text = ""
+        prev: Word | None = None
+        for w in line:
+            if prev is not None:
+                gap = w.left - (prev.left + prev.width)
+                if gap > 2 * height or (
+                    gap > 0.3 * height and _ASCII_WORD.match(w.text[0]) and _ASCII_WORD.match(prev.text[-1])
+                ):
+                    text += " "
+            start = pos + len(text)
+            text += w.text
+            anchors.append(
+                Anchor(start, start + len(w.text), f"page {page_no} (OCR)", round(w.confidence, 3))
+            )
+            prev = w
+        out.append(text)
+        pos += len(text) + 1
+    while out and is_page_number(out[-1]):
+        out.pop()
+    return "\n".join(out), anchors
+
+
+def _word_chars(words: list[Word]) -> list[dict[str, Any]]:
+    """Words in the shape of pdfplumber's chars (points), for the borderless-table rebuild."""
+    k = 72 / DPI
+    return [{"text": w.text, "x0": w.left * k, "x1": (w.left + w.width) * k, "top": w.top * k} for w in words]
+
+
+def read_scanned_pdf(
+    data: bytes, limits: ReadLimits, partial: tuple[str, tuple[int, ...], tuple[int, ...]] | None
+) -> Extracted:
+    """Recognise every page (``partial`` None) or only the blank pages of a text-layer reading
+    (``partial`` = its raw text, page starts and blank page indices), and splice the pages together."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception as exc:  # the text-layer reader has already opened it; this is a late failure
+        raise ReadError(f"corrupt .pdf: {type(exc).__name__}: {exc}") from exc
+    try:
+        n = len(doc)
+        if n > limits.max_pdf_pages:
+            raise ReadError(f"refused .pdf: {n} pages, over the {limits.max_pdf_pages}-page limit")
+        if partial is None:
+            texts = [""] * n
+            todo: tuple[int, ...] = tuple(range(n))
+        else:
+            raw, starts, todo = partial
+            ends = [*starts[1:], len(raw) + 1]
+            texts = [raw[s : e - 1] for s, e in zip(starts, ends, strict=True)]
+        # OCR has its own budget, per page recognised, on top of the file's (which the text layer used).
+        ocr_budget = Deadline(limits.timeout_s + PAGE_BUDGET_S * len(todo))
+        page_words: dict[int, list[Word]] = {}
+        for i in todo:
+            ocr_budget.check(f"recognising page {i + 1} of {n} of the scanned .pdf")
+            image = doc[i].render(scale=DPI / 72).to_pil()
+            buffer = io.BytesIO()
+            _prepare(image).save(buffer, format="PNG")
+            timeout = min(PAGE_BUDGET_S, max(1.0, ocr_budget.left()))
+            page_words[i] = parse_tsv(_tesseract(buffer.getvalue(), timeout))
+    finally:
+        doc.close()
+    anchors: list[Anchor] = []
+    starts_out: list[int] = []
+    pos = 0
+    for i in range(n):
+        starts_out.append(pos)
+        if i in page_words:
+            texts[i], page_anchors = page_from_words(page_words[i], pos, i + 1)
+            anchors.extend(page_anchors)
+        pos += len(texts[i]) + 1
+    if not any(t.strip() for t in texts):
+        raise ReadError(
+            "scanned PDF: no text layer, and OCR found no text on any page (blank or unreadable scans)"
+        )
+    tables: list[Table] = []
+    for i in sorted(page_words):
+        if _TABLE_HINT.search(texts[i]):
+            rows = rows_by_position(
+                [_word_chars(page_words[k]) for k in range(i, min(i + 3, n)) if k in page_words]
+            )
+            if rows:
+                tables.append(rows)
+    return Extracted("\n".join(texts), tuple(tables), tuple(starts_out), (), tuple(anchors))
