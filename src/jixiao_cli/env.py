@@ -43,9 +43,12 @@ def prepare_environment(home: Path | None) -> None:
         "PREFECT_HOME": str(base / "prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "GX_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-        "PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL": "WARNING",
-        "PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL": "WARNING",
+        # Prefect's console output (banners, EventsWorker noise, failure tracebacks) stays off the operator's
+        # terminal: jixiao prints its own outcome and one-line errors. The same records go to the run's log
+        # in the UI and to JIXIAO_HOME/logs/jixiao.log (log_to_file).
+        "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
+        "PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL": "CRITICAL",
+        "PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL": "CRITICAL",
         "PREFECT_UI_ENABLED": os.environ.get("PREFECT_UI_ENABLED", "false"),
         # Prefect's own 20 s limit fails under load; jixiao waits itself (JIXIAO_PREFECT_START_TIMEOUT_S).
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": os.environ.get(
@@ -165,6 +168,22 @@ def stop_prefect_server() -> None:
         with contextlib.suppress(OSError, ValueError):
             if int(pid_file.read_text().split()[1]) == os.getpid():
                 pid_file.unlink()
+
+
+def log_to_file(home: Path, level: int = logging.INFO) -> Path:
+    """Prefect's and jixiao's log records, with traces, appended to JIXIAO_HOME/logs/jixiao.log."""
+    import prefect  # noqa: F401  # Prefect configures its loggers on import; the handler is added after
+
+    path = log_file(home)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("prefect", "jixiao", "deployments", "flows", "tasks"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        if logger.level == logging.NOTSET or logger.level > level:
+            logger.setLevel(level)
+    return path
 
 
 def log_file(home: Path) -> Path:

@@ -21,6 +21,7 @@ from jixiao_cli.env import (
     describe_error,
     ensure_prefect_api,
     exit_on_sigterm,
+    log_to_file,
     prepare_environment,
     stop_children,
     stop_prefect_server,
@@ -286,6 +287,7 @@ def ingest(
         else:
             console.print(f"the inbox {settings.inbox} is empty: nothing to ingest")
         return
+    log_to_file(settings.home)
     with err.status("starting the temporary Prefect server…") as status:
         ensure_prefect_api(
             settings.prefect_start_timeout_s,
@@ -622,6 +624,7 @@ def watch(home: HomeOpt = None, database_url: DbOpt = None) -> None:
     settings.ensure_dirs()
     from deployments.watcher import run_watcher
 
+    log_to_file(settings.home)
     console.print(f"watching {settings.inbox} (Ctrl-C to stop)")
     with err.status("starting the temporary Prefect server…") as status:
         ensure_prefect_api(
@@ -647,6 +650,7 @@ def serve(
     pid = watcher_pid(settings.home)
     if pid is not None:
         raise AlreadyWatched(settings.home, pid)
+    log_to_file(settings.home)
     console.print(
         f"serving ingest/nightly ({cron or settings.nightly_cron}, {timezone or settings.timezone}) and "
         f"ingest/on-demand; watching {settings.inbox}"
