@@ -24,6 +24,7 @@ from jixiao_cli.env import (
     log_to_file,
     prepare_environment,
     stop_children,
+    stop_orphaned_server,
     stop_prefect_server,
     write_trace,
 )
@@ -280,6 +281,8 @@ def ingest(
     if pid is not None:
         hand_to_watcher(settings, pid, staged or pending_files(settings.inbox), fmt, wait)
         return
+    # A temporary Prefect server left by a killed run (kill -9) is stopped now, even when there is no work.
+    stop_orphaned_server(Path(os.environ["PREFECT_HOME"]))
     if not staged and not pending_files(settings.inbox):
         # Nothing to do needs no Prefect server: answer at once.
         if fmt == "json":
