@@ -27,6 +27,7 @@ from jixiao.errors import DatabaseUnavailable
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
+from jixiao.watch import open_for_writing
 
 TRANSIENT = (DatabaseUnavailable, OperationalError)
 
@@ -79,6 +80,8 @@ def wait_until_quiet(paths: Sequence[Path], quiet_s: float, max_wait_s: float) -
             if sig is not None and (now - sig[1] < quiet_s or last.get(p, sig) != sig):
                 busy.add(p)
             last[p] = sig
+        # Quiet is not enough: a writer that pauses still holds its file open for writing.
+        busy |= open_for_writing([p for p in paths if p not in busy and not p.is_symlink()])
         if not busy or time.monotonic() >= deadline:
             return busy
         time.sleep(min(0.5, quiet_s / 2))

@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -136,7 +136,8 @@ class StabilityTracker:
             entry = self._seen.get(path)
             if entry is not None and now - entry[2] >= self.stable_s:
                 out.append(path)
-        return sorted(out)
+        writing = open_for_writing(out) if out else set()
+        return sorted(p for p in out if p not in writing)
 
     def forget(self, paths: list[Path]) -> None:
         for p in paths:
@@ -144,6 +145,44 @@ class StabilityTracker:
 
     def pending(self) -> int:
         return len(self._seen)
+
+
+def open_for_writing(paths: Iterable[Path]) -> set[Path]:
+    """The files some process holds open for writing, where the OS can tell (Linux /proc; else none).
+
+    A writer that pauses longer than the quiet period still holds its file open: the file is not complete.
+    Processes of other users cannot be inspected without privileges and are not seen.
+    """
+    wanted: dict[str, Path] = {}
+    for p in paths:
+        with contextlib.suppress(OSError):
+            wanted[os.path.realpath(p)] = p
+    proc = Path("/proc")
+    if not wanted or not proc.is_dir():
+        return set()
+    busy: set[Path] = set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target not in wanted:
+                continue
+            try:
+                info = (entry / "fdinfo" / fd.name).read_text()
+            except OSError:
+                continue
+            flags = next((line.split()[1] for line in info.splitlines() if line.startswith("flags:")), "0")
+            if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+                busy.add(wanted[target])
+    return busy
 
 
 def pending_files(inbox: Path) -> list[Path]:
