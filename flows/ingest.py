@@ -117,11 +117,12 @@ def _on_failure(flow: Any, run: Any, state: Any) -> None:
             flow_run_url=url_for(run),
             state_name=str(state.name),
         )
-        if run_id:
-            stages.close_run(settings.db_url, run_id, str(state.name), error)
         urls = settings.alert_url_list()
         if urls:
             alerts.send_digest(urls, *message, attempts=2)
+        if run_id:
+            # Plain function, no retries: the database may be the reason the run failed.
+            stages.close_run.fn(settings.db_url, run_id, str(state.name), error)
     except Exception:  # the hook must never hide the run's own error
         logging.getLogger("jixiao.flow").exception("could not report the failed run")
 
