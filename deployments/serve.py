@@ -42,14 +42,24 @@ def serve_all(
     database_url: str | None = None,
     *,
     watch: bool = True,
+    stop_event: threading.Event | None = None,
 ) -> None:
-    """Block serving the deployments; the watcher thread triggers `ingest/on-demand` runs."""
+    """Block serving the deployments; the watcher triggers `ingest/on-demand` runs.
+
+    Prefect's runner serves from a thread and the watcher runs in the calling (main) thread: Prefect's own
+    SIGTERM handler (installed only in the main thread) hangs in Prefect 3.8, so the CLI's handler stays in
+    charge and a SIGTERM ends the service and its child processes.
+    """
     deployments = build_deployments(home, cron, timezone, database_url)
+    runner = threading.Thread(
+        target=serve,
+        args=deployments,
+        kwargs={"limit": 2, "print_starting_message": False, "pause_on_shutdown": False},
+        name="prefect-runner",
+        daemon=True,
+    )
+    runner.start()
     if watch:
-        threading.Thread(
-            target=run_watcher,
-            kwargs={"home": home, "database_url": database_url, "via_deployment": True},
-            name="jixiao-watcher",
-            daemon=True,
-        ).start()
-    serve(*deployments, limit=2)
+        run_watcher(home=home, database_url=database_url, via_deployment=True, stop_event=stop_event)
+    else:
+        runner.join()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.config import get_settings
-from jixiao.watch import watch_inbox
+from jixiao.watch import watch_inbox, watch_lock
 
 log = logging.getLogger("jixiao.watcher")
 ON_DEMAND = "ingest/on-demand"
@@ -47,8 +47,9 @@ def run_watcher(
     via_deployment: bool = False,
     stop_event: threading.Event | None = None,
     debounce_s: float = 1.0,
-    stable_s: float = 1.0,
+    stable_s: float | None = None,
 ) -> None:
+    """Watch the inbox until ``stop_event`` is set; holds the home's watcher lock (one watcher per inbox)."""
     settings = get_settings(home=home, database_url=database_url)
     settings.ensure_dirs()
     home_s = str(settings.home)
@@ -61,4 +62,11 @@ def run_watcher(
             summary = ingest_in_process(paths, home_s, settings.database_url)
             log.info("run %s: %s", summary.get("run_id"), summary.get("by_status"))
 
-    watch_inbox(settings.inbox, on_batch, stop_event=stop_event, debounce_s=debounce_s, stable_s=stable_s)
+    with watch_lock(settings.home):
+        watch_inbox(
+            settings.inbox,
+            on_batch,
+            stop_event=stop_event,
+            debounce_s=debounce_s,
+            stable_s=settings.quiet_s if stable_s is None else stable_s,
+        )

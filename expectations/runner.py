@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import logging
 import math
 import os
+import re
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from functools import lru_cache
@@ -27,12 +28,21 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # the analytics switch must be set before the import
 import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.core.run_identifier import RunIdentifier
 
 from expectations import consistency, loaded, matched, parsed, read
 from jixiao.quality import CheckOutcome, CheckSpec
 
 SUITES: dict[str, ModuleType] = {m.SUITE: m for m in (read, parsed, consistency, matched)}
 _lock = threading.Lock()
+
+# The SQL data source has one stable name, and its connection string on disk is only a reference to this
+# environment variable, which GX substitutes at run time (set for the duration of one validation, under the
+# lock). So gx/great_expectations.yml never holds a password and every process finds the same data source.
+DB_DATASOURCE = "jixiao_db"
+DB_URL_VARIABLE = "JIXIAO_GX_DATABASE_URL"
+# Data sources written by older versions: a per-process name (hash of the URL) with the URL in plain text.
+_LEGACY_DATASOURCE = re.compile(r"^jixiao_db_\d+$")
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 # The generic SQL data source is on purpose: one code path for SQLite and PostgreSQL.
 warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
@@ -67,7 +77,21 @@ def _context(context_dir: str | None, config_stamp: int) -> Any:
     # Progress bars are cosmetic and would clutter the CLI; not every config has the setting.
     with contextlib.suppress(Exception):
         ctx.variables.progress_bars = {"globally": False}
+    _drop_legacy_datasources(ctx)
     return ctx
+
+
+def _drop_legacy_datasources(ctx: Any) -> None:
+    """Remove data sources that older versions wrote with the connection string (password) in plain text."""
+    for name in list(ctx.data_sources.all()):
+        if _LEGACY_DATASOURCE.match(str(name)):
+            with contextlib.suppress(Exception):
+                ctx.data_sources.delete(name)
+
+
+def _gx_run_id(run_id: str) -> RunIdentifier | None:
+    """jixiao's run id as GX's run name, so a validation result (and its Data Docs page) names its run."""
+    return RunIdentifier(run_name=run_id) if run_id else None
 
 
 def _expectation(spec: CheckSpec) -> Any:
@@ -211,7 +235,7 @@ def validate(
                 "unexpected_index_column_names": [module.KEY],
                 "return_unexpected_index_query": False,
             },
-            run_id=None,
+            run_id=_gx_run_id(run_id),
         )
     return _outcomes(step, result, module.SPECS, module.KEY, frame)
 
@@ -220,29 +244,40 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
     """The `loaded` suite against the database tables (GX SQL data source), one validation per table."""
     out: list[CheckOutcome] = []
     with _shared_context(str(context_dir) if context_dir else None) as ctx:
-        # A stable name: str hashes differ between processes, and each run would add a data source.
-        name = "jixiao_db_" + hashlib.sha256(db_url.encode()).hexdigest()[:8]
-        ds = _get_or_add(
-            ctx.data_sources.get, lambda n: ctx.data_sources.add_sql(n, connection_string=db_url), name
-        )
-        for table in sorted({s.table for s in loaded.SPECS if s.table}):
-            specs = tuple(s for s in loaded.SPECS if s.table == table)
-            asset = _get_or_add(ds.get_asset, lambda n, t=table: ds.add_table_asset(n, table_name=t), table)
-            bd = _get_or_add(
-                asset.get_batch_definition, lambda n, a=asset: a.add_batch_definition_whole_table(n), "all"
+        os.environ[DB_URL_VARIABLE] = db_url
+        try:
+            ds = _get_or_add(
+                ctx.data_sources.get,
+                lambda n: ctx.data_sources.add_sql(n, connection_string="${" + DB_URL_VARIABLE + "}"),
+                DB_DATASOURCE,
             )
-            suite = _suite(ctx, f"loaded_{table}", specs)
-            vd = ctx.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=f"jixiao_loaded_{table}", data=bd, suite=suite)
-            )
-            result = vd.run(
-                result_format={
-                    "result_format": "COMPLETE",
-                    "unexpected_index_column_names": ["id"],
-                    "return_unexpected_index_query": False,
-                }
-            )
-            out += _outcomes("loaded", result, specs, "id", None)
+            for table in sorted({s.table for s in loaded.SPECS if s.table}):
+                specs = tuple(s for s in loaded.SPECS if s.table == table)
+                asset = _get_or_add(
+                    ds.get_asset, lambda n, t=table: ds.add_table_asset(n, table_name=t), table
+                )
+                bd = _get_or_add(
+                    asset.get_batch_definition,
+                    lambda n, a=asset: a.add_batch_definition_whole_table(n),
+                    "all",
+                )
+                suite = _suite(ctx, f"loaded_{table}", specs)
+                vd = ctx.validation_definitions.add_or_update(
+                    gx.ValidationDefinition(name=f"jixiao_loaded_{table}", data=bd, suite=suite)
+                )
+                result = vd.run(
+                    result_format={
+                        "result_format": "COMPLETE",
+                        "unexpected_index_column_names": ["id"],
+                        "return_unexpected_index_query": False,
+                    },
+                    run_id=_gx_run_id(run_id),
+                )
+                out += _outcomes("loaded", result, specs, "id", None)
+        finally:
+            # The URL (and any password in it) lives in this process only while the validation runs: parse
+            # workers and subprocesses started later do not inherit it.
+            os.environ.pop(DB_URL_VARIABLE, None)
     # Row ids of the loaded suite are database ids, not batch keys: keep them in the message only.
     return [
         CheckOutcome(
@@ -259,10 +294,42 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
     ]
 
 
+# Data Docs pages load Bootstrap, jQuery, Font Awesome and Vega from CDNs; on an offline machine (the usual
+# place for this service) they render as unstyled noise or not at all. After each build the remote tags are
+# removed and a small inline stylesheet takes their place: the pages are server-rendered HTML, so every table
+# and result stays readable without JavaScript.
+_REMOTE_TAG = re.compile(
+    r"<link\b[^>]*\bhref=[\"']https?://[^>]*>|<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>",
+    re.IGNORECASE,
+)
+_OFFLINE_STYLE = """<style data-jixiao="offline">
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1rem 2rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}
+th{background:#f3f3f3}.collapse:not(.show){display:block}.d-none{display:none}a{color:#0645ad}
+.alert-danger,.text-danger{color:#b00020}.alert-success,.text-success{color:#137333}
+nav,.ge-cloud-footer,.sticky{position:static}img{max-width:4rem}
+</style>"""
+
+
+def make_offline(html: str) -> str:
+    """The page without remote assets, with an inline stylesheet (idempotent)."""
+    html = _REMOTE_TAG.sub("", html)
+    if 'data-jixiao="offline"' not in html:
+        html = html.replace("</head>", _OFFLINE_STYLE + "</head>", 1)
+    return html
+
+
 def build_data_docs(context_dir: Path) -> Path:
+    started = time.time() - 1
     with _shared_context(str(context_dir)) as ctx:
         ctx.build_data_docs()
     found = sorted(Path(context_dir).rglob("data_docs/local_site/index.html"))
     if not found:
         raise FileNotFoundError(f"GX built no Data Docs under {context_dir}")
+    for page in found[0].parent.rglob("*.html"):
+        if page.stat().st_mtime >= started:
+            text = page.read_text(encoding="utf-8")
+            offline = make_offline(text)
+            if offline != text:
+                page.write_text(offline, encoding="utf-8")
     return found[0]

@@ -5,6 +5,7 @@ Entry point for deployments: ``flows/ingest.py:ingest``.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections import Counter
@@ -14,11 +15,12 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote as q
 
 # Batch data goes to tasks quoted: Prefect otherwise walks every element of every argument looking for
 # futures (measured: 13 s of a 24 s run over 1,000 reports). The cost is the data-flow arrows in the UI graph.
-from jixiao import frames, pipeline
+from jixiao import alerts, frames, pipeline
 from jixiao.alerts import ReportInfo
 from jixiao.config import Settings, get_settings
 from jixiao.db import repository as repo
@@ -32,12 +34,22 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def _rename_run(n_files: int) -> None:
-    """Name the run after what it does, so operators find it in the UI (ingest-2026-11-23T02:00 · 37 files)."""
+def run_name(n_files: int, dq_errors: int = 0, quarantined: int = 0, when: datetime | None = None) -> str:
+    """ingest-2026-11-23T02:00 · 37 files · 2 DQ errors · 1 quarantined: what the run did, at a glance."""
+    stamp = (when or datetime.now()).strftime("%Y-%m-%dT%H:%M")
+    name = f"ingest-{stamp} · {n_files} file{'s' if n_files != 1 else ''}"
+    if dq_errors:
+        name += f" · {dq_errors} DQ error{'s' if dq_errors != 1 else ''}"
+    if quarantined:
+        name += f" · {quarantined} quarantined"
+    return name
+
+
+def _rename_run(name: str) -> None:
+    """Name the run after what it does, so operators find it in the UI."""
     run_id = flow_run.get_id()
     if not run_id:
         return
-    name = f"ingest-{datetime.now().strftime('%Y-%m-%dT%H:%M')} · {n_files} file{'s' if n_files != 1 else ''}"
     try:
         from prefect.client.orchestration import get_client
 
@@ -45,6 +57,74 @@ def _rename_run(n_files: int) -> None:
             client.update_flow_run(flow_run_id=uuid.UUID(run_id), name=name)
     except Exception as exc:  # a cosmetic rename must never fail the ingest
         get_run_logger().debug("could not rename the flow run: %s", exc)
+
+
+def final_state(summary: dict[str, Any], fail_on_dq_errors: bool) -> State[Any] | None:
+    """The run's end state: plain Completed only when nothing needs a person.
+
+    Error-level data-quality failures end in ``Completed`` named "Completed with DQ errors" (or ``Failed``
+    named "Failed with DQ errors" with JIXIAO_FAIL_ON_DQ_ERRORS=true); a run whose every file was quarantined
+    in "Completed, all quarantined". The summary stays the run's result.
+    """
+    errors = int(summary.get("dq_errors") or 0) + int(summary.get("dq_check_errors") or 0)
+    by_status = summary.get("by_status") or {}
+    claimed = sum(by_status.values())
+    quarantined = int(by_status.get("quarantined", 0))
+    if errors:
+        message = (
+            f"{errors} error-level data-quality failure(s): jixiao dq --failed --run {summary['run_id']}"
+        )
+        if fail_on_dq_errors:
+            return Failed(name=DQ_FAILED, message=message, data=summary)
+        return Completed(name="Completed with DQ errors", message=message, data=summary)
+    if claimed and quarantined == claimed:
+        return Completed(
+            name="Completed, all quarantined",
+            message=f"all {claimed} file(s) quarantined: jixiao files --status quarantined",
+            data=summary,
+        )
+    return None
+
+
+DQ_FAILED = "Failed with DQ errors"
+# jixiao's run id of each flow run in this process, for the failure hook (which sees only the flow run).
+_RUN_IDS: dict[str, str] = {}
+
+
+def _on_failure(flow: Any, run: Any, state: Any) -> None:
+    """A run that failed or crashed tells the maintainers: which run, the error, the files still waiting."""
+    if state.name == DQ_FAILED:
+        return  # the data-quality digest already went out
+    try:
+        params = dict(run.parameters or {})
+        settings = get_settings(home=params.get("home"), database_url=params.get("database_url"))
+        run_id = _RUN_IDS.pop(str(run.id), None)
+        error = state.message or ""
+        try:
+            exc = state.result(raise_on_failure=False)
+            if isinstance(exc, BaseException):
+                error = f"{type(exc).__name__}: {exc}"
+        except Exception as result_error:  # the result may not be retrievable; the message still is
+            error = error or str(result_error)
+        waiting = [str(p.relative_to(settings.inbox)) for p in pipeline.scan_inbox(settings.inbox)]
+        from prefect.utilities.urls import url_for
+
+        message = alerts.render_failure(
+            run_name=str(run.name),
+            run_id=run_id,
+            error=error,
+            inbox_files=waiting,
+            flow_run_url=url_for(run),
+            state_name=str(state.name),
+        )
+        urls = settings.alert_url_list()
+        if urls:
+            alerts.send_digest(urls, *message, attempts=2)
+        if run_id:
+            # Plain function, no retries: the database may be the reason the run failed.
+            stages.close_run.fn(settings.db_url, run_id, str(state.name), error)
+    except Exception:  # the hook must never hide the run's own error
+        logging.getLogger("jixiao.flow").exception("could not report the failed run")
 
 
 def _limits(s: Settings) -> ReadLimits:
@@ -59,34 +139,44 @@ def _limits(s: Settings) -> ReadLimits:
 def _select_paths(paths: list[str] | None, inbox: Path) -> list[Path]:
     if not paths:
         return pipeline.scan_inbox(inbox)
-    chosen = []
-    for p in map(Path, paths):
-        # A path outside the inbox is refused; the CLI stages outside files into the inbox first.
-        if os.path.lexists(p) and Path(os.path.abspath(p)).is_relative_to(inbox.resolve()):
+    chosen: list[Path] = []
+    for p in (Path(os.path.abspath(x)) for x in paths):
+        # One file, one name: paths are made absolute (not resolved through symlinks, which describe checks).
+        if p in chosen:
+            continue
+        if not p.is_relative_to(inbox):
+            get_run_logger().warning("ignoring %s: not a file inside the inbox %s", p, inbox)
+        elif os.path.lexists(p):
             chosen.append(p)
         else:
-            get_run_logger().warning("ignoring %s: not a file inside the inbox %s", p, inbox)
+            get_run_logger().info("%s is gone from the inbox (another run took it)", p.name)
     return chosen
 
 
-@flow(name="ingest", log_prints=False)
+@flow(name="ingest", log_prints=False, on_failure=[_on_failure], on_crashed=[_on_failure])
 def ingest(
     paths: list[str] | None = None,
     home: str | None = None,
     database_url: str | None = None,
     workers: int | None = None,
-) -> dict[str, Any]:
-    """Process every file in the inbox (or the given inbox files) and account for each one."""
+) -> Any:
+    """Process every file in the inbox (or the given inbox files) and account for each one.
+
+    Returns the run summary (a dict); the flow run's state says whether anything needs a person.
+    """
     log = get_run_logger()
     settings = get_settings(home=home, database_url=database_url, workers=workers)
     settings.ensure_dirs()
     db_url = settings.db_url
     run_id = new_run_id()
+    if flow_run.get_id():
+        _RUN_IDS[str(flow_run.get_id())] = run_id
     stages.prepare_database(db_url)
+    stages.close_stale_runs(db_url, run_id)
 
     inbox_paths = _select_paths(paths, settings.inbox)
-    _rename_run(len(inbox_paths))
-    files = stages.describe_files(q(inbox_paths), settings.inbox)
+    _rename_run(run_name(len(inbox_paths)))
+    files = stages.describe_files(q(inbox_paths), settings.inbox, settings.quiet_s)
     claimed, done = stages.claim(db_url, q(files), run_id)
     stages.file_away_done(db_url, q(done), settings.archive, settings.quarantine)
     summary: dict[str, Any] = {
@@ -99,10 +189,12 @@ def ingest(
     if not claimed:
         log.info("nothing new in the inbox (%d file(s) were already processed)", len(done))
         summary.update(by_status={}, reports_loaded=0, superseded=0, dq_errors=0, dq_warnings=0, outcomes=[])
+        _rename_run(run_name(len(files)))
+        _RUN_IDS.pop(str(flow_run.get_id()), None)
         return summary
 
     engine = get_engine(db_url)
-    repo.start_run(engine, run_id, flow_run.get_id(), len(claimed))
+    stages.open_run(db_url, run_id, flow_run.get_id(), len(claimed))
     results = stages.read_parse(q(claimed), _limits(settings), settings.workers)
     matches = stages.match(db_url, q(results), settings.match_auto, settings.match_review)
 
@@ -133,7 +225,10 @@ def ingest(
 
     infos = {
         str(o.file_id): ReportInfo(
-            unit_name=o.unit_name or "(未识别单位)", fiscal_year=o.fiscal_year, file_name=o.name
+            unit_name=o.unit_name or "(未识别单位)",
+            fiscal_year=o.fiscal_year,
+            file_name=o.name,
+            status=o.status,
         )
         for o in loaded.outcomes
     }
@@ -168,6 +263,12 @@ def ingest(
             for o in loaded.outcomes
         ],
     )
+    state = final_state(summary, settings.fail_on_dq_errors)
+    summary["state"] = state.name if state is not None else "Completed"
     repo.finish_run(engine, run_id, {k: v for k, v in summary.items() if k != "outcomes"})
+    _rename_run(
+        run_name(len(claimed), summary["dq_errors"] + summary["dq_check_errors"], by_status["quarantined"])
+    )
+    _RUN_IDS.pop(str(flow_run.get_id()), None)
     log.info("run %s: %s", run_id, dict(by_status))
-    return summary
+    return state if state is not None else summary

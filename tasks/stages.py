@@ -6,8 +6,12 @@ than the work itself, so stages take the batch and parallelism happens inside re
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import time
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +22,13 @@ from sqlalchemy.exc import OperationalError
 from jixiao import filing, pipeline
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
+from jixiao.db.models import IngestRun, utcnow
 from jixiao.errors import DatabaseUnavailable
 from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
+from jixiao.watch import open_for_writing
 
 TRANSIENT = (DatabaseUnavailable, OperationalError)
 
@@ -54,15 +60,121 @@ def prepare_database(db_url: str) -> int:
     return n
 
 
+def _signature(p: Path) -> tuple[int, float] | None:
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime
+
+
+def wait_until_quiet(paths: Sequence[Path], quiet_s: float, max_wait_s: float) -> set[Path]:
+    """Wait until files written less than ``quiet_s`` ago stop changing; the ones still changing after
+    ``max_wait_s`` are returned (they are left in the inbox for the next run)."""
+    if quiet_s <= 0:
+        return set()
+    deadline = time.monotonic() + max_wait_s
+    last: dict[Path, tuple[int, float] | None] = {}
+    while True:
+        now = time.time()
+        busy = set()
+        for p in paths:
+            if p.is_symlink():
+                continue
+            sig = _signature(p)
+            if sig is not None and (now - sig[1] < quiet_s or last.get(p, sig) != sig):
+                busy.add(p)
+            last[p] = sig
+        # Quiet is not enough: a writer that pauses still holds its file open for writing.
+        busy |= open_for_writing([p for p in paths if p not in busy and not p.is_symlink()])
+        if not busy or time.monotonic() >= deadline:
+            return busy
+        time.sleep(min(0.5, quiet_s / 2))
+
+
 @cpu_task
-def describe_files(paths: Sequence[Path], inbox: Path) -> list[pipeline.InboxFile]:
+def describe_files(paths: Sequence[Path], inbox: Path, quiet_s: float = 0.0) -> list[pipeline.InboxFile]:
+    """Hash the files once they are complete (size and mtime unchanged for ``quiet_s`` seconds)."""
+    busy = wait_until_quiet(paths, quiet_s, max_wait_s=max(10 * quiet_s, 5.0))
     out = []
     for p in paths:
+        if p in busy:
+            get_run_logger().warning("%s is still being written: left in the inbox for the next run", p.name)
+            continue
         try:
             out.append(pipeline.describe(p, inbox))
         except FileNotFoundError:
             get_run_logger().info("%s disappeared before it was claimed (another run took it)", p.name)
     return out
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str | None) -> bool | None:
+    """True/False for a process on this host; None when it cannot be told (another host, no owner)."""
+    host, _, pid = (owner or "").partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@db_task
+def open_run(db_url: str, run_id: str, flow_run_id: str | None, n_files: int) -> None:
+    """Record the run as running, with the process that owns it (so a later run can tell it was killed)."""
+    engine = get_engine(db_url)
+    repo.start_run(engine, run_id, flow_run_id, n_files)
+    close_run.fn(db_url, run_id, "running", None, finished=False)
+
+
+@db_task
+def close_run(db_url: str, run_id: str, state: str, error: str | None, finished: bool = True) -> None:
+    from sqlmodel import Session
+
+    with Session(get_engine(db_url)) as session:
+        row = session.get(IngestRun, run_id)
+        if row is None:
+            return
+        summary = json.loads(row.summary) if row.summary else {}
+        summary.update(state=state, owner=summary.get("owner") or _owner())
+        if error:
+            summary["error"] = error.splitlines()[0][:500] if error.strip() else error
+        row.summary = json.dumps(summary, ensure_ascii=False, default=str)
+        if finished:
+            row.finished_at = utcnow()
+        session.add(row)
+        session.commit()
+
+
+@db_task
+def close_stale_runs(db_url: str, run_id: str) -> int:
+    """Runs left open by a killed process are closed as "Killed" (their files are taken over by claim)."""
+    from sqlmodel import Session, select
+
+    closed = 0
+    with Session(get_engine(db_url)) as session:
+        for row in session.exec(select(IngestRun).where(IngestRun.finished_at.is_(None))).all():  # type: ignore[union-attr]  # a Column at class level
+            summary = json.loads(row.summary) if row.summary else {}
+            alive = _owner_alive(summary.get("owner"))
+            started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
+            old = utcnow() - started > repo.CLAIM_LEASE
+            if alive is False or (alive is None and old):
+                summary.update(state="Killed", closed_by=run_id)
+                row.summary = json.dumps(summary, ensure_ascii=False, default=str)
+                row.finished_at = utcnow()
+                session.add(row)
+                closed += 1
+        session.commit()
+    if closed:
+        get_run_logger().warning("closed %d run(s) left open by a killed process", closed)
+    return closed
 
 
 @db_task
@@ -84,11 +196,28 @@ def read_parse(
     results = [
         parsed.get(c.file_id) or pipeline.ReadParseResult(c.file_id, refused[c.file_id]) for c in claimed
     ]
+    # The ledger's hash must be the hash of the bytes that were parsed: a file rewritten since it was
+    # claimed is refused (its reason says so) instead of loading one version under another's hash.
+    results = [_unchanged(c, r) for c, r in zip(claimed, results, strict=True)]
     bad = sum(1 for r in results if not r.ok)
     get_run_logger().info(
         "read and parsed %d file(s) with %s worker(s); %d unreadable", len(results), workers or "auto", bad
     )
     return results
+
+
+def _unchanged(c: repo.Claimed, r: pipeline.ReadParseResult) -> pipeline.ReadParseResult:
+    if c.file.refused or not r.ok:
+        return r
+    try:
+        same = pipeline.sha256_file(c.file.path) == c.file.sha256
+    except OSError:
+        same = False
+    if same:
+        return r
+    return pipeline.ReadParseResult(
+        c.file_id, "the file changed while it was being read (still being written?): deliver it again"
+    )
 
 
 @db_task

@@ -71,7 +71,8 @@ def prefect_api() -> Iterator[None]:
     """A real, temporary Prefect API (server + database) for the whole session."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    # Generous: on the shared 2-core machine under load the server has taken over 60 s to start.
+    with prefect_test_harness(server_startup_timeout=240):
         yield
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from jixiao.alerts import ReportInfo, render_digest, send_digest
+from jixiao.alerts import ReportInfo, render_digest, render_failure, send_digest
 from jixiao.quality import CheckOutcome
 
 
@@ -141,3 +141,92 @@ def test_undeliverable_alert_returns_false_quickly() -> None:
     t0 = time.perf_counter()
     assert send_digest([f"json://127.0.0.1:{free_port()}/"], "t", "b", attempts=2, backoff_s=0.1) is False
     assert time.perf_counter() - t0 < 30
+
+
+def html_of(msg: email.message.Message) -> str:
+    part = next(p for p in msg.walk() if p.get_content_type() == "text/html")
+    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")  # type: ignore[union-attr]
+
+
+EVIDENCED = CheckOutcome(
+    "consistency",
+    "report_date_consistent_with_year",
+    "error",
+    "fail",
+    "7",
+    "-326",
+    "dated between 1 Dec of the fiscal year and 31 Dec of the next",
+    "report_date_offset_days = -326 · 原文 「2022年1月9日」",
+)
+HOSTILE = ReportInfo("某某县科协<img src=x onerror=alert(1)>", 2023, "a|b.txt", status="quarantined")
+
+
+@pytest.mark.parametrize(
+    ("infos", "loaded_text", "escaped"),
+    [
+        pytest.param(
+            {"7": ReportInfo("临泽县科学技术协会", 2022, "004.txt", status="loaded")},
+            "已入库",
+            "临泽县科学技术协会",
+            id="loaded-report-said-loaded",
+        ),
+        pytest.param({"7": HOSTILE}, "已隔离，未入库", "&lt;img src=x", id="report-text-is-escaped-in-html"),
+    ],
+)
+def test_mail_is_readable_html_with_a_plain_part(
+    smtp: tuple[Inbox, int], infos: dict[str, ReportInfo], loaded_text: str, escaped: str
+) -> None:
+    inbox, port = smtp
+    ui = "http://127.0.0.1:4200/runs/flow-run/abc"
+    digest = render_digest([EVIDENCED, WARN, PASS], infos, run_id="run-7", flow_run_url=ui)
+    assert digest is not None
+    url = f"mailto://127.0.0.1:{port}?from=jx@example.org&to=ops@example.org&mode=insecure"
+    assert send_digest([url], *digest)
+    (msg,) = inbox.messages
+    page = html_of(msg)
+    # One table per failing report, the finding in Chinese, the 原文 evidence, loaded or not, a link to act.
+    assert page.count("<table>") == 1 and "报告日期与评价年度不相符" in page
+    assert "原文证据：" in page and "「2022年1月9日」" in page
+    assert loaded_text in page and escaped in page
+    assert "<img src=x" not in page
+    assert f'<a href="{ui}">' in page and "jixiao dq --failed --run run-7" in page
+    text = body_of(msg)
+    assert not [tag for tag in ("<table", "<td", "<br", "<a ", "&lt;") if tag in text]
+    for needle in (
+        "报告日期与评价年度不相符",
+        "2022年1月9日",
+        loaded_text,
+        ui,
+        "jixiao dq --failed --run run-7",
+    ):
+        assert needle in text, needle
+
+
+@pytest.mark.parametrize(
+    ("waiting", "shown"),
+    [
+        pytest.param(["a.txt", "子目录/b.docx"], "仍有 2 个文件", id="files-left-in-inbox-listed"),
+        pytest.param([], "仍有 0 个文件", id="nothing-left-says-so"),
+    ],
+)
+def test_failure_notice_reaches_a_real_smtp_server(
+    smtp: tuple[Inbox, int], waiting: list[str], shown: str
+) -> None:
+    inbox, port = smtp
+    notice = render_failure(
+        run_name="ingest-2026-11-30T22:00 · 2 files",
+        run_id="20261130T220000-abc123",
+        error="OperationalError: connection refused\nTraceback (most recent call last): …",
+        inbox_files=waiting,
+        flow_run_url="http://127.0.0.1:4200/runs/flow-run/f1",
+        state_name="Crashed",
+    )
+    url = f"mailto://127.0.0.1:{port}?from=jx@example.org&to=ops@example.org&mode=insecure"
+    assert send_digest([url], *notice)
+    (msg,) = inbox.messages
+    assert "入库运行失败" in subject_of(msg) and "Crashed" in subject_of(msg)
+    text = body_of(msg)
+    assert "OperationalError: connection refused" in text and "Traceback" not in text
+    assert shown in text and all(name in text for name in waiting)
+    assert "http://127.0.0.1:4200/runs/flow-run/f1" in text
+    assert '<a href="http://127.0.0.1:4200/runs/flow-run/f1">' in html_of(msg)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,25 @@ class Settings(BaseSettings):
     match_review: float = 75.0
     nightly_cron: str = "0 2 * * *"
     timezone: str = "Asia/Shanghai"
+    quiet_s: float = Field(
+        default=2.0,
+        description="A file is taken once its size and mtime have not changed for this many seconds.",
+    )
+    fail_on_dq_errors: bool = Field(
+        default=False,
+        description="End a run with error-level data-quality failures as Failed instead of "
+        "'Completed with DQ errors'.",
+    )
+    prefect_start_timeout_s: float = Field(
+        default=120.0, description="How long to wait for the temporary Prefect server to start."
+    )
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        # Resolved once, here: every path below home (inbox files in the ledger, the watcher's events, the
+        # CLI's staged copies) is then absolute, so one file has one name however it was reached.
+        return value.expanduser().resolve()
 
     @property
     def inbox(self) -> Path:
@@ -50,7 +69,7 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.home / 'jixiao.db').resolve()}"
+        return f"sqlite:///{self.home / 'jixiao.db'}"
 
     def alert_url_list(self) -> list[str]:
         return [u for u in self.alert_urls.replace(",", " ").split() if u]

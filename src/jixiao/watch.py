@@ -8,13 +8,19 @@ by the next batch.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import fnmatch
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
+
+from jixiao.errors import JixiaoError
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,64 @@ def is_candidate(path: Path) -> bool:
     if name.startswith(".") or any(fnmatch.fnmatch(name.lower(), p) for p in _TEMP_PATTERNS):
         return False
     return not path.is_dir()
+
+
+LOCK_NAME = "watcher.lock"
+
+
+class AlreadyWatched(JixiaoError):
+    """Another watcher (jixiao watch / jixiao serve) already watches this inbox."""
+
+    def __init__(self, home: Path, pid: int | None) -> None:
+        super().__init__(
+            f"another jixiao watcher (pid {pid or '?'}) already watches {home / 'inbox'}; "
+            "stop it first, or drop files into that inbox"
+        )
+        self.pid = pid
+
+
+def _read_pid(handle: IO[str]) -> int | None:
+    handle.seek(0)
+    text = handle.read().strip()
+    return int(text) if text.isdigit() else None
+
+
+@contextlib.contextmanager
+def watch_lock(home: Path) -> Iterator[None]:
+    """Held while a watcher runs: the CLI then hands files to it instead of starting a run of its own.
+
+    An OS file lock, so a killed watcher releases it with its process.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / LOCK_NAME).open("a+", encoding="ascii") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlreadyWatched(home, _read_pid(handle)) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def watcher_pid(home: Path) -> int | None:
+    """The pid of the live watcher of this home's inbox, or None when no watcher runs."""
+    path = home / LOCK_NAME
+    if not path.exists():
+        return None
+    with path.open("r", encoding="ascii") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_pid(handle) or -1
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -72,7 +136,8 @@ class StabilityTracker:
             entry = self._seen.get(path)
             if entry is not None and now - entry[2] >= self.stable_s:
                 out.append(path)
-        return sorted(out)
+        writing = open_for_writing(out) if out else set()
+        return sorted(p for p in out if p not in writing)
 
     def forget(self, paths: list[Path]) -> None:
         for p in paths:
@@ -80,6 +145,55 @@ class StabilityTracker:
 
     def pending(self) -> int:
         return len(self._seen)
+
+
+def open_for_writing(paths: Iterable[Path]) -> set[Path]:
+    """The files some process holds open for writing, where the OS can tell (Linux /proc; else none).
+
+    A writer that pauses longer than the quiet period still holds its file open: the file is not complete.
+    Processes of other users cannot be inspected without privileges and are not seen.
+    """
+    wanted: dict[str, Path] = {}
+    for p in paths:
+        with contextlib.suppress(OSError):
+            wanted[os.path.realpath(p)] = p
+    proc = Path("/proc")
+    if not wanted or not proc.is_dir():
+        return set()
+    busy: set[Path] = set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target not in wanted:
+                continue
+            try:
+                info = (entry / "fdinfo" / fd.name).read_text()
+            except OSError:
+                continue
+            flags = next((line.split()[1] for line in info.splitlines() if line.startswith("flags:")), "0")
+            if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+                busy.add(wanted[target])
+    return busy
+
+
+def pending_files(inbox: Path) -> list[Path]:
+    """Files waiting in the inbox (what a run would take), found without importing the parser."""
+    if not inbox.is_dir():
+        return []
+    return [
+        p
+        for p in inbox.rglob("*")
+        if (p.is_file() or p.is_symlink()) and is_candidate(p) and not p.name.endswith(".reason.txt")
+    ]
 
 
 def _scan(inbox: Path) -> list[Path]:
@@ -147,7 +261,7 @@ def watch_inbox(
             for p in ready:
                 try:
                     st = p.lstat()
-                except OSError:
+                except OSError:  # gone already (taken by a CLI run or moved away): not a batch of its own
                     continue
                 key = (p, st.st_size, st.st_mtime)
                 # The same file at the same size and time is handed over once, even if events repeat.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,15 +15,29 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from jixiao_cli import browse, export, reads
-from jixiao_cli.env import prepare_environment
+from jixiao_cli.env import (
+    describe_error,
+    ensure_prefect_api,
+    exit_on_sigterm,
+    log_to_file,
+    prepare_environment,
+    stop_children,
+    stop_orphaned_server,
+    stop_prefect_server,
+    write_trace,
+)
 from jixiao_cli.output import read_engine
 
 app = typer.Typer(
     help="jixiao (绩效): turn 部门整体支出绩效自评报告 into clean, checked data.",
     no_args_is_help=True,
     add_completion=False,
+    # Errors are one line for the operator (main() below); --debug shows the trace. Never locals: they
+    # can hold a database URL with its password.
+    pretty_exceptions_enable=False,
 )
 units_app = typer.Typer(help="The canonical registry of 科学技术协会 units.", no_args_is_help=True)
 review_app = typer.Typer(help="The review queue of unit matches that need a person.")
@@ -44,6 +59,19 @@ DbOpt = Annotated[
     typer.Option("--database-url", help="SQLAlchemy URL (env JIXIAO_DATABASE_URL; default SQLite in home)."),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+_options: dict[str, bool] = {"debug": False}
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of an error (default: one line).")
+    ] = False,
+) -> None:
+    """jixiao (绩效): turn 部门整体支出绩效自评报告 into clean, checked data."""
+    _options["debug"] = debug
 
 
 def _settings(home: Path | None, db: str | None, **extra: Any) -> Any:
@@ -110,11 +138,14 @@ def _print_rows(
 # ---------------------------------------------------------------------------------------------- ingest
 
 
-def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> dict[str, Any]:
-    """Run the ingest flow in this process, with a progress bar and heartbeats off (they cost ~1 s a run)."""
+def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> tuple[dict[str, Any], str]:
+    """Run the ingest flow in this process, with a progress bar and heartbeats off (they cost ~1 s a run).
+
+    Returns (summary, state name). A run that failed with an error raises it.
+    """
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from flows.ingest import ingest
+    from flows.ingest import DQ_FAILED, ingest
     from jixiao import pipeline
 
     n = len(paths) if paths else len(pipeline.scan_inbox(settings.inbox))
@@ -123,25 +154,38 @@ def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> d
         "home": str(settings.home),
         "database_url": settings.database_url,
         "workers": settings.workers,
+        "return_state": True,
     }
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         if not show_progress or n < 20:
-            return ingest(**kwargs)
-        with progress_bar("reading and parsing") as progress:
-            bar = progress.add_task("parse", total=n)
-            pipeline.set_progress_hook(lambda k: progress.advance(bar, k))
-            try:
-                return ingest(**kwargs)
-            finally:
-                pipeline.set_progress_hook(None)
+            state = ingest(**kwargs)
+        else:
+            with progress_bar("reading and parsing") as progress:
+                bar = progress.add_task("parse", total=n)
+                pipeline.set_progress_hook(lambda k: progress.advance(bar, k))
+                try:
+                    state = ingest(**kwargs)
+                finally:
+                    pipeline.set_progress_hook(None)
+    if state.is_failed() and state.name != DQ_FAILED:
+        state.result()  # raises the run's error, for main() to report in one line
+    summary = state.result(raise_on_failure=False)
+    return summary, str(state.name)
 
 
-def print_summary(summary: dict[str, Any]) -> None:
+def print_summary(summary: dict[str, Any], state_name: str = "Completed") -> None:
     table = Table(title=f"ingest run {summary['run_id']}")
     for c in ("file", "status", "unit", "year", "reason"):
         table.add_column(c, overflow="fold")
     for o in summary.get("outcomes", [])[:200]:
-        table.add_row(o["file"], o["status"], o["unit"] or "", str(o["year"] or ""), o["reason"] or "")
+        # Text, not markup: names and reasons come from the files ("某某县科协[/]" must print as written).
+        table.add_row(
+            Text(o["file"]),
+            Text(o["status"]),
+            Text(o["unit"] or ""),
+            Text(str(o["year"] or "")),
+            Text(o["reason"] or ""),
+        )
     if summary.get("outcomes"):
         console.print(table)
     by = summary.get("by_status", {})
@@ -154,8 +198,56 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"review queue +{summary.get('review_items', 0)} · DQ failures: {summary.get('dq_errors', 0)} error(s), "
         f"{summary.get('dq_warnings', 0)} warning(s)"
     )
+    console.print(f"run state: {escape(state_name)}")
     if summary.get("dq_errors") or summary.get("dq_warnings"):
         console.print(f"see: jixiao dq --failed --run {summary['run_id']}")
+
+
+def _ledger_rows(settings: Any, hashes: list[str]) -> list[dict[str, Any]]:
+    from sqlalchemy import bindparam, text
+
+    from jixiao.db.engine import get_engine
+
+    if not hashes:
+        return []
+    query = text(
+        "select name, status, reason, sha256 from source_file where sha256 in :h order by id"
+    ).bindparams(bindparam("h", expanding=True))
+    with get_engine(settings.db_url).connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query, {"h": hashes})]
+
+
+def hand_to_watcher(settings: Any, pid: int, staged: list[Path], fmt: str, wait_s: float) -> None:
+    """A watcher owns this inbox: the files are its to process. Wait until they have left the inbox."""
+    import time
+
+    from jixiao.pipeline import sha256_file
+
+    hashes = {str(p): sha256_file(p) for p in staged if p.exists()}
+    who = f"pid {pid}" if pid > 0 else "another process"
+    err.print(f"the watcher ({who}) processes {settings.inbox}: handed {len(staged)} file(s) to it")
+    t0 = time.monotonic()
+    with err.status("waiting for the watcher's run…") as status:
+        while any(Path(p).exists() for p in hashes) and time.monotonic() - t0 < wait_s:
+            status.update(f"waiting for the watcher's run… {time.monotonic() - t0:.0f} s")
+            time.sleep(0.5)
+    left = [Path(p).name for p in hashes if Path(p).exists()]
+    rows = _ledger_rows(settings, sorted(set(hashes.values())))
+    if fmt == "json":
+        sys.stdout.write(
+            json.dumps({"handed_to_watcher": pid, "files": rows, "still_in_inbox": left}, ensure_ascii=False)
+            + "\n"
+        )
+    else:
+        table = Table(title="files handed to the watcher")
+        for c in ("name", "status", "reason"):
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(Text(r["name"]), Text(r["status"]), Text(r["reason"] or ""))
+        console.print(table)
+    if left:
+        err.print(f"still in the inbox after {wait_s:.0f} s: {escape(', '.join(left))}; see `jixiao files`")
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -170,24 +262,56 @@ def ingest(
         bool, typer.Option("--move", help="Move the given files into the inbox instead of copying.")
     ] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json (the run summary).")] = "table",
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for a running watcher to process handed files.")
+    ] = 900.0,
 ) -> None:
-    """Ingest report files: copy them into the inbox and run the ingest flow over it."""
+    """Ingest report files: copy them into the inbox and run the ingest flow over it.
+
+    When `jixiao watch` or `jixiao serve` watches the inbox, the files are handed to it (one run, the
+    watcher's) and the command waits for their outcome instead of starting a run of its own.
+    """
     settings = _settings(home, database_url, workers=workers)
     settings.ensure_dirs()
-    from jixiao.filing import stage_into_inbox
+    from jixiao.watch import pending_files, watcher_pid
 
     staged = None
     if paths:
+        from jixiao.filing import stage_into_inbox
+
         missing = [p for p in paths if not p.exists()]
         if missing:
             err.print(f"[red]error:[/red] no such file or folder: {escape(', '.join(map(str, missing)))}")
             raise typer.Exit(2)
-        staged = [str(p) for p in stage_into_inbox(list(paths), settings.inbox, move=move)]
-    summary = run_ingest(settings, staged, show_progress=fmt == "table")
+        staged = [Path(os.path.abspath(p)) for p in stage_into_inbox(list(paths), settings.inbox, move=move)]
+    pid = watcher_pid(settings.home)
+    if pid is not None:
+        hand_to_watcher(settings, pid, staged or pending_files(settings.inbox), fmt, wait)
+        return
+    # A temporary Prefect server left by a killed run (kill -9) is stopped now, even when there is no work.
+    stop_orphaned_server(Path(os.environ["PREFECT_HOME"]))
+    if not staged and not pending_files(settings.inbox):
+        # Nothing to do needs no Prefect server: answer at once.
+        if fmt == "json":
+            sys.stdout.write(json.dumps({"files_seen": 0, "by_status": {}}) + "\n")
+        else:
+            console.print(f"the inbox {settings.inbox} is empty: nothing to ingest")
+        return
+    log_to_file(settings.home)
+    with err.status("starting the temporary Prefect server…") as status:
+        ensure_prefect_api(
+            settings.prefect_start_timeout_s,
+            lambda s: status.update(f"starting the temporary Prefect server… {s:.0f} s"),
+        )
+    summary, state_name = run_ingest(settings, [str(p) for p in staged] if staged else None, fmt == "table")
     if fmt == "json":
-        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(
+            json.dumps({**summary, "state": state_name}, ensure_ascii=False, indent=2, default=str) + "\n"
+        )
     else:
-        print_summary(summary)
+        print_summary(summary, state_name)
+    if state_name.startswith("Failed"):
+        raise typer.Exit(1)
 
 
 # The read commands (reports, files, runs, dq, export, browse) live in their own modules.
@@ -464,7 +588,13 @@ def watch(home: HomeOpt = None, database_url: DbOpt = None) -> None:
     settings.ensure_dirs()
     from deployments.watcher import run_watcher
 
-    console.print(f"watching {settings.inbox.resolve()} (Ctrl-C to stop)")
+    log_to_file(settings.home)
+    console.print(f"watching {settings.inbox} (Ctrl-C to stop)")
+    with err.status("starting the temporary Prefect server…") as status:
+        ensure_prefect_api(
+            settings.prefect_start_timeout_s,
+            lambda s: status.update(f"starting the temporary Prefect server… {s:.0f} s"),
+        )
     run_watcher(home=str(settings.home), database_url=settings.database_url)
 
 
@@ -479,16 +609,44 @@ def serve(
     settings = _settings(home, database_url)
     settings.ensure_dirs()
     from deployments.serve import serve_all
+    from jixiao.watch import AlreadyWatched, watcher_pid
 
+    pid = watcher_pid(settings.home)
+    if pid is not None:
+        raise AlreadyWatched(settings.home, pid)
+    log_to_file(settings.home)
     console.print(
         f"serving ingest/nightly ({cron or settings.nightly_cron}, {timezone or settings.timezone}) and "
-        f"ingest/on-demand; watching {settings.inbox.resolve()}"
+        f"ingest/on-demand; watching {settings.inbox}"
     )
     serve_all(home=str(settings.home), cron=cron, timezone=timezone, database_url=settings.database_url)
 
 
 def main() -> None:
-    app()
+    """The console entry point: errors are one line naming the cause (exit 1); --debug shows the trace."""
+    exit_on_sigterm()
+    debug = "--debug" in sys.argv[1:]
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        trace = write_trace(None, exc)
+        # soft_wrap: one line stays one line in a log, whatever the terminal width.
+        err.print(f"[red]error:[/red] {escape(describe_error(exc))}", highlight=False, soft_wrap=True)
+        if trace is not None:
+            err.print(
+                f"(full trace in {escape(str(trace))}; --debug shows it here)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        sys.exit(1)
+    finally:
+        if "prefect.server.api.server" in sys.modules:
+            stop_prefect_server()
+        stop_children()
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ def test_mutation_is_flagged_and_alerted(
         assert len(handler.messages) == 1
         body = body_of(handler.messages[0])
         assert check_id in body and f"mutated-{prefix}.txt" in body
-        assert "原文 「" in body  # the evidence snippet from the report itself
+        assert "原文证据：「" in body  # the evidence snippet from the report itself, labelled in the mail
         subject = str(email.header.make_header(email.header.decode_header(handler.messages[0]["Subject"])))
         assert "数据质量告警" in subject
     finally:
