@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds" / "reports"
@@ -15,3 +16,10 @@ def seed_paths() -> list[Path]:
 def seed(prefix: str) -> Path:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path
+
+
+def exported(engine: Any, current_only: bool = True) -> list[dict[str, Any]]:
+    """Reports in the public export schema (``ReportPublic``), as plain dicts."""
+    from jixiao.db.queries import ReportFilter, reports
+
+    return [r.model_dump() for r in reports(engine, ReportFilter(current_only=current_only))]

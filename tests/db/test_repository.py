@@ -19,7 +19,7 @@ from jixiao.db.models import SourceFile
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher
 from jixiao.units.registry import load_registry
-from tests.support import seed, seed_paths
+from tests.support import exported, seed, seed_paths
 
 
 def inbox_with(tmp_path: Path, files: dict[str, bytes]) -> list[pipeline.InboxFile]:
@@ -124,7 +124,7 @@ def test_load_dedupes_and_supersedes(db_url: str, tmp_path: Path) -> None:
     assert by_name["a-v2.txt"].status == "loaded" and len(by_name["a-v2.txt"].superseded) == 1
 
     engine = get_engine(db_url)
-    current = [r for r in repo.export_reports(engine) if r["adcode"] == "130121"]
+    current = [r for r in exported(engine) if r["adcode"] == "130121"]
     assert len(current) == 1 and current[0]["score"] == 96
     with engine.connect() as conn:
         rows = conn.execute(

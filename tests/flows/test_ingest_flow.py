@@ -11,7 +11,7 @@ import docx
 import pytest
 from sqlalchemy import text
 
-from tests.support import seed_paths
+from tests.support import exported, seed_paths
 
 EXPECTED_UNITS = {
     "000": ("130121", 2025),
@@ -77,7 +77,6 @@ def snapshot(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.mark.usefixtures("prefect_api")
 def test_seeds_load_and_rerun_changes_nothing(home: Path, db_url: str) -> None:
-    from jixiao.db import repository as repo
     from jixiao.db.engine import get_engine
 
     inbox = home / "inbox"
@@ -87,7 +86,7 @@ def test_seeds_load_and_rerun_changes_nothing(home: Path, db_url: str) -> None:
     assert summary["dq_check_errors"] == 0
     assert list(inbox.iterdir()) == []
 
-    reports = repo.export_reports(get_engine(db_url))
+    reports = exported(get_engine(db_url))
     got = {r["adcode"]: r["fiscal_year"] for r in reports}
     assert got == dict(EXPECTED_UNITS.values())
     by_code = {r["adcode"]: r for r in reports}
@@ -145,7 +144,6 @@ def test_every_bad_file_is_quarantined_with_a_reason(home: Path, tmp_path: Path)
 
 @pytest.mark.usefixtures("prefect_api")
 def test_copies_are_duplicates_and_a_correction_supersedes(home: Path, tmp_path: Path) -> None:
-    from jixiao.db import repository as repo
     from jixiao.db.engine import get_engine
 
     db_url = f"sqlite:///{tmp_path / 'd.db'}"
@@ -171,9 +169,9 @@ def test_copies_are_duplicates_and_a_correction_supersedes(home: Path, tmp_path:
     second = run(home, db_url)
     assert second["by_status"] == {"loaded": 1} and second["superseded"] == 1
     engine = get_engine(db_url)
-    current = [r for r in repo.export_reports(engine) if r["adcode"] == "130121"]
+    current = [r for r in exported(engine) if r["adcode"] == "130121"]
     assert len(current) == 1 and current[0]["score"] == 95
-    history = [r for r in repo.export_reports(engine, current_only=False) if r["adcode"] == "130121"]
+    history = [r for r in exported(engine, current_only=False) if r["adcode"] == "130121"]
     assert len(history) == 2
     assert {r["is_current"] for r in history} == {True, False}
-    assert len(repo.export_reports(engine)) == 5
+    assert len(exported(engine)) == 5

@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
-from jixiao.db.models import DqResult, ProjectLine, Report, ReportField, SourceFile, Unit
-from jixiao.units.departments import resolve_department_type, unit_name_of
+from jixiao.db.models import DqResult, Report, SourceFile
 
 
 def _num(value: Any) -> Any:
@@ -39,110 +38,6 @@ def list_files(engine: Engine, status: str | None = None) -> list[dict[str, Any]
             }
             for f in session.exec(stmt).scalars()
         ]
-
-
-def export_reports(
-    engine: Engine,
-    *,
-    unit: str | None = None,
-    year: int | None = None,
-    current_only: bool = True,
-    department_type: str | None = None,
-) -> list[dict[str, Any]]:
-    """Reports in the public export schema (see README, "Export schema").
-
-    ``department_type`` filters by type, abbreviations resolved (妇女联合会 → 妇联).
-    """
-    with Session(engine) as session:
-        stmt = select(Report, Unit).join(Unit, col(Report.unit_adcode) == col(Unit.adcode), isouter=True)
-        if current_only:
-            stmt = stmt.where(col(Report.is_current))
-        if year is not None:
-            stmt = stmt.where(col(Report.fiscal_year) == year)
-        if department_type is not None:
-            stmt = stmt.where(col(Report.department_type) == resolve_department_type(department_type))
-        if unit:
-            like = f"%{unit}%"
-            stmt = stmt.where(or_(col(Report.unit_name).like(like), col(Unit.name).like(like)))
-        rows = session.execute(stmt.order_by(col(Report.id))).all()
-        ids = [r.id for r, _ in rows]
-        files: dict[int, list[str]] = {}
-        lines: dict[int, list[dict[str, Any]]] = {}
-        evidence: dict[int, dict[str, Any]] = {}
-        dq: dict[int, list[dict[str, Any]]] = {}
-        if ids:
-            for rid, name in session.execute(
-                select(SourceFile.report_id, SourceFile.name).where(col(SourceFile.report_id).in_(ids))
-            ):
-                files.setdefault(rid, []).append(name)
-            # Duplicates name the file they duplicate only through the report, so list them too.
-            for p in session.exec(
-                select(ProjectLine)
-                .where(col(ProjectLine.report_id).in_(ids))
-                .order_by(col(ProjectLine.report_id), col(ProjectLine.seq))
-            ).scalars():
-                lines.setdefault(p.report_id, []).append(
-                    {"seq": p.seq, "name": p.name, "amount": _num(p.amount), "score": _num(p.score)}
-                )
-            for f in session.exec(select(ReportField).where(col(ReportField.report_id).in_(ids))).scalars():
-                if f.name in ("problems", "measures"):
-                    continue
-                evidence.setdefault(f.report_id, {})[f.name] = {
-                    "start": f.start,
-                    "end": f.end,
-                    "snippet": f.snippet,
-                }
-            for d in session.exec(
-                select(DqResult).where(col(DqResult.report_id).in_(ids), col(DqResult.status) != "pass")
-            ).scalars():
-                dq.setdefault(d.report_id, []).append(
-                    {
-                        "check": d.check_id,
-                        "status": d.status,
-                        "severity": d.severity,
-                        "observed": d.observed,
-                        "message": d.message,
-                    }
-                )
-        out = []
-        for r, u in rows:
-            out.append(
-                {
-                    "report_id": r.id,
-                    "unit_name": unit_name_of(u, r.department_type, r.unit_name),
-                    "department_type": r.department_type,
-                    "province": u.province if u else None,
-                    "city": u.city if u else None,
-                    "county": u.county if u else None,
-                    "adcode": u.adcode if u else None,
-                    "fiscal_year": r.fiscal_year,
-                    "report_date": r.report_date,
-                    "doc_kind": r.doc_kind,
-                    "budget_initial": _num(r.budget_initial),
-                    "income_total": _num(r.income_total),
-                    "expenditure_total": _num(r.expenditure_total),
-                    "basic_expenditure": _num(r.basic_expenditure),
-                    "personnel_expense": _num(r.personnel_expense),
-                    "public_expense": _num(r.public_expense),
-                    "project_expenditure": _num(r.project_expenditure),
-                    "execution_rate": _num(r.execution_rate),
-                    "personnel_share": _num(r.personnel_share),
-                    "public_share": _num(r.public_share),
-                    "score": _num(r.score),
-                    "grade": r.grade,
-                    "staff_quota": r.staff_quota,
-                    "staff_actual": r.staff_actual,
-                    "project_lines": lines.get(r.id, []),
-                    "source_files": sorted(files.get(r.id, [])),
-                    "dq": dq.get(r.id, []),
-                    "evidence": evidence.get(r.id, {}),
-                    "unit_name_as_written": r.unit_name,
-                    "match_status": r.match_status,
-                    "is_current": r.is_current,
-                    "superseded_by": r.superseded_by,
-                }
-            )
-        return out
 
 
 def file_counts(engine: Engine) -> dict[str, int]:

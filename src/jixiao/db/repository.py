@@ -23,7 +23,7 @@ from jixiao.db.claims import (
     claim_files,
     claimer_id,
 )
-from jixiao.db.ledger import count_reports, dq_results, export_reports, file_counts, list_files
+from jixiao.db.ledger import count_reports, dq_results, file_counts, list_files
 from jixiao.db.load import (
     REPORT_COLUMNS,
     FileOutcome,
@@ -69,7 +69,6 @@ __all__ = [
     "count_reports",
     "currency_key",
     "dq_results",
-    "export_reports",
     "file_counts",
     "finish_run",
     "list_files",
