@@ -22,6 +22,7 @@ from importlib import resources
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.parse.page import content_head, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
@@ -70,7 +71,7 @@ def _vocab() -> _Vocab:
         title_words=tuple(raw["title_words"]),
         # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
         title_after_year=re.compile(
-            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:{tails})"
+            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"
         ),
         definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
         self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
@@ -112,6 +113,13 @@ def _ends_with_type(name: str) -> bool:
 
 def is_title(line: str) -> bool:
     return any(w in line for w in _vocab().title_words)
+
+
+def _names_itself(title: str) -> bool:
+    """Whether a title line carries the unit's name before its year: then the line above it (a site's name,
+    施甸县人民政府 over 施甸县文化和旅游局2024年…报告) is not the unit's."""
+    t = _TITLE_LEAD.match(title)
+    return t is not None and plausible_name(clean_name(t.group("name")))
 
 
 def _definition_name(run: str) -> str | None:
@@ -157,8 +165,12 @@ class NameReader:
             if plausible_name(name) and not _NOT_A_NAME.search(name):
                 found.append(self.placed(name, "header", m.start("name")))
                 break
-        head = self.nonempty[:8]
-        for i, (pos, line) in enumerate(head):
+        head = content_head(
+            self.lines, 8
+        )  # page furniture (索引号, 发布机构, breadcrumbs) is not the title block
+        for i, (pos, raw_line) in enumerate(head):
+            line = without_title_label(raw_line)  # "标 题 某某局2020年度…报告"
+            pos += max(raw_line.find(line[:2]), 0) if line else 0
             if ":" in line or "：" in line:
                 continue
             titled = is_title(line)
@@ -170,7 +182,12 @@ class NameReader:
                     found.append(self.placed(name, "title", pos + t.start("name")))
             elif a and not _NOT_A_NAME.search(a.group("name")) and plausible_name(a.group("name")):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
-            elif i + 1 < len(head) and is_title(head[i + 1][1]) and not titled:
+            elif (
+                i + 1 < len(head)
+                and is_title(head[i + 1][1])
+                and not titled
+                and not _names_itself(head[i + 1][1])
+            ):
                 # A line of its own right above the title is the unit's name.
                 name = clean_name(line)
                 if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):

@@ -19,8 +19,9 @@ from decimal import Decimal
 from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ShareFact
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.fields import fiscal_year_in_title, not_a_level, table_and_kind
-from jixiao.parse.identity import NameReader, is_signature_name
+from jixiao.parse.identity import NameReader, is_signature_name, is_title
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
+from jixiao.parse.page import content_head, without_title_label
 from jixiao.parse.projects import project_table
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
@@ -59,6 +60,8 @@ _MEASURE = re.compile(
 )
 _REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
 _CJK_SPACE = re.compile(r"\s+")
+_TITLE_WIDTH = 60
+_PROSE = re.compile(r"[，。；;]")
 
 
 @dataclass
@@ -416,10 +419,14 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     if names:
         name, pos = names[0]
         ex.put("unit_name", name, pos, pos + len(name))
-    title = next((line.strip() for _, line in ident.nonempty[:10] if "报告" in line), None)
-    if title:
-        pos = text.index(title)
-        ex.put("title", title, pos, pos + len(title))
+    # The title: the first line of the title block (page furniture skipped) that reads as one, a label a page
+    # puts before it (名 称:) taken off; a prose line is no title.
+    for pos, line in content_head(ex.lines, 10):
+        title = without_title_label(line.replace("|", " ")).strip()
+        if is_title(title) and len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
+            at = line.find(title[:2])
+            ex.put("title", title, pos + max(at, 0), pos + max(at, 0) + len(title))
+            break
     fiscal_year_in_title(ex.lines, ex.put)
     ident.fiscal_year()
     ident.report_date()
