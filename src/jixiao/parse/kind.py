@@ -55,7 +55,7 @@ _TITLE_END = re.compile(r"^(?:\d+\s*、\s*)?(?P<title>[^，。；;,]{6,58}?(?:�
 def _title_prefix(line: str) -> str:
     """A viewer's page line runs the title into the body ("1、某某馆图书购置项目绩效自评报告一、项目概况…"):
     such a long line stands for its opening words up to the first 报告/自评表."""
-    if len(line.strip()) <= _TITLE_WIDTH:
+    if len(line.strip()) <= _TITLE_WIDTH and not _PROSE.search(line):
         return line
     m = _TITLE_END.match(line.strip())
     return m.group("title") if m else line
@@ -95,7 +95,9 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     titles = [(pos, t) for pos, t in titles if len(t.strip()) <= _TITLE_WIDTH and not _PROSE.search(t)]
     project = [re.compile(p) for p in words["project_pattern"]]
     # A title further down only says what the document is when it names another kind than the default.
-    later = [] if any(w in t for _, t in titles for w in ("报告", "自评表", "评价表")) else _later_title(lines)
+    later = (
+        [] if any(w in t for _, t in titles for w in ("报告", "自评表", "评价表")) else _later_title(lines)
+    )
     for kind in ("project_report", "other", "dept_table", "dept_report"):
         for pos, title in titles + (later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):

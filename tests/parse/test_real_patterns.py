@@ -1,0 +1,166 @@
+"""Patterns found in real public reports (issue 12/13), each reproduced with invented units and figures: the
+web page around a report (metadata fields, breadcrumbs, viewer captions, pinyin glosses) is never its title,
+and a project's or a notice's title is told apart from a department's own. Fixtures written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.parse import parse_report
+from jixiao.read import normalise
+
+BODY = "\n一、基本情况\n2023年度总支出612.40万元,其中基本支出402.40万元,项目支出210.00万元。\n"
+
+
+def _parse(head: str) -> dict[str, object]:
+    parsed = parse_report(normalise(head + BODY).text)
+    return {k: parsed.value(k) for k in ("doc_kind", "title", "unit_name", "expenditure_total")}
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        pytest.param("某某县文化馆期刊订阅项目绩效自评报告", "project_report", id="project-name-then-绩效"),
+        pytest.param(
+            "某某州数据中心2024年度项目支出绩效单位自评报告",
+            "project_report",
+            id="words-between-项目-and-自评",
+        ),
+        pytest.param(
+            "某某市公证处专项业务费(项目)2019年度绩效自评报告", "project_report", id="项目-in-brackets"
+        ),
+        pytest.param("某某县畜牧站2020年黑山羊保种经费的绩效自评报告", "project_report", id="经费的绩效"),
+        pytest.param(
+            "某某县文化馆2023年度部门整体和项目支出绩效自评报告",
+            "dept_report",
+            id="整体-and-项目-stays-department",
+        ),
+        pytest.param(
+            "非遗保护活动项目支出\n绩效自评报告\n某某县文化馆", "project_report", id="title-over-two-lines"
+        ),
+        pytest.param(
+            "某某县文化馆\n2023年度绩效自评报告", "dept_report", id="two-lines-without-项目-stay-department"
+        ),
+        pytest.param(
+            "2020年度项(xiàng)目支出绩(jì)效自评表", "project_report", id="pinyin-glosses-taken-out"
+        ),
+        pytest.param(
+            "1、某某县图书馆期刊订阅项目绩效自评报告一、项目概况该项目是按年度预算安排的经常性业务费,总体目标是为公众提供阅读服务。",
+            "project_report",
+            id="viewer-line-runs-title-into-body",
+        ),
+        pytest.param(
+            "索引号 | 0001-x/20250609-00001 | 发布机构 | 某某县某某乡 |\n公开目录 | 绩效评价 | 发布日期 | 2025-06-09 |\n"
+            "文号 | 浏览量 | 0 |\n某某乡2024年部门整体支出绩效自评报告",
+            "dept_report",
+            id="metadata-公开目录-is-no-notice",
+        ),
+        pytest.param(
+            "《某某县林业局2023年度部门整体绩效自评表.docx》由会员分享,可在线阅读,更多相关\n"
+            "1、某某县林业局2023年度部门整体绩效自评表主管部门某某县林业局自评总分(分)96.5部门联系人",
+            "dept_table",
+            id="viewer-caption-names-the-document",
+        ),
+        pytest.param(
+            "各乡镇人民政府,县级各预算部门:\n为加快建成全方位的预算绩效管理体系,现将有关办法印发给你们。",
+            "other",
+            id="addressee-line-opens-a-notice",
+        ),
+        pytest.param(
+            "发布时间:2024-11-22 来源: 网络\n某某社 北京7月25日电 (记者 某某)财政部等部门今天公布决算。",
+            "other",
+            id="news-byline",
+        ),
+        pytest.param(
+            "各项工作均按计划完成\n某某县文化馆2023年度部门整体支出绩效自评报告",
+            "dept_report",
+            id="a-line-starting-各-without-addressee-colon-is-no-notice",
+        ),
+    ],
+)
+def test_document_kind_real_patterns(head: str, kind: str) -> None:
+    assert _parse(head)["doc_kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        pytest.param(
+            "来源:作者:发布日期: 2023-08-04\n名 称:某某市档案馆2022年度部门整体支出绩效自评报告",
+            "某某市档案馆2022年度部门整体支出绩效自评报告",
+            id="label-名称-taken-off",
+        ),
+        pytest.param(
+            "某某县财政局2022年度部门整体支出绩效自评报告.docx\n某某县财政局 2022 年度部门整体支出绩效自评报告",
+            "某某县财政局 2022 年度部门整体支出绩效自评报告",
+            id="file-name-line-is-not-the-title",
+        ),
+        pytest.param(
+            "您现在所在的位置 : 首页 > 政务 > 政府信息公开年度报告\n某某县林业局部门整体支出绩效自评表",
+            "某某县林业局部门整体支出绩效自评表",
+            id="breadcrumb-is-not-the-title",
+        ),
+        pytest.param(
+            "2024年度部门整体绩效自评表 | ||||||\n项目主管部门: | 某某县科学技术协会 |",
+            "2024年度部门整体绩效自评表",
+            id="table-title-in-pipe-text",
+        ),
+        pytest.param(
+            "某某县财政局2022年度部门整体支出绩效自评报告",
+            "某某县财政局2022年度部门整体支出绩效自评报告",
+            id="plain-title-unchanged",
+        ),
+    ],
+)
+def test_title_real_patterns(head: str, title: str) -> None:
+    assert _parse(head)["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        pytest.param(
+            "标 题 某某自治区盲人协会2020年度预算绩效自评报告",
+            "某某自治区盲人协会",
+            id="label-标题-not-in-the-name",
+        ),
+        pytest.param(
+            "某某县人民政府\n某某县文化和旅游局2024年整体支出绩效自评报告",
+            "某某县文化和旅游局",
+            id="site-name-above-a-named-title",
+        ),
+        pytest.param(
+            "某某县文化和旅游局\n2024年整体支出绩效自评报告",
+            "某某县文化和旅游局",
+            id="name-above-an-unnamed-title",
+        ),
+        pytest.param(
+            "2021年度某某市科学技术协会本级整体支出绩效自评报告",
+            "某某市科学技术协会",
+            id="本级-not-in-the-name",
+        ),
+        pytest.param(
+            "索引号: 0001/2025-00017\n发布机构: 某某州档案馆\n发布日期: 2025-04-17\n"
+            "预算绩效管理\n某某州民族宗教事务委员会2024年度部门整体支出绩效自评报告",
+            "某某州民族宗教事务委员会",
+            id="title-below-page-metadata",
+        ),
+    ],
+)
+def test_unit_name_real_patterns(head: str, name: str) -> None:
+    assert _parse(head)["unit_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("head", "loaded"),
+    [
+        pytest.param("某某县文化馆期刊订阅项目绩效自评报告", False, id="project-figures-refused"),
+        pytest.param("某某县文化馆2023年度部门整体支出绩效自评报告", True, id="department-figures-kept"),
+    ],
+)
+def test_project_figures_not_loaded_as_department(head: str, loaded: bool) -> None:
+    from jixiao.parse.kind import refusal
+
+    kind = str(_parse(head)["doc_kind"])
+    assert (refusal(kind, "") is None) is loaded
