@@ -61,6 +61,7 @@ _MEASURE = re.compile(
 _REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
 _CJK_SPACE = re.compile(r"\s+")
 _TITLE_WIDTH = 60
+_BRACKETED = re.compile(r"\([^()]*\)")
 _PROSE = re.compile(r"[，。；;]")
 
 
@@ -227,8 +228,24 @@ class _Extractor:
             m = _COUNT_AFTER.match(self.text, hit.end, end)
             if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
                 return
-            if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
+            if _in_a_breakdown(prefix, self.vocab.scope_words) or (
+                label.siblings and _has_any(prefix[-6:], self.vocab.scope_words)
+            ):
+                return  # "离退休人员62(其中:离休人员8人,退休人员13人": "其中林业行政编制13人": parts
+            if (
+                m
+                and not _has_any(m.group("gap"), self.vocab.gap_stop_words)
+                and not self._one_kind_of_staff(m.group("gap"), self.text[m.end() : s_end])
+            ):
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
+
+    def _one_kind_of_staff(self, gap: str, rest: str) -> bool:
+        """"实有参公人员 9 名,工勤人员 1 名": a count naming one kind of staff when the sentence goes on to
+        another kind is a part ("实有行政人员 12 人(含工勤人员 1 人)" is not: the bracket is inside it)."""
+        kinds = self.vocab.count_part_gap
+        if not _has_any(gap, kinds):
+            return False
+        return _has_any(_BRACKETED.sub("", rest), tuple(k for k in kinds if k not in gap))
 
     def _about_a_part(self, i: int, s_start: int) -> bool:
         """Whether the sentence's nearest subject before hit ``i`` is a part of the spending, not the whole.
@@ -278,6 +295,12 @@ class _Extractor:
                 self.put(share_of[owner], value, money_hits[i].start, m.end())
             else:
                 self.shares.append(ShareFact(den, value, self.ctx.evidence(m.start(), m.end())))
+
+
+def _in_a_breakdown(prefix: str, scope_words: tuple[str, ...]) -> bool:
+    """Whether the label after ``prefix`` stands inside an open bracket that lists parts ("(其中:…")."""
+    opened = prefix.rfind("(")
+    return opened > prefix.rfind(")") and prefix[opened + 1 :].lstrip().startswith(scope_words)
 
 
 def _income_or_expenditure(prefix: str) -> str | None:
