@@ -52,6 +52,7 @@ class _Vocab:
     header: re.Pattern[str]
     title_words: tuple[str, ...]
     title_after_year: re.Pattern[str]
+    title_no_year: re.Pattern[str]
     definition: re.Pattern[str]
     self_reference: re.Pattern[str]
     debris: frozenset[str]
@@ -73,6 +74,8 @@ def _vocab() -> _Vocab:
         title_after_year=re.compile(
             rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"
         ),
+        # "某某县民族宗教事务局整体支出绩效自评报告": a title with no year, the name right before its tail.
+        title_no_year=re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"),
         definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
         self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
         debris=frozenset(raw["debris"]),
@@ -113,6 +116,15 @@ def _ends_with_type(name: str) -> bool:
 
 def is_title(line: str) -> bool:
     return any(w in line for w in _vocab().title_words)
+
+
+def _placed_name(name: str) -> bool:
+    """A title's name must say whose it is: a bare type (林业局 in "2020年度林业局(本级)…报告") names no
+    place and would be matched to any place's 林业局."""
+    if not plausible_name(name):
+        return False
+    words = load_departments().words_in(name)
+    return not (words and words[0][0] == 0 and words[-1][1] == len(name))
 
 
 def _names_itself(title: str) -> bool:
@@ -174,13 +186,13 @@ class NameReader:
             if ":" in line or "：" in line:
                 continue
             titled = is_title(line)
-            t = _TITLE_LEAD.match(line) if titled else None
+            t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
             if t and not _NOT_A_NAME.search(t.group("name")):
                 name = clean_name(t.group("name"))
-                if plausible_name(name):
+                if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
-            elif a and not _NOT_A_NAME.search(a.group("name")) and plausible_name(a.group("name")):
+            elif a and not _NOT_A_NAME.search(a.group("name")) and _placed_name(a.group("name")):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
             elif (
                 i + 1 < len(head)

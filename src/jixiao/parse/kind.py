@@ -40,7 +40,7 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             name = file_title(line)
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
-    content = [(pos, _title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
         joined = line.strip() + content[k + 1][1].strip()
@@ -52,7 +52,7 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 _TITLE_END = re.compile(r"^(?:\d+\s*、\s*)?(?P<title>[^，。；;,]{6,58}?(?:报告|自评表|评价表))")
 
 
-def _title_prefix(line: str) -> str:
+def title_prefix(line: str) -> str:
     """A viewer's page line runs the title into the body ("1、某某馆图书购置项目绩效自评报告一、项目概况…"):
     such a long line stands for its opening words up to the first 报告/自评表."""
     if len(line.strip()) <= _TITLE_WIDTH and not _PROSE.search(line):
@@ -140,4 +140,4 @@ def refusal(kind: str, words: str) -> str | None:
     )
 
 
-__all__ = ["Kind", "document_kind", "refusal"]
+__all__ = ["Kind", "document_kind", "refusal", "title_prefix"]

@@ -20,6 +20,7 @@ from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, Share
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.fields import fiscal_year_in_title, not_a_level, table_and_kind
 from jixiao.parse.identity import NameReader, is_signature_name, is_title
+from jixiao.parse.kind import title_prefix
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
 from jixiao.parse.page import content_head, without_title_label
 from jixiao.parse.projects import project_table
@@ -62,7 +63,8 @@ _REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
 _CJK_SPACE = re.compile(r"\s+")
 _TITLE_WIDTH = 60
 _BRACKETED = re.compile(r"\([^()]*\)")
-_PROSE = re.compile(r"[，。；;]")
+_PROSE = re.compile(r"[，。；;!！]")  # a site's banner (欢迎来到…!) is no title either
+_PAGE_MARK = re.compile(r"^\d+\s*/\s*\d+\s*")
 
 
 @dataclass
@@ -240,7 +242,7 @@ class _Extractor:
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
 
     def _one_kind_of_staff(self, gap: str, rest: str) -> bool:
-        """"实有参公人员 9 名,工勤人员 1 名": a count naming one kind of staff when the sentence goes on to
+        """ "实有参公人员 9 名,工勤人员 1 名": a count naming one kind of staff when the sentence goes on to
         another kind is a part ("实有行政人员 12 人(含工勤人员 1 人)" is not: the bracket is inside it)."""
         kinds = self.vocab.count_part_gap
         if not _has_any(gap, kinds):
@@ -445,7 +447,9 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     # The title: the first line of the title block (page furniture skipped) that reads as one, a label a page
     # puts before it (名 称:) taken off; a prose line is no title.
     for pos, line in content_head(ex.lines, 10):
-        title = without_title_label(line.replace("|", " ")).strip()
+        # A viewer's page line running the title into the body ("1、…自评报告一、基本情况…") gives its opening.
+        title = without_title_label(title_prefix(line).replace("|", " ")).strip()
+        title = _PAGE_MARK.sub("", title)  # "1/1" of a viewer's page counter
         if is_title(title) and len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
             at = line.find(title[:2])
             ex.put("title", title, pos + max(at, 0), pos + max(at, 0) + len(title))
