@@ -5,6 +5,8 @@ and a project's or a notice's title is told apart from a department's own. Fixtu
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from jixiao.parse import parse_report
@@ -164,3 +166,90 @@ def test_project_figures_not_loaded_as_department(head: str, loaded: bool) -> No
 
     kind = str(_parse(head)["doc_kind"])
     assert (refusal(kind, "") is None) is loaded
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param(
+            "纳入南县农业局部门预算编制范围的单位有3个。", "staff_quota", None, id="预算编制-is-budget-work"
+        ),
+        pytest.param("核定编制12人,实有在职人员11人。", "staff_quota", 12, id="a-quota-is-still-read"),
+        pytest.param(
+            "年末在职18人,离退休人员40(其中:离休人员2人,退休人员11人,遗属27人)。",
+            "staff_retired",
+            None,
+            id="retirees-inside-其中-bracket-are-a-part",
+        ),
+        pytest.param("年末在职18人,退休人员11人。", "staff_retired", 11, id="retirees-outside-a-bracket"),
+        pytest.param(
+            "局机关实际在职人数30人。其中水利行政编制9人,工勤3人。",
+            "staff_quota",
+            None,
+            id="其中-one-kind-of-编制-is-a-part",
+        ),
+        pytest.param(
+            "截至年末,我单位实有参公人员7名,工勤人员2名,退休人员5名。",
+            "staff_actual",
+            None,
+            id="one-kind-of-staff-beside-another",
+        ),
+        pytest.param(
+            "在职在编实有行政人员15人(含行政工勤人员1人)。",
+            "staff_actual",
+            15,
+            id="one-kind-including-another-in-brackets-is-the-whole",
+        ),
+        pytest.param("预算执行率未达到90%的需说明原因。", "execution_rate", None, id="未达到-bounds-a-rate"),
+        pytest.param("全年预算执行率达到97.5%。", "execution_rate", Decimal("97.5"), id="达到-states-a-rate"),
+    ],
+)
+def test_figure_scope_real_patterns(text: str, field: str, value: object) -> None:
+    parsed = parse_report(normalise("某某县农业局2023年度部门整体支出绩效自评报告\n" + text + "\n").text)
+    assert parsed.value(field) == value
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "value"),
+    [
+        pytest.param(
+            "某某县民族宗教事务局整体支出绩效自评报告\n(2022年度)",
+            "fiscal_year",
+            2022,
+            id="year-line-below-title",
+        ),
+        pytest.param(
+            "某某县民族宗教事务局整体支出绩效自评报告\n(2022年度)",
+            "unit_name",
+            "某某县民族宗教事务局",
+            id="title-without-year-names-the-unit",
+        ),
+        pytest.param(
+            "2020年度水务局(本级)部门整体支出绩效自评报告",
+            "unit_name",
+            None,
+            id="a-bare-type-is-no-unit-name",
+        ),
+        pytest.param(
+            "《某某县文化馆2019年度部门整体支出绩效自评报告.docx》由会员分享,可在线阅读\n"
+            "1、某某县文化馆2020年度部门整体支出绩效自评报告一、基本情况某某县文化馆是公益一类事业单位。",
+            "fiscal_year",
+            2020,
+            id="year-from-the-document-not-its-file-name",
+        ),
+        pytest.param(
+            "欢迎来到文库吧! | 帮助中心 分享价值,成长自我!\n某某县文化馆2020年度部门整体支出绩效自评报告",
+            "title",
+            "某某县文化馆2020年度部门整体支出绩效自评报告",
+            id="site-banner-is-no-title",
+        ),
+        pytest.param(
+            "1、某某县档案馆2020年度部门整体支出绩效自评报告一、基本情况某某县档案馆为公益一类事业单位,内设3个科室。",
+            "title",
+            "某某县档案馆2020年度部门整体支出绩效自评报告",
+            id="viewer-line-gives-its-opening-title",
+        ),
+    ],
+)
+def test_title_block_real_patterns(head: str, field: str, value: object) -> None:
+    assert parse_report(normalise(head + BODY).text).value(field) == value
