@@ -253,3 +253,31 @@ def test_figure_scope_real_patterns(text: str, field: str, value: object) -> Non
 )
 def test_title_block_real_patterns(head: str, field: str, value: object) -> None:
     assert parse_report(normalise(head + BODY).text).value(field) == value
+
+
+SPLIT_HEADER = (
+    "某某区水务局部门整体支出绩效自评表\n(万元)\n\n年初\n\n预算数\n\n全年预算数\n\n全年\n\n执行数\n\n分值\n\n执行率\n\n"
+    "得分\n\n年度资金总额\n\n1200.50万元\n\n1300.50万元\n\n1105.20万元\n\n10\n\n98%\n\n9.8\n\n年度总体目标\n"
+)
+LOST_CHARS = (
+    "2024年度部门整体绩效自评表 | |||||\n项目主管部门: | 101-某某县水务局 | 自评总分: | 95.50 | |\n资金情况 | |||||\n"
+    "年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
+    "年度总金额 | 2,100,000.00? | 2,300,000.00? | 2,250,000.00? | | | |\n绩效目标 | |||||\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param(SPLIT_HEADER, "budget_initial", Decimal("1200.50"), id="header-split-over-cells-joined"),
+        pytest.param(SPLIT_HEADER, "expenditure_total", Decimal("1105.20"), id="actual-column-after-join"),
+        pytest.param(SPLIT_HEADER, "execution_rate", Decimal("98"), id="rate-column-after-join"),
+        pytest.param(
+            SPLIT_HEADER.replace("98%", "1105.20万元"), "execution_rate", None, id="an-amount-is-never-a-rate"
+        ),
+        pytest.param(LOST_CHARS, "expenditure_total", Decimal("225"), id="lost-character-after-number"),
+        pytest.param(LOST_CHARS, "budget_adjusted", Decimal("230"), id="权重-and-得分-columns-not-rates"),
+    ],
+)
+def test_table_real_patterns(text: str, field: str, value: object) -> None:
+    assert parse_report(normalise(text).text).value(field) == value
