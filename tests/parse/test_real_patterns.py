@@ -178,6 +178,12 @@ def test_project_figures_not_loaded_as_department(head: str, loaded: bool) -> No
         pytest.param(
             "年末在职18人,离退休人员40(其中:离休人员2人,退休人员11人,遗属27人)。",
             "staff_retired",
+            40,
+            id="retirees-total-before-its-breakdown",
+        ),
+        pytest.param(
+            "年末在职18人(其中:退休返聘人员2人)。",
+            "staff_retired",
             None,
             id="retirees-inside-其中-bracket-are-a-part",
         ),
@@ -280,4 +286,32 @@ LOST_CHARS = (
     ],
 )
 def test_table_real_patterns(text: str, field: str, value: object) -> None:
+    assert parse_report(normalise(text).text).value(field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param(
+            "—17—\n我部门2024年度项目12个,项目支出总额320.10万元,全部开展了绩效自评。\n",
+            "doc_kind",
+            "other",
+            id="fragment-from-a-later-page",
+        ),
+        pytest.param(
+            "—1—\n某某县水务局2024年度部门整体支出绩效自评报告\n项目支出总额320.10万元。\n",
+            "doc_kind",
+            "dept_report",
+            id="first-page-number-is-no-fragment",
+        ),
+        pytest.param(
+            "某某县供销社2023年度部门整体支出绩效自评报告\n年末在职21人,离退休人员50(其中:离休人员3人,"
+            "财政供养(yǎng)退休人员9人,其他38人)。\n",
+            "staff_retired",
+            50,
+            id="pinyin-gloss-closes-no-breakdown",
+        ),
+    ],
+)
+def test_fragment_and_gloss_real_patterns(text: str, field: str, value: object) -> None:
     assert parse_report(normalise(text).text).value(field) == value

@@ -20,6 +20,7 @@ _PROSE = re.compile(r"[，。；;]")
 _HEAD_LINES = 6
 _TITLE_WIDTH = 60  # characters: a longer line is prose, not a title
 _LATER_LINES = 60
+_PAGE_NUMBER = re.compile(r"[—\-–]+\s*(\d{1,4})\s*[—\-–]+")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,13 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
             return Kind("project_report", pos + at, pos + at + len(hit), hit)
     if has_money_table:
         return Kind("dept_table", 0, 0, "a 资金情况 table and no title")
+    first = content_head(lines, 1)
+    page = _PAGE_NUMBER.fullmatch(first[0][1].strip()) if first else None
+    if page is not None and int(page.group(1)) > 1:
+        # "—23—" and no title: a fragment from inside a longer document, whose owner and kind it never says.
+        return Kind(
+            "other", first[0][0], first[0][0] + len(first[0][1]), "a fragment starting at a later page"
+        )
     return Kind("dept_report", 0, 0, "no title naming another kind")
 
 

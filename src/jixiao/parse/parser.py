@@ -22,7 +22,7 @@ from jixiao.parse.fields import fiscal_year_in_title, not_a_level, table_and_kin
 from jixiao.parse.identity import NameReader, is_signature_name, is_title
 from jixiao.parse.kind import title_prefix
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
-from jixiao.parse.page import content_head, without_title_label
+from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.parse.projects import project_table
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
@@ -36,7 +36,8 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 # A minus sign right before a percent is kept: a negative share is what the report states, for checks to flag.
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
-_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个)")
+# "离退休人员62(其中:离休人员8人…)": a count whose breakdown follows at once names its unit there.
+_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个|(?=\(\s*其中))")
 _GRADE_AFTER = re.compile(
     r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
 )
@@ -301,6 +302,7 @@ class _Extractor:
 
 def _in_a_breakdown(prefix: str, scope_words: tuple[str, ...]) -> bool:
     """Whether the label after ``prefix`` stands inside an open bracket that lists parts ("(其中:…")."""
+    prefix = strip_ruby(prefix)  # a pinyin gloss "(yǎng)" closes no breakdown
     opened = prefix.rfind("(")
     return opened > prefix.rfind(")") and prefix[opened + 1 :].lstrip().startswith(scope_words)
 
