@@ -315,3 +315,32 @@ def test_table_real_patterns(text: str, field: str, value: object) -> None:
 )
 def test_fragment_and_gloss_real_patterns(text: str, field: str, value: object) -> None:
     assert parse_report(normalise(text).text).value(field) == value
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        pytest.param(
+            "来源:作者:发布日期: 2023-08-04\n318002-某某市民族宗教事务局\n2022年度某某市民宗局\n整体支出绩效自评报告",
+            "某某市民族宗教事务局",
+            id="budget-code-and-name-line",
+        ),
+        pytest.param(
+            "2022年度部门整体支出绩效自评报告\n318002-2022年度", None, id="a-code-before-no-name-is-no-name"
+        ),
+        pytest.param(
+            "市级部门整体绩效自评报告\n部门名称:(公章)某某市水务局\n下属二级预算单位数量:3",
+            "某某市水务局",
+            id="seal-note-before-header-name",
+        ),
+        pytest.param(
+            "《某某县林业局2023年度部门整体绩效自评表.docx》由会员分享,可在线阅读\n"
+            "1、某某县林业局2023年度部门整体绩效自评表主管部门某某县林业局自评总分(分)96.5部门联系人张某联系电话"
+            "12345678年度主要任务任务名称主要内容完成情况",
+            "某某县林业局",
+            id="name-from-a-viewer-line-title",
+        ),
+    ],
+)
+def test_own_name_real_patterns(head: str, name: str | None) -> None:
+    assert parse_report(normalise(head + BODY).text).value("unit_name") == name

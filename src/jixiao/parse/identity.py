@@ -22,6 +22,7 @@ from importlib import resources
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.parse.kind import title_prefix
 from jixiao.parse.page import content_head, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
 
@@ -45,6 +46,13 @@ _NOT_PLACES = frozenset(
     {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
 )
 _CJK_SPACE = re.compile(r"\s+")
+_CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
+_TITLE_WIDTH = 60
+
+
+def _opening_title(line: str) -> str:
+    """A viewer's line running the title into the body stands for its opening title (see ``kind``)."""
+    return title_prefix(line) if len(line.strip()) > _TITLE_WIDTH else line
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,10 @@ def _vocab() -> _Vocab:
     )
     tails = "|".join(re.escape(t) for t in raw["title_tails"])
     return _Vocab(
-        header=re.compile(rf"(?:{labels})\s*[:：\t|]\s*(?P<name>[^\s:：|\t]{{2,30}})"),
+        # "部门名称:(公章)某某局": the seal note before the name is not part of it.
+        header=re.compile(
+            rf"(?:{labels})\s*[:：\t|]\s*(?:\((?:公章|盖章|签章|章)\)\s*)?(?P<name>[^\s:：|\t]{{2,30}})"
+        ),
         title_words=tuple(raw["title_words"]),
         # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
         title_after_year=re.compile(
@@ -181,7 +192,7 @@ class NameReader:
             self.lines, 8
         )  # page furniture (索引号, 发布机构, breadcrumbs) is not the title block
         for i, (pos, raw_line) in enumerate(head):
-            line = without_title_label(raw_line)  # "标 题 某某局2020年度…报告"
+            line = without_title_label(_opening_title(raw_line))  # "标 题 某某局2020年度…报告"
             pos += max(raw_line.find(line[:2]), 0) if line else 0
             if ":" in line or "：" in line:
                 continue
@@ -204,6 +215,12 @@ class NameReader:
                 name = clean_name(line)
                 if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
+        for pos, line in head:
+            # "215001-某某市民族宗教事务局": a budget unit's code and its name, as a cover page gives them.
+            c = _CODED_NAME.fullmatch(line.strip())
+            if c and _placed_name(c.group("name")) and not _NOT_A_NAME.search(c.group("name")):
+                found.append(self.placed(c.group("name"), "header", pos + line.index(c.group("name"))))
+                break
         tail = self.nonempty[-3:]
         for i, (pos, line) in enumerate(tail):
             stripped = _SEAL.sub("", line).strip()
