@@ -113,6 +113,16 @@ def test_document_kind_real_patterns(head: str, kind: str) -> None:
             "某某县财政局2022年度部门整体支出绩效自评报告",
             id="plain-title-unchanged",
         ),
+        pytest.param(
+            "第五部分 附件 某某区民政局 2021 年度部门整体支出绩效评价报告",
+            "某某区民政局2021年度部门整体支出绩效评价报告",
+            id="part-and-attachment-labels-taken-off",
+        ),
+        pytest.param(
+            "文库网\n报告网\n某某区民政局2021年度部门整体支出绩效评价报告",
+            "某某区民政局2021年度部门整体支出绩效评价报告",
+            id="a-site-name-with-a-title-word-is-no-title",
+        ),
     ],
 )
 def test_title_real_patterns(head: str, title: str) -> None:

@@ -17,6 +17,7 @@ Line = tuple[int, str]
 
 # A pinyin gloss carries a tone mark: "(xiàng)", "(biāo)"; "(a)" or "(本级)" are no gloss.
 _RUBY = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+_PART = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")
 _QUOTED_FILE = re.compile(r"《(?P<name>[^》\n]{2,80}?)\.(?:docx?|pdf|wps|xlsx?)》")
 
 
@@ -74,6 +75,9 @@ def content_head(lines: Sequence[Line], n: int) -> list[Line]:
 def without_title_label(line: str) -> str:
     """``line`` without a label a page puts before a title on its line ("名 称:", "标 题")."""
     squeezed = "".join(line.split())
+    part = _PART.match(squeezed)  # "第五部分 附件 某某局2021年度…报告": the attachment's own title follows
+    if part and len(squeezed) > part.end() + 4:
+        squeezed, line = squeezed[part.end() :], squeezed[part.end() :]
     for label in _words().title_labels:
         if squeezed.startswith(label) and len(squeezed) > len(label) + 4:
             return squeezed[len(label) :]

@@ -63,6 +63,7 @@ _MEASURE = re.compile(
 _REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
 _CJK_SPACE = re.compile(r"\s+")
 _TITLE_WIDTH = 60
+_MIN_TITLE = 6
 _BRACKETED = re.compile(r"\([^()]*\)")
 _PROSE = re.compile(r"[，。；;!！]")  # a site's banner (欢迎来到…!) is no title either
 _PAGE_MARK = re.compile(r"^\d+\s*/\s*\d+\s*")
@@ -452,7 +453,8 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
         # A viewer's page line running the title into the body ("1、…自评报告一、基本情况…") gives its opening.
         title = without_title_label(title_prefix(line).replace("|", " ")).strip()
         title = _PAGE_MARK.sub("", title)  # "1/1" of a viewer's page counter
-        if is_title(title) and len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
+        # A site's name (报告吧) holds a title word too: a title also names what it reports.
+        if is_title(title) and _MIN_TITLE <= len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
             at = line.find(title[:2])
             ex.put("title", title, pos + max(at, 0), pos + max(at, 0) + len(title))
             break
