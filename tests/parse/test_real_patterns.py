@@ -354,3 +354,22 @@ def test_fragment_and_gloss_real_patterns(text: str, field: str, value: object) 
 )
 def test_own_name_real_patterns(head: str, name: str | None) -> None:
     assert parse_report(normalise(head + BODY).text).value("unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        pytest.param(
+            "某某县档案馆2020年度部门整体绩效自评表\n单位名称:某某县档案馆 填报日期:2021年 4 月 9日\n",
+            "2021-04-09",
+            id="填报日期",
+        ),
+        pytest.param(
+            "某某县档案馆2020年度部门整体绩效自评表\n发布日期:2021年 4 月 9日\n",
+            None,
+            id="publication-date-is-not-the-report-date",
+        ),
+    ],
+)
+def test_report_date_real_patterns(text: str, date: str | None) -> None:
+    assert parse_report(normalise(text + BODY).text).value("report_date") == date

@@ -60,7 +60,9 @@ _PROBLEM = re.compile(r"存在的?(?:主要)?问题|主要问题|问题及原因
 _MEASURE = re.compile(
     r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向|整改方向|下一步|工作打算"
 )
-_REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
+_REPORT_DATE_LABEL = re.compile(
+    r"(?:报告日期|填报日期)\s*[:：]?\s*"
+)  # the day the table was filled in is its date
 _CJK_SPACE = re.compile(r"\s+")
 _TITLE_WIDTH = 60
 _MIN_TITLE = 6
