@@ -373,3 +373,16 @@ def test_own_name_real_patterns(head: str, name: str | None) -> None:
 )
 def test_report_date_real_patterns(text: str, date: str | None) -> None:
     assert parse_report(normalise(text + BODY).text).value("report_date") == date
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        pytest.param("自评总分(分)96.45部门联系人张某", Decimal("96.45"), id="unit-before-the-score"),
+        pytest.param("自评总分(分)2024年度主要任务", None, id="a-year-after-the-unit-is-no-score"),
+        pytest.param("自评总分(分)350.00万元", None, id="an-amount-after-the-unit-is-no-score"),
+    ],
+)
+def test_score_real_patterns(text: str, score: Decimal | None) -> None:
+    head = "某某县林业局2023年度部门整体绩效自评表\n"
+    assert parse_report(normalise(head + text + BODY).text).value("score") == score

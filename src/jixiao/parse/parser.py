@@ -37,6 +37,7 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
 # "离退休人员62(其中:离休人员8人…)": a count whose breakdown follows at once names its unit there.
+_SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
 _COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个|(?=\(\s*其中))")
 _GRADE_AFTER = re.compile(
     r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
@@ -222,7 +223,12 @@ class _Extractor:
         elif kind == "score":
             if _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.part_prefixes):
                 return  # 各项目平均自评得分 92.4 分: the projects' score, not the department's
+            # "自评总分(分)97.93": the unit stated before the number, as a table's label cell writes it.
             m = _SCORE_AFTER.match(self.text, hit.end, end)
+            if m is None:
+                m = _SCORE_UNIT_FIRST.match(self.text, hit.end, end)
+                if m is not None and (to_decimal(m.group("num")) or 0) > 100:
+                    return  # out of 100: a number run into the label cell is something else
             value = to_decimal(m.group("num")) if m else None
             if m and value is not None and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 self.put(label.field, value, hit.start, m.end())
