@@ -386,3 +386,28 @@ def test_report_date_real_patterns(text: str, date: str | None) -> None:
 def test_score_real_patterns(text: str, score: Decimal | None) -> None:
     head = "某某县林业局2023年度部门整体绩效自评表\n"
     assert parse_report(normalise(head + text + BODY).text).value("score") == score
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        pytest.param(
+            "2023年度批复支出预算920.40万元,实际执行支出预算881.25万元,部门整体预算执行率95.75%。",
+            Decimal("881.25"),
+            id="actual-label-after-a-budget",
+        ),
+        pytest.param(
+            "2023年初财政对我局预算批复的总支出为920.40万元。",
+            None,
+            id="a-budget-s-总支出-is-no-actual",
+        ),
+    ],
+)
+def test_actual_after_budget_real_patterns(text: str, value: Decimal | None) -> None:
+    head = "某某县水务局2023年度部门整体支出绩效自评报告\n"
+    assert parse_report(normalise(head + text + "\n").text).value("expenditure_total") == value
+
+
+def test_breadcrumb_with_home_is_no_title() -> None:
+    head = "首页 文库 > 资源分类 > PDF文档下载\n某某县水务局2023年度部门整体支出绩效自评报告"
+    assert _parse(head)["title"] == "某某县水务局2023年度部门整体支出绩效自评报告"

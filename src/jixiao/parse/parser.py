@@ -164,7 +164,12 @@ class _Extractor:
                 return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
             if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
                 return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
-            budget_talk = "预算" in prefix and not _has_any(prefix, self.vocab.actual_markers)
+            # "批复支出预算 1824.15 万元,实际执行支出预算 1711.15 万元": a label that says 实际 is the actual.
+            budget_talk = (
+                "预算" in prefix
+                and not _has_any(prefix, self.vocab.actual_markers)
+                and not _has_any(label.text, ("实际", "决算"))  # not 总支出: "预算批复的总支出为" is a budget
+            )
             # 决算数为 is itself the actual marker, whatever budget words precede it.
             if label.side == "actual" and kind == "money" and budget_talk:
                 return
