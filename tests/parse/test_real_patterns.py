@@ -409,5 +409,5 @@ def test_actual_after_budget_real_patterns(text: str, value: Decimal | None) -> 
 
 
 def test_breadcrumb_with_home_is_no_title() -> None:
-    head = "首页 文库 > 资源分类 > PDF文档下载\n某某县水务局2023年度部门整体支出绩效自评报告"
+    head = "首页 报告网 > 资源分类 > PDF文档下载\n某某县水务局2023年度部门整体支出绩效自评报告"
     assert _parse(head)["title"] == "某某县水务局2023年度部门整体支出绩效自评报告"
