@@ -69,6 +69,10 @@ def test_vocabulary_has_every_required_type() -> None:
         pytest.param("机构编制委员会办公室", "编办", id="abbreviation-full"),
         pytest.param("县委办", "党委办公室", id="county-party-office"),
         pytest.param("人民医院", None, id="not-a-type"),
+        pytest.param("民族宗教事务委员会", "民宗局", id="ethnic-affairs-commission"),
+        pytest.param("民宗局", "民宗局", id="ethnic-affairs-abbreviation"),
+        pytest.param("供销合作联社", "供销社", id="supply-cooperative-short-form"),
+        pytest.param("宗教活动场所", None, id="religious-site-is-no-department"),
     ],
 )
 def test_resolve_key(word: str, key: str | None) -> None:

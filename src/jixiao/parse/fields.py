@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from jixiao.parse.kind import document_kind
+from jixiao.parse.kind import document_kind, title_prefix
+from jixiao.parse.page import content_head
 from jixiao.parse.tables import Table, TableValue, read_table
 from jixiao.parse.vocab import Label, Vocabulary
 
@@ -22,6 +23,8 @@ _MONEY_ROWS = frozenset(("expenditure_total", "basic_expenditure", "project_expe
 # "2018绩效评价报告", "2024年度部门整体绩效自评表", "2023 年度": a year that opens a title or ends in 年/年度.
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|度|(?=[\u4e00-\u9fff]))")
 _DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_YEAR_LINE = re.compile(r"\(?\s*20\d{2}\s*年度?\s*\)?")
+_TITLE_WIDTH = 60
 _TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
 _DENIALS = ("无", "没有", "未")
@@ -85,13 +88,16 @@ def _named(word: str, text: str) -> bool:
 def fiscal_year_in_title(lines: Lines, put: Put) -> None:
     """The fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a date
     (报告日期:2019年06月18日 is when it was written, not the year evaluated)."""
-    seen = 0
-    for pos, line in lines:
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > _HEAD_LINES:
-            return
+    # Page furniture (a viewer's file-name caption, 发布日期) is not the title block.
+    for pos, full in content_head(lines, _HEAD_LINES):
+        line = title_prefix(full)  # a viewer's line running the title into the body stands for its title
+        if line is full and len(full.strip()) > _TITLE_WIDTH:
+            continue  # prose, not a title
+        if _YEAR_LINE.fullmatch(line.strip()):  # "(2022年度)" on its own line below the title
+            m = _TITLE_YEAR.search(line)
+            if m:
+                put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
+                return
         if not any(w in line for w in _TITLE_WORDS) or _DATE.search(line):
             continue
         m = _TITLE_YEAR.search(line)

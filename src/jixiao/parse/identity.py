@@ -22,6 +22,8 @@ from importlib import resources
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.parse.kind import title_prefix
+from jixiao.parse.page import content_head, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
@@ -44,6 +46,13 @@ _NOT_PLACES = frozenset(
     {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
 )
 _CJK_SPACE = re.compile(r"\s+")
+_CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
+_TITLE_WIDTH = 60
+
+
+def _opening_title(line: str) -> str:
+    """A viewer's line running the title into the body stands for its opening title (see ``kind``)."""
+    return title_prefix(line) if len(line.strip()) > _TITLE_WIDTH else line
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ class _Vocab:
     header: re.Pattern[str]
     title_words: tuple[str, ...]
     title_after_year: re.Pattern[str]
+    title_no_year: re.Pattern[str]
     definition: re.Pattern[str]
     self_reference: re.Pattern[str]
     debris: frozenset[str]
@@ -66,12 +76,17 @@ def _vocab() -> _Vocab:
     )
     tails = "|".join(re.escape(t) for t in raw["title_tails"])
     return _Vocab(
-        header=re.compile(rf"(?:{labels})\s*[:：\t|]\s*(?P<name>[^\s:：|\t]{{2,30}})"),
+        # "部门名称:(公章)某某局": the seal note before the name is not part of it.
+        header=re.compile(
+            rf"(?:{labels})\s*[:：\t|]\s*(?:\((?:公章|盖章|签章|章)\)\s*)?(?P<name>[^\s:：|\t]{{2,30}})"
+        ),
         title_words=tuple(raw["title_words"]),
         # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
         title_after_year=re.compile(
-            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:{tails})"
+            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"
         ),
+        # "某某县民族宗教事务局整体支出绩效自评报告": a title with no year, the name right before its tail.
+        title_no_year=re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"),
         definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
         self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
         debris=frozenset(raw["debris"]),
@@ -112,6 +127,22 @@ def _ends_with_type(name: str) -> bool:
 
 def is_title(line: str) -> bool:
     return any(w in line for w in _vocab().title_words)
+
+
+def _placed_name(name: str) -> bool:
+    """A title's name must say whose it is: a bare type (林业局 in "2020年度林业局(本级)…报告") names no
+    place and would be matched to any place's 林业局."""
+    if not plausible_name(name):
+        return False
+    words = load_departments().words_in(name)
+    return not (words and words[0][0] == 0 and words[-1][1] == len(name))
+
+
+def _names_itself(title: str) -> bool:
+    """Whether a title line carries the unit's name before its year: then the line above it (a site's name,
+    施甸县人民政府 over 施甸县文化和旅游局2024年…报告) is not the unit's."""
+    t = _TITLE_LEAD.match(title)
+    return t is not None and plausible_name(clean_name(t.group("name")))
 
 
 def _definition_name(run: str) -> str | None:
@@ -157,24 +188,39 @@ class NameReader:
             if plausible_name(name) and not _NOT_A_NAME.search(name):
                 found.append(self.placed(name, "header", m.start("name")))
                 break
-        head = self.nonempty[:8]
-        for i, (pos, line) in enumerate(head):
+        head = content_head(
+            self.lines, 8
+        )  # page furniture (索引号, 发布机构, breadcrumbs) is not the title block
+        for i, (pos, raw_line) in enumerate(head):
+            line = without_title_label(_opening_title(raw_line))  # "标 题 某某局2020年度…报告"
+            pos += max(raw_line.find(line[:2]), 0) if line else 0
             if ":" in line or "：" in line:
                 continue
             titled = is_title(line)
-            t = _TITLE_LEAD.match(line) if titled else None
+            t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
             if t and not _NOT_A_NAME.search(t.group("name")):
                 name = clean_name(t.group("name"))
-                if plausible_name(name):
+                if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
-            elif a and not _NOT_A_NAME.search(a.group("name")) and plausible_name(a.group("name")):
+            elif a and not _NOT_A_NAME.search(a.group("name")) and _placed_name(a.group("name")):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
-            elif i + 1 < len(head) and is_title(head[i + 1][1]) and not titled:
+            elif (
+                i + 1 < len(head)
+                and is_title(head[i + 1][1])
+                and not titled
+                and not _names_itself(head[i + 1][1])
+            ):
                 # A line of its own right above the title is the unit's name.
                 name = clean_name(line)
                 if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
+        for pos, line in head:
+            # "215001-某某市民族宗教事务局": a budget unit's code and its name, as a cover page gives them.
+            c = _CODED_NAME.fullmatch(line.strip())
+            if c and _placed_name(c.group("name")) and not _NOT_A_NAME.search(c.group("name")):
+                found.append(self.placed(c.group("name"), "header", pos + line.index(c.group("name"))))
+                break
         tail = self.nonempty[-3:]
         for i, (pos, line) in enumerate(tail):
             stripped = _SEAL.sub("", line).strip()

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jixiao.parse.page import content_head, file_title, is_furniture, strip_ruby
 from jixiao.parse.vocab import load_vocabulary
 
 _QUOTED = re.compile(r"《[^》\n]*》")
 _PROSE = re.compile(r"[，。；;]")
 _HEAD_LINES = 6
 _TITLE_WIDTH = 60  # characters: a longer line is prose, not a title
+_LATER_LINES = 60
+_PAGE_NUMBER = re.compile(r"[—\-–]+\s*(\d{1,4})\s*[—\-–]+")
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,56 @@ class Kind:
 
 
 def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The title block: the first lines that are not page furniture, pinyin glosses taken out, each line also
+    joined with the next (a title wrapped over two lines: "科普活动项目支出" / "绩效自评报告"), and the document
+    name of a viewer's file-name caption first (《….docx》由会员分享: its words are the document's title)."""
     out: list[tuple[int, str]] = []
-    for pos, line in lines:
-        if not line.strip():
-            continue
-        out.append((pos, line))
-        if len(out) == _HEAD_LINES:
+    for pos, line in lines[:40]:
+        if is_furniture(line):
+            name = file_title(line)
+            if name is not None and not out:
+                out.append((pos, strip_ruby(name)))
+    content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    out += content
+    for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
+        joined = line.strip() + content[k + 1][1].strip()
+        if len(joined) <= _TITLE_WIDTH:
+            out.append((pos, joined))
+    return out
+
+
+_TITLE_END = re.compile(r"^(?:\d+\s*、\s*)?(?P<title>[^，。；;,]{6,58}?(?:报告|自评表|评价表))")
+
+
+def title_prefix(line: str) -> str:
+    """A viewer's page line runs the title into the body ("1、某某馆图书购置项目绩效自评报告一、项目概况…"):
+    such a long line stands for its opening words up to the first 报告/自评表."""
+    if len(line.strip()) <= _TITLE_WIDTH and not _PROSE.search(line):
+        return line
+    m = _TITLE_END.match(line.strip())
+    return m.group("title") if m else line
+
+
+def _later_title(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """When the head names no kind (a page whose navigation fills the first lines), the first line further
+    down that is a title on its own."""
+    out: list[tuple[int, str]] = []
+    for pos, line in content_head(lines, _LATER_LINES)[_HEAD_LINES:]:
+        t = strip_ruby(line).strip()
+        if len(t) <= _TITLE_WIDTH and not _PROSE.search(t) and t.endswith(("报告", "自评表", "评价表")):
+            out.append((pos, t))
             break
     return out
+
+
+def _other_line(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """A line of the head that opens a notice or a news article (an addressee line, a reporter's byline)."""
+    patterns = [re.compile(p) for p in load_vocabulary().kind["other_lines"]]
+    for pos, line in content_head(lines, _HEAD_LINES + 2):
+        stripped = line.strip()
+        if any(p.search(stripped) for p in patterns):
+            return pos, stripped
+    return None
 
 
 def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
@@ -49,14 +94,26 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     head = _head(lines)
     titles = [(pos, _QUOTED.sub(lambda m: " " * len(m.group(0)), line)) for pos, line in head]
     titles = [(pos, t) for pos, t in titles if len(t.strip()) <= _TITLE_WIDTH and not _PROSE.search(t)]
+    project = [re.compile(p) for p in words["project_pattern"]]
+    # A title further down only says what the document is when it names another kind than the default.
+    later = (
+        [] if any(w in t for _, t in titles for w in ("报告", "自评表", "评价表")) else _later_title(lines)
+    )
     for kind in ("project_report", "other", "dept_table", "dept_report"):
-        for pos, title in titles:
+        for pos, title in titles + (later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):
                 continue
             hit = next((w for w in words[kind] if w in title), None)
+            if hit is None and kind == "project_report":
+                m = next((m for p in project if (m := p.search(title))), None)
+                hit = m.group(0) if m else None
             if hit is not None:
-                at = title.index(hit)
+                at = max(title.find(hit), 0)
                 return Kind(kind, pos + at, pos + at + len(hit), hit)
+        if kind == "project_report":
+            other = _other_line(lines)
+            if other is not None:
+                return Kind("other", other[0], other[0] + len(other[1]), other[1][:20])
     for pos, line in head:
         hit = next((w for w in words["project_header"] if w in line), None)
         if hit is not None:
@@ -64,6 +121,13 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
             return Kind("project_report", pos + at, pos + at + len(hit), hit)
     if has_money_table:
         return Kind("dept_table", 0, 0, "a 资金情况 table and no title")
+    first = content_head(lines, 1)
+    page = _PAGE_NUMBER.fullmatch(first[0][1].strip()) if first else None
+    if page is not None and int(page.group(1)) > 1:
+        # "—23—" and no title: a fragment from inside a longer document, whose owner and kind it never says.
+        return Kind(
+            "other", first[0][0], first[0][0] + len(first[0][1]), "a fragment starting at a later page"
+        )
     return Kind("dept_report", 0, 0, "no title naming another kind")
 
 
@@ -84,4 +148,4 @@ def refusal(kind: str, words: str) -> str | None:
     )
 
 
-__all__ = ["Kind", "document_kind", "refusal"]
+__all__ = ["Kind", "document_kind", "refusal", "title_prefix"]

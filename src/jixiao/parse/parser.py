@@ -19,8 +19,10 @@ from decimal import Decimal
 from jixiao.model import UNIT_OF, Evidence, Fact, Indicator, ParsedReport, ShareFact
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.fields import fiscal_year_in_title, not_a_level, table_and_kind
-from jixiao.parse.identity import NameReader, is_signature_name
+from jixiao.parse.identity import NameReader, is_signature_name, is_title
+from jixiao.parse.kind import title_prefix
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
+from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.parse.projects import project_table
 from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
@@ -34,7 +36,9 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 # A minus sign right before a percent is kept: a negative share is what the report states, for checks to flag.
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
-_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个)")
+# "离退休人员62(其中:离休人员8人…)": a count whose breakdown follows at once names its unit there.
+_SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
+_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个|(?=\(\s*其中))")
 _GRADE_AFTER = re.compile(
     r"(?P<gap>[^。；;\n]{0,4}?)[“\"'‘「]?(?P<grade>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
 )
@@ -57,8 +61,15 @@ _PROBLEM = re.compile(r"存在的?(?:主要)?问题|主要问题|问题及原因
 _MEASURE = re.compile(
     r"改进措施|整改措施|改进的方向|改进建议|措施或建议|具体措施|改进方向|整改方向|下一步|工作打算"
 )
-_REPORT_DATE_LABEL = re.compile(r"报告日期\s*[:：]?\s*")
+_REPORT_DATE_LABEL = re.compile(
+    r"(?:报告日期|填报日期)\s*[:：]?\s*"
+)  # the day the table was filled in is its date
 _CJK_SPACE = re.compile(r"\s+")
+_TITLE_WIDTH = 60
+_MIN_TITLE = 6
+_BRACKETED = re.compile(r"\([^()]*\)")
+_PROSE = re.compile(r"[，。；;!！]")  # a site's banner (欢迎来到…!) is no title either
+_PAGE_MARK = re.compile(r"^\d+\s*/\s*\d+\s*")
 
 
 @dataclass
@@ -153,7 +164,12 @@ class _Extractor:
                 return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
             if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
                 return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
-            budget_talk = "预算" in prefix and not _has_any(prefix, self.vocab.actual_markers)
+            # "批复支出预算 1824.15 万元,实际执行支出预算 1711.15 万元": a label that says 实际 is the actual.
+            budget_talk = (
+                "预算" in prefix
+                and not _has_any(prefix, self.vocab.actual_markers)
+                and not _has_any(label.text, ("实际", "决算"))  # not 总支出: "预算批复的总支出为" is a budget
+            )
             # 决算数为 is itself the actual marker, whatever budget words precede it.
             if label.side == "actual" and kind == "money" and budget_talk:
                 return
@@ -212,7 +228,12 @@ class _Extractor:
         elif kind == "score":
             if _has_any(self.text[max(0, hit.start - 4) : hit.start], self.vocab.part_prefixes):
                 return  # 各项目平均自评得分 92.4 分: the projects' score, not the department's
+            # "自评总分(分)97.93": the unit stated before the number, as a table's label cell writes it.
             m = _SCORE_AFTER.match(self.text, hit.end, end)
+            if m is None:
+                m = _SCORE_UNIT_FIRST.match(self.text, hit.end, end)
+                if m is not None and (to_decimal(m.group("num")) or 0) > 100:
+                    return  # out of 100: a number run into the label cell is something else
             value = to_decimal(m.group("num")) if m else None
             if m and value is not None and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
                 self.put(label.field, value, hit.start, m.end())
@@ -224,8 +245,24 @@ class _Extractor:
             m = _COUNT_AFTER.match(self.text, hit.end, end)
             if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
                 return
-            if m and not _has_any(m.group("gap"), self.vocab.gap_stop_words):
+            if _in_a_breakdown(prefix, self.vocab.scope_words) or (
+                label.siblings and _has_any(prefix[-6:], self.vocab.scope_words)
+            ):
+                return  # "离退休人员62(其中:离休人员8人,退休人员13人": "其中林业行政编制13人": parts
+            if (
+                m
+                and not _has_any(m.group("gap"), self.vocab.gap_stop_words)
+                and not self._one_kind_of_staff(m.group("gap"), self.text[m.end() : s_end])
+            ):
                 self.put(label.field, int(m.group("num")), hit.start, m.end())
+
+    def _one_kind_of_staff(self, gap: str, rest: str) -> bool:
+        """ "实有参公人员 9 名,工勤人员 1 名": a count naming one kind of staff when the sentence goes on to
+        another kind is a part ("实有行政人员 12 人(含工勤人员 1 人)" is not: the bracket is inside it)."""
+        kinds = self.vocab.count_part_gap
+        if not _has_any(gap, kinds):
+            return False
+        return _has_any(_BRACKETED.sub("", rest), tuple(k for k in kinds if k not in gap))
 
     def _about_a_part(self, i: int, s_start: int) -> bool:
         """Whether the sentence's nearest subject before hit ``i`` is a part of the spending, not the whole.
@@ -275,6 +312,13 @@ class _Extractor:
                 self.put(share_of[owner], value, money_hits[i].start, m.end())
             else:
                 self.shares.append(ShareFact(den, value, self.ctx.evidence(m.start(), m.end())))
+
+
+def _in_a_breakdown(prefix: str, scope_words: tuple[str, ...]) -> bool:
+    """Whether the label after ``prefix`` stands inside an open bracket that lists parts ("(其中:…")."""
+    prefix = strip_ruby(prefix)  # a pinyin gloss "(yǎng)" closes no breakdown
+    opened = prefix.rfind("(")
+    return opened > prefix.rfind(")") and prefix[opened + 1 :].lstrip().startswith(scope_words)
 
 
 def _income_or_expenditure(prefix: str) -> str | None:
@@ -416,10 +460,17 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     if names:
         name, pos = names[0]
         ex.put("unit_name", name, pos, pos + len(name))
-    title = next((line.strip() for _, line in ident.nonempty[:10] if "报告" in line), None)
-    if title:
-        pos = text.index(title)
-        ex.put("title", title, pos, pos + len(title))
+    # The title: the first line of the title block (page furniture skipped) that reads as one, a label a page
+    # puts before it (名 称:) taken off; a prose line is no title.
+    for pos, line in content_head(ex.lines, 10):
+        # A viewer's page line running the title into the body ("1、…自评报告一、基本情况…") gives its opening.
+        title = without_title_label(title_prefix(line).replace("|", " ")).strip()
+        title = _PAGE_MARK.sub("", title)  # "1/1" of a viewer's page counter
+        # A site's name (报告吧) holds a title word too: a title also names what it reports.
+        if is_title(title) and _MIN_TITLE <= len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
+            at = line.find(title[:2])
+            ex.put("title", title, pos + max(at, 0), pos + max(at, 0) + len(title))
+            break
     fiscal_year_in_title(ex.lines, ex.put)
     ident.fiscal_year()
     ident.report_date()

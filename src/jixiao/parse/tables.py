@@ -55,6 +55,7 @@ class TableValue:
 _VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|分|人|名)?")
 _EMPTY = re.compile(r"-+|—+|/|无|\*")
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+_LOST_AFTER_NUMBER = re.compile(r"(?<=\d)[?\ufffd]+$")
 _SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
 _SPLIT = re.compile(r"\t|\|")
 _SPACE = re.compile(r"\S+")
@@ -64,6 +65,7 @@ _TRAILING = ":：;；,，"
 _HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
 _PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
 _MAX_LABEL_TAIL = 8  # characters a label cell may add to its word: "年度总金额(万元)", "自评总分(100分)"
+_MAX_RATE = 200  # percent: a larger execution rate in the table is a misread column
 _ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
 
 
@@ -76,7 +78,8 @@ def _is_empty(text: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    return "".join(text.split()).rstrip(_TRAILING)
+    # "3,724,055.00?": a character the page's encoding lost after a number is no part of the cell's value.
+    return _LOST_AFTER_NUMBER.sub("", "".join(text.split()).rstrip(_TRAILING))
 
 
 def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
@@ -162,7 +165,8 @@ def _wanted_lines(text: str, vocab: TableVocab) -> list[int]:
             continue  # a label inside a cell's words, not at its start
         seen_line = line_start
         at = text.count("\n", 0, line_start)
-        wanted.update(range(max(0, at - 2), at + (_ROW_WINDOW + 8 if is_column else 3)))
+        # Before a column word: the header's first cells, split over lines with blank lines between.
+        wanted.update(range(max(0, at - (6 if is_column else 2)), at + (_ROW_WINDOW + 8 if is_column else 3)))
     return sorted(wanted)
 
 
@@ -223,7 +227,12 @@ class _Reader:
         m = self.column_words.search(cell)
         if m is None:
             return None
-        for key, words in self.v.columns:  # the first column whose words the cell holds, in vocab order
+        # The column whose word ends the cell ("执行率权重" is a weight, "执行率得分" points), else the first
+        # column whose words the cell holds, in vocab order.
+        ending = next((key for key, words in self.v.columns if any(cell.endswith(w) for w in words)), None)
+        if ending is not None:
+            return ending
+        for key, words in self.v.columns:
             if any(w in cell for w in words):
                 return key
         return None
@@ -241,11 +250,33 @@ class _Reader:
                 return yuan > wan
         return None
 
-    def money_block(self) -> None:
+    def joined_header(self) -> list[Cell]:
+        """The cells with a column word split over two cells joined back ("年初" / "预算数", "全年" / "执行数":
+        a web page's table copied one cell per line breaks long headers)."""
+        words = {w for _, ws in self.v.columns for w in ws}
+        out: list[Cell] = []
+        k = 0
         cells = self.cells
+        while k < len(cells):
+            c = cells[k]
+            if k + 1 < len(cells) and len(c.text) <= 4 and not is_value(c.text):
+                joined = c.text + cells[k + 1].text
+                if joined in words and c.text not in words:
+                    out.append(Cell(joined, c.start, cells[k + 1].end, c.line))
+                    k += 2
+                    continue
+            out.append(c)
+            k += 1
+        return out
+
+    def money_block(self) -> None:
+        cells = self.cells = self.joined_header()
         i = next((k for k, c in enumerate(cells) if self.column_of(c.text) in _HEADER_STARTS), None)
         if i is None:
             return
+        # The header starts with the first of its column cells (全年预算数 may stand before 执行数).
+        while i > 0 and self.column_of(cells[i - 1].text) is not None:
+            i -= 1
         # The header runs on while its cells name columns; a lead cell ("资金情况(万元)") may precede it.
         columns: list[str] = []
         k = i
@@ -337,6 +368,8 @@ class _Reader:
             number = to_decimal(m.group(0).replace("−", "-")) if m else None
             if number is None:
                 continue
+            if field == "execution_rate" and not 0 <= number <= _MAX_RATE:
+                continue  # an amount in the rate column: the columns were misread, the rate is not stated
             if field != "execution_rate":
                 unit = "元" if cell.text.endswith("元") and not cell.text.endswith("万元") else None
                 if unit == "元" or (yuan and unit is None and not cell.text.endswith("万元")):

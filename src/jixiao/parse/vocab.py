@@ -59,6 +59,7 @@ class Vocabulary:
     budget_before: tuple[str, ...]
     budget_gap_words: tuple[str, ...]
     scope_words: tuple[str, ...]
+    count_part_gap: tuple[str, ...]
     grades: dict[str, str]
     table: TableVocab
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
@@ -101,6 +102,7 @@ def load_vocabulary() -> Vocabulary:
         budget_before=tuple(raw["budget_before"]),
         budget_gap_words=tuple(raw["budget_gap_words"]),
         scope_words=tuple(raw["scope_words"]),
+        count_part_gap=tuple(raw["count_part_gap"]),
         grades=dict(raw["grades"]),
         table=TableVocab(
             columns=_pairs(raw["table"]["columns"]),

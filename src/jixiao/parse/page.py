@@ -1,0 +1,87 @@
+"""What a web page or a document viewer puts around a report: metadata fields (索引号, 发布机构), breadcrumbs
+(您现在的位置), navigation, a viewer's file-name caption (《….docx》由会员分享) and pinyin glosses a mirror site
+writes after characters (项(xiàng)目). None of it is the report's own title; readers of the title block skip
+it. Vocabulary: ``page_furniture``, ``file_extensions`` and ``title_labels`` in ``identity.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+Line = tuple[int, str]
+
+# A pinyin gloss carries a tone mark: "(xiàng)", "(biāo)"; "(a)" or "(本级)" are no gloss.
+_RUBY = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+_PART = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")
+_QUOTED_FILE = re.compile(r"《(?P<name>[^》\n]{2,80}?)\.(?:docx?|pdf|wps|xlsx?)》")
+
+
+@dataclass(frozen=True)
+class _Words:
+    furniture: tuple[str, ...]
+    extensions: tuple[str, ...]
+    title_labels: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    raw = tomllib.loads(resources.files("jixiao.parse").joinpath("identity.toml").read_text("utf-8"))
+    return _Words(
+        tuple(raw["page_furniture"]),
+        tuple(raw["file_extensions"]),
+        tuple(sorted(raw["title_labels"], key=len, reverse=True)),
+    )
+
+
+def strip_ruby(line: str) -> str:
+    """``line`` without pinyin glosses: 项(xiàng)目支出 → 项目支出."""
+    return _RUBY.sub("", line)
+
+
+def file_title(line: str) -> str | None:
+    """The document name a viewer's caption or a file-name line gives (extension taken off), else None."""
+    m = _QUOTED_FILE.search(line)
+    if m:
+        return m.group("name").strip()
+    stripped = line.strip()
+    for ext in _words().extensions:
+        if stripped.lower().endswith(ext) and len(stripped) > len(ext) + 2:
+            return stripped[: -len(ext)].strip()
+    return None
+
+
+def is_furniture(line: str) -> bool:
+    """Whether ``line`` is page furniture rather than a line of the report."""
+    squeezed = "".join(line.split()).replace("：", ":")
+    return any(w in squeezed for w in _words().furniture) or file_title(line) is not None
+
+
+def content_head(lines: Sequence[Line], n: int) -> list[Line]:
+    """The first ``n`` non-empty lines that are not page furniture."""
+    out: list[Line] = []
+    for pos, line in lines:
+        if line.strip() and not is_furniture(line):
+            out.append((pos, line))
+            if len(out) == n:
+                break
+    return out
+
+
+def without_title_label(line: str) -> str:
+    """``line`` without a label a page puts before a title on its line ("名 称:", "标 题")."""
+    squeezed = "".join(line.split())
+    part = _PART.match(squeezed)  # "第五部分 附件 某某局2021年度…报告": the attachment's own title follows
+    if part and len(squeezed) > part.end() + 4:
+        squeezed, line = squeezed[part.end() :], squeezed[part.end() :]
+    for label in _words().title_labels:
+        if squeezed.startswith(label) and len(squeezed) > len(label) + 4:
+            return squeezed[len(label) :]
+    return line.strip()
+
+
+__all__ = ["content_head", "file_title", "is_furniture", "strip_ruby", "without_title_label"]
