@@ -9,14 +9,14 @@ import pytest
 from jixiao.dedupe import Doc, content_fingerprint
 from jixiao.loadplan import BatchItem, Existing, Ref, StoredReport, currency_key, plan_load
 
-KEY = ("431129000000", 2024)
+KEY = ("431129000000", "科协", 2024)
 
 
 def report_text(unit: str, amount: str, note: str) -> str:
     return f"{unit}2024年度部门整体支出绩效自评报告\n支出合计{amount}万元。{note}\n"
 
 
-def item(fid: int, text: str, date: str | None, mtime: float, key: tuple[str, int] | None = KEY) -> BatchItem:
+def item(fid: int, text: str, date: str | None, mtime: float, key: tuple[str, str, int] | None = KEY) -> BatchItem:
     return BatchItem(
         fid,
         f"f{fid}.txt",

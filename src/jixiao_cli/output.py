@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jixiao_cli.env import prepare_environment
@@ -22,13 +23,14 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 def stdout_console() -> Console:
     """stdout as it is now: COLUMNS or the terminal's width; piped output gets 180 columns, not 80."""
     width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 180
-    return Console(width=width)
+    # Report text (unit names, reasons, evidence) is printed as written, never read as Rich markup.
+    return Console(width=width, markup=False, highlight=False)
 
 
 def fail(message: object, code: int = 2) -> NoReturn:
     """Print a one-line error (no traceback) and leave with ``code``."""
     line = " ".join(str(message).split())
-    err.print(f"[red]error:[/red] {line}", markup=True)
+    err.print(f"[red]error:[/red] {escape(line)}", markup=True)
     raise typer.Exit(code)
 
 
