@@ -16,7 +16,9 @@ def report_text(unit: str, amount: str, note: str) -> str:
     return f"{unit}2024年度部门整体支出绩效自评报告\n支出合计{amount}万元。{note}\n"
 
 
-def item(fid: int, text: str, date: str | None, mtime: float, key: tuple[str, str, int] | None = KEY) -> BatchItem:
+def item(
+    fid: int, text: str, date: str | None, mtime: float, key: tuple[str, str, int] | None = KEY
+) -> BatchItem:
     return BatchItem(
         fid,
         f"f{fid}.txt",
