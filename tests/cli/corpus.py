@@ -6,15 +6,13 @@ Loaded through the real ``jixiao ingest`` (real Prefect API, real GX) into SQLit
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from jixiao_cli.main import app
 from tests.support import ROOT, seed
 
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
@@ -46,9 +44,27 @@ def write_corpus(folder: Path) -> list[Path]:
 
 
 def ingest(corpus: Corpus, paths: list[Path]) -> None:
-    runner = CliRunner()
-    result = runner.invoke(app, ["ingest", *map(str, paths), *corpus.args(), "--workers", "1"])
-    assert result.exit_code == 0, result.output
+    """The real command in its own process, as a user runs it, reporting to the session's Prefect API: one
+    process per ingest (a CLI process is made for one command; in-process runs share Prefect's client state)."""
+    import subprocess
+    import sys
+
+    from prefect.settings import PREFECT_API_URL
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
+    env.update(PYTHONPATH=str(ROOT), PREFECT_API_URL=str(PREFECT_API_URL.value() or ""))
+    cmd = [
+        sys.executable,
+        "-m",
+        "jixiao_cli.main",
+        "ingest",
+        *map(str, paths),
+        *corpus.args(),
+        "--workers",
+        "1",
+    ]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @contextmanager
