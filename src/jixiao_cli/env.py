@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import signal
 import sys
@@ -130,7 +131,8 @@ def ensure_prefect_api(timeout_s: float, on_wait: Callable[[float], None] | None
 
     def start() -> None:
         try:
-            server.start(timeout=int(timeout_s))
+            # Prefect's start(timeout=0) does not wait at all: a budget under a second is one second.
+            server.start(timeout=max(1, math.ceil(timeout_s)))
         except BaseException as exc:  # handed to the waiting thread
             failure.append(exc)
 
@@ -144,6 +146,7 @@ def ensure_prefect_api(timeout_s: float, on_wait: Callable[[float], None] | None
     if failure:
         with contextlib.suppress(Exception):
             server.stop()  # a server that came up too late must not outlive this command
+        _stop_child_servers()  # Prefect may fail its start before it keeps the process it spawned
         exc = failure[0]
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PrefectStartError(
@@ -153,6 +156,23 @@ def ensure_prefect_api(timeout_s: float, on_wait: Callable[[float], None] | None
     if server.server_process is not None:
         (prefect_home / SERVER_PID_FILE).write_text(f"{server.server_process.pid} {os.getpid()}")
     return server.api_url
+
+
+def _stop_child_servers(grace_s: float = 10.0) -> None:
+    """Terminate this process's children that are a Prefect API server (``…server:create_app``)."""
+    import psutil
+
+    with contextlib.suppress(psutil.Error):
+        servers = [
+            p for p in psutil.Process().children(recursive=True) if "create_app" in " ".join(p.cmdline())
+        ]
+        for p in servers:
+            with contextlib.suppress(psutil.Error):
+                p.terminate()
+        _, alive = psutil.wait_procs(servers, timeout=grace_s)
+        for p in alive:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
 
 
 def stop_prefect_server() -> None:
