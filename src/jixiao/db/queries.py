@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select
 from sqlmodel import Session, col
 
+from jixiao.db.ledger import dq_results
 from jixiao.db.models import (
     FILE_STATUSES,
     DqResult,
@@ -361,30 +362,7 @@ def dq_for_run(
                 ).scalar()
         if run_id is None:
             return None, []
-        stmt = (
-            select(DqResult, Report.unit_name, Report.fiscal_year, SourceFile.name)
-            .join(Report, col(DqResult.report_id) == col(Report.id), isouter=True)
-            .join(SourceFile, col(DqResult.source_file_id) == col(SourceFile.id), isouter=True)
-            .where(col(DqResult.run_id) == run_id)
-            .order_by(col(DqResult.id))
-        )
-        rows = [
-            {
-                "run_id": d.run_id,
-                "suite": d.suite,
-                "check": d.check_id,
-                "severity": d.severity,
-                "status": d.status,
-                "report_id": d.report_id,
-                "unit": unit,
-                "year": year,
-                "file": name,
-                "observed": d.observed,
-                "expected": d.expected,
-                "message": d.message,
-            }
-            for d, unit, year, name in session.execute(stmt)
-        ]
+    rows = dq_results(engine, run_id)
     run: dict[str, Any] = next((r for r in list_runs(engine) if r["run_id"] == run_id), {"run_id": run_id})
     run["latest"] = bool(known) and known[0] == run_id
     run["checks"] = len(rows)
