@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jixiao.quality import CheckSpec, consistency_frame
+from jixiao import checks
+from jixiao.checks import Expectation
+from jixiao.quality import consistency_frame
 
 SUITE = "consistency"
 KEY = "report_id"
 SPECS = (
-    CheckSpec(
-        SUITE,
-        "execution_rate_at_most_100",
-        "error",
+    Expectation(
+        checks.EXECUTION_RATE_AT_MOST_100,
         "between",
         "execution_rate",
         None,
@@ -24,21 +24,18 @@ SPECS = (
         expected="stated execution rate <= 100 %",
     ),
     # Against the initial budget a rate over 100 % is normal (funds added mid-year): only the adjusted counts.
-    CheckSpec(
-        SUITE,
-        "execution_rate_at_most_100",
-        "warning",
+    Expectation(
+        checks.EXECUTION_RATE_AT_MOST_100,
         "between",
         "derived_rate_vs_adjusted_budget",
         None,
         100,
         expected="expenditure / adjusted budget <= 100 %",
         explain="derived, no rate stated",
+        milder=checks.WARNING,
     ),
-    CheckSpec(
-        SUITE,
-        "shares_sum_to_100",
-        "error",
+    Expectation(
+        checks.SHARES_SUM_TO_100,
         "between",
         "shares_sum_deviation",
         0,
@@ -46,10 +43,8 @@ SPECS = (
         expected="personnel share + public share = 100 % (± 0.05)",
         explain="percentage points off 100",
     ),
-    CheckSpec(
-        SUITE,
-        "personnel_plus_public_equals_basic",
-        "error",
+    Expectation(
+        checks.PERSONNEL_PLUS_PUBLIC_EQUALS_BASIC,
         "between",
         "personnel_public_basic_deviation",
         0,
@@ -57,10 +52,8 @@ SPECS = (
         expected="人员经费 + 公用经费 = 基本支出 (± 0.02 万元)",
         explain="万元 off",
     ),
-    CheckSpec(
-        SUITE,
-        "basic_plus_project_equals_total",
-        "error",
+    Expectation(
+        checks.BASIC_PLUS_PROJECT_EQUALS_TOTAL,
         "between",
         "basic_project_total_deviation",
         0,
@@ -68,10 +61,8 @@ SPECS = (
         expected="基本支出 + 项目支出 = 总支出 (± 0.02 万元)",
         explain="万元 off",
     ),
-    CheckSpec(
-        SUITE,
-        "stated_rate_matches_figures",
-        "warning",
+    Expectation(
+        checks.STATED_RATE_MATCHES_FIGURES,
         "between",
         "stated_rate_deviation",
         0,
@@ -79,10 +70,8 @@ SPECS = (
         expected="stated shares and rate agree with their figures (± 0.05 points)",
         explain="points off",
     ),
-    CheckSpec(
-        SUITE,
-        "report_date_consistent_with_year",
-        "error",
+    Expectation(
+        checks.REPORT_DATE_CONSISTENT_WITH_YEAR,
         "between",
         "report_date_offset_days",
         0,
@@ -90,10 +79,8 @@ SPECS = (
         expected="dated between 1 Dec of the fiscal year and 31 Dec of the next",
         explain="days outside that window",
     ),
-    CheckSpec(
-        SUITE,
-        "project_lines_sum_to_project_expenditure",
-        "warning",
+    Expectation(
+        checks.PROJECT_LINES_SUM_TO_PROJECT_EXPENDITURE,
         "between",
         "project_lines_excess",
         0,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from jixiao.quality import CheckSpec
+from jixiao import checks
+from jixiao.checks import Expectation
 
 SUITE = "loaded"
 SPECS = (
-    CheckSpec(
-        SUITE,
-        "one_current_report_per_unit_year",
-        "error",
+    Expectation(
+        checks.ONE_CURRENT_REPORT_PER_UNIT_YEAR,
         "sql",
         table="report",
         # A unit is a division and a department type: a county's 妇联 and 科协 each have their report.
@@ -18,10 +17,8 @@ SPECS = (
         expected="at most one current report per (unit, fiscal year)",
     ),
     # A claimed file is either in a run still going on or left by a crashed one (the next run takes it over).
-    CheckSpec(
-        SUITE,
-        "source_files_terminal",
-        "warning",
+    Expectation(
+        checks.SOURCE_FILES_TERMINAL,
         "in_set",
         "status",
         table="source_file",
@@ -29,10 +26,8 @@ SPECS = (
         expected="loaded, duplicate or quarantined",
         explain="claimed but not finished",
     ),
-    CheckSpec(
-        SUITE,
-        "report_count_matches_loaded_files",
-        "error",
+    Expectation(
+        checks.REPORT_COUNT_MATCHES_LOADED_FILES,
         "sql",
         table="report",
         query="SELECT n_reports, n_loaded FROM (SELECT (SELECT COUNT(*) FROM {batch}) AS n_reports, "
@@ -42,10 +37,8 @@ SPECS = (
     ),
     # A unit-year's 自评表 and 报告 are one report (jixiao.merge): where their figures differ, the 报告's stand
     # and the difference is a finding, not a silent overwrite.
-    CheckSpec(
-        SUITE,
-        "self_evaluation_table_agrees_with_report",
-        "warning",
+    Expectation(
+        checks.SELF_EVALUATION_TABLE_AGREES_WITH_REPORT,
         "sql",
         table="report",
         query="SELECT id, merge_conflicts FROM {batch} WHERE is_current AND merge_conflicts IS NOT NULL",

@@ -6,34 +6,30 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jixiao.quality import CheckSpec, matched_checks_frame
+from jixiao import checks
+from jixiao.checks import Expectation
+from jixiao.quality import matched_checks_frame
 
 SUITE = "matched"
 KEY = "report_id"
 SPECS = (
-    CheckSpec(
-        SUITE,
-        "match_status_valid",
-        "error",
+    Expectation(
+        checks.MATCH_STATUS_VALID,
         "in_set",
         "match_status",
         value_set=("matched", "needs_review", "unmatched"),
         expected="matched, or queued for review",
     ),
-    CheckSpec(
-        SUITE,
-        "matched_by_own_name",
-        "error",
+    Expectation(
+        checks.MATCHED_BY_OWN_NAME,
         "between",
         "matched_without_own_name",
         0,
         0,
         expected="a matched report names itself (title, header field, signature or definition)",
     ),
-    CheckSpec(
-        SUITE,
-        "own_names_agree",
-        "warning",
+    Expectation(
+        checks.OWN_NAMES_AGREE,
         "in_set",
         "own_names_conflict",
         value_set=("",),

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jixiao.quality import CheckSpec
+from jixiao import checks
+from jixiao.checks import Expectation
 
 SUITE = "read"
 KEY = "file_id"
 SPECS = (
-    CheckSpec(SUITE, "text_non_empty", "error", "between", "n_chars", 1, None, expected=">= 1 character"),
-    CheckSpec(
-        SUITE,
-        "text_plausible_length",
-        "warning",
+    Expectation(checks.TEXT_NON_EMPTY, "between", "n_chars", 1, None, expected=">= 1 character"),
+    Expectation(
+        checks.TEXT_PLAUSIBLE_LENGTH,
         "between",
         "n_chars",
         500,
@@ -21,10 +20,8 @@ SPECS = (
         expected="500 .. 2,000,000 characters",
         explain="very short or very long for a report",
     ),
-    CheckSpec(
-        SUITE,
-        "text_decoded_cleanly",
-        "error",
+    Expectation(
+        checks.TEXT_DECODED_CLEANLY,
         "between",
         "replacement_ratio",
         0,
@@ -32,10 +29,8 @@ SPECS = (
         expected="<= 1 % replacement characters",
         explain="wrong encoding?",
     ),
-    CheckSpec(
-        SUITE,
-        "ocr_figures_confident",
-        "warning",
+    Expectation(
+        checks.OCR_FIGURES_CONFIDENT,
         "between",
         "ocr_low_figures",
         0,

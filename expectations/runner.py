@@ -1,6 +1,6 @@
 """Run a step's suite with Great Expectations: one validation over the whole batch frame.
 
-Each ``CheckSpec`` becomes one expectation whose ``meta`` carries the check id and severity; results come
+Each ``Expectation`` (of a check in ``jixiao.checks``) becomes one GX expectation whose ``meta`` carries the check id and severity; results come
 back with ``result_format`` COMPLETE and ``unexpected_index_column_names`` set to the row key, so every
 failure is tied to its report. An expectation that raised (``exception_info``) is a broken check and is
 reported as ``check_error``, never as a data failure.
@@ -18,6 +18,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -31,7 +32,9 @@ import pandas as pd
 from great_expectations.core.run_identifier import RunIdentifier
 
 from expectations import consistency, loaded, matched, parsed, read
-from jixiao.quality import CheckOutcome, CheckSpec
+from jixiao.checks import Expectation
+from jixiao.quality import CheckOutcome
+from jixiao.status import CheckStatus, Severity
 
 SUITES: dict[str, ModuleType] = {m.SUITE: m for m in (read, parsed, consistency, matched)}
 _lock = threading.Lock()
@@ -94,8 +97,8 @@ def _gx_run_id(run_id: str) -> RunIdentifier | None:
     return RunIdentifier(run_name=run_id) if run_id else None
 
 
-def _expectation(spec: CheckSpec) -> Any:
-    meta = {"check_id": spec.check_id, "severity": spec.severity, "expected": spec.expected}
+def _expectation(spec: Expectation) -> Any:
+    meta = {"check_id": spec.check_id, "severity": str(spec.severity), "expected": spec.expected}
     if spec.kind == "between":
         return gxe.ExpectColumnValuesToBeBetween(
             column=spec.column, min_value=spec.min_value, max_value=spec.max_value, meta=meta
@@ -109,7 +112,7 @@ def _expectation(spec: CheckSpec) -> Any:
     )
 
 
-def _suite(ctx: Any, name: str, specs: tuple[CheckSpec, ...]) -> Any:
+def _suite(ctx: Any, name: str, specs: tuple[Expectation, ...]) -> Any:
     suite = gx.ExpectationSuite(name=f"jixiao_{name}")
     for spec in specs:
         suite.add_expectation(_expectation(spec))
@@ -131,79 +134,85 @@ def _fmt(value: Any) -> str | None:
     return str(value)
 
 
-def _outcomes(
-    step: str,
-    result: Any,
-    specs: tuple[CheckSpec, ...],
-    key: str,
-    frame: pd.DataFrame | None,
-    explain_cols: bool = True,
+def _row_failures(
+    step: str, r: Any, spec: Expectation | None, meta: _Meta, column: str, key: str
 ) -> list[CheckOutcome]:
+    """One outcome per failing row of a column expectation, keyed by the row's batch key."""
+    out = []
+    for row in (r.result or {}).get("unexpected_index_list") or []:
+        rid = row.get(key) if isinstance(row, dict) else None
+        observed = _fmt(row.get(column)) if isinstance(row, dict) else None
+        unit = f" {spec.explain}" if spec and spec.explain else ""
+        out.append(
+            meta.outcome(
+                step,
+                CheckStatus.FAIL,
+                f"{column} = {observed}{unit}",
+                None if rid is None else str(rid),
+                observed,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What an expectation's ``meta`` carries back: its check id, severity and expected value."""
+
+    check_id: str
+    severity: Severity
+    expected: str | None
+
+    @classmethod
+    def of(cls, r: Any) -> _Meta:
+        meta = r.expectation_config.meta or {}
+        return cls(
+            meta.get("check_id", r.expectation_config.type),
+            Severity(meta.get("severity", Severity.ERROR)),
+            meta.get("expected"),
+        )
+
+    def outcome(
+        self,
+        step: str,
+        status: CheckStatus,
+        message: str,
+        report_id: str | None = None,
+        observed: str | None = None,
+    ) -> CheckOutcome:
+        return CheckOutcome(
+            step, self.check_id, self.severity, status, report_id, observed, self.expected, message
+        )
+
+
+def _outcome_of(step: str, r: Any, spec: Expectation | None, key: str) -> list[CheckOutcome]:
+    meta = _Meta.of(r)
+    column = r.expectation_config.kwargs.get("column")
+    if r.exception_info and r.exception_info.get("raised_exception"):
+        msg = str(r.exception_info.get("exception_message") or "the check raised")
+        return [
+            meta.outcome(step, CheckStatus.CHECK_ERROR, f"broken check ({column or meta.check_id}): {msg}")
+        ]
+    if r.success:
+        return [meta.outcome(step, CheckStatus.PASS, f"{column or meta.check_id}: all rows pass")]
+    res = r.result or {}
+    if column and res.get("unexpected_index_list"):
+        return _row_failures(step, r, spec, meta, column, key)
+    rows = res.get("details", {}).get("unexpected_rows") or res.get("unexpected_list") or []
+    observed = _fmt(res.get("observed_value")) or (str(rows[:5]) if rows else None)
+    return [meta.outcome(step, CheckStatus.FAIL, f"{meta.check_id}: {observed}", None, observed)]
+
+
+def _outcomes(step: str, result: Any, specs: tuple[Expectation, ...], key: str) -> list[CheckOutcome]:
+    """The validation result as check outcomes: a pass or a broken check once per expectation, a failure
+    once per failing row (or once for a whole-table check)."""
     by_id = {spec.column or spec.check_id: spec for spec in specs}
     outcomes: list[CheckOutcome] = []
     for r in result.results:
         meta = r.expectation_config.meta or {}
-        check_id = meta.get("check_id", r.expectation_config.type)
-        severity = meta.get("severity", "error")
-        expected = meta.get("expected")
         column = r.expectation_config.kwargs.get("column")
-        spec = by_id.get(column or check_id)
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            msg = str(r.exception_info.get("exception_message") or "the check raised")
-            outcomes.append(
-                CheckOutcome(
-                    step,
-                    check_id,
-                    severity,
-                    "check_error",
-                    None,
-                    None,
-                    expected,
-                    f"broken check ({column or check_id}): {msg}",
-                )
-            )
-            continue
-        if r.success:
-            outcomes.append(
-                CheckOutcome(
-                    step,
-                    check_id,
-                    severity,
-                    "pass",
-                    None,
-                    None,
-                    expected,
-                    f"{column or check_id}: all rows pass",
-                )
-            )
-            continue
-        res = r.result or {}
-        index_rows = res.get("unexpected_index_list") or []
-        if column and index_rows:
-            for row in index_rows:
-                rid = row.get(key) if isinstance(row, dict) else None
-                observed = _fmt(row.get(column)) if isinstance(row, dict) else None
-                unit = f" {spec.explain}" if spec and spec.explain else ""
-                outcomes.append(
-                    CheckOutcome(
-                        step,
-                        check_id,
-                        severity,
-                        "fail",
-                        None if rid is None else str(rid),
-                        observed,
-                        expected,
-                        f"{column} = {observed}{unit}",
-                    )
-                )
-        else:
-            rows = res.get("details", {}).get("unexpected_rows") or res.get("unexpected_list") or []
-            observed = _fmt(res.get("observed_value")) or (str(rows[:5]) if rows else None)
-            outcomes.append(
-                CheckOutcome(
-                    step, check_id, severity, "fail", None, observed, expected, f"{check_id}: {observed}"
-                )
-            )
+        spec = by_id.get(column or meta.get("check_id", r.expectation_config.type))
+        outcomes += _outcome_of(step, r, spec, key)
     return outcomes
 
 
@@ -237,7 +246,7 @@ def validate(
             },
             run_id=_gx_run_id(run_id),
         )
-    return _outcomes(step, result, module.SPECS, module.KEY, frame)
+    return _outcomes(step, result, module.SPECS, module.KEY)
 
 
 def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str = "") -> list[CheckOutcome]:
@@ -273,7 +282,7 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
                     },
                     run_id=_gx_run_id(run_id),
                 )
-                out += _outcomes("loaded", result, specs, "id", None)
+                out += _outcomes("loaded", result, specs, "id")
         finally:
             # The URL (and any password in it) lives in this process only while the validation runs: parse
             # workers and subprocesses started later do not inherit it.

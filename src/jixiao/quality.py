@@ -1,7 +1,7 @@
 """Data-quality checks as plain data, and the derived columns they are evaluated on.
 
-The Great Expectations suites (``expectations/``) turn each ``CheckSpec`` into an expectation over one
-DataFrame per step per batch. The accounting identities are computed here as deviation columns — NaN
+The checks themselves are registered in ``jixiao.checks``; the Great Expectations suites (``expectations/``)
+turn each into expectations over one DataFrame per step per batch. The accounting identities are computed here as deviation columns — NaN
 where an input is missing, meaning "not applicable" — because GX's multicolumn-sum expectation compares
 floats exactly and would fail 92.87 + 56.95 against 149.83 on binary rounding alone.
 """
@@ -12,16 +12,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
 
 import pandas as pd
 
+from jixiao.checks import CHECKS
 from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
 from jixiao.parse.identity import plausible_name
+from jixiao.status import CheckStatus, MatchStatus, Severity
 from jixiao.units.match import MatchResult
 
-Severity = Literal["error", "warning"]
-Status = Literal["pass", "fail", "check_error"]
 GRADES = ("优", "良", "中", "差")
 GRADE_BANDS = {"优": (90.0, 100.0), "良": (80.0, 89.99), "中": (60.0, 79.99), "差": (0.0, 59.99)}
 
@@ -31,29 +30,11 @@ class CheckOutcome:
     suite: str
     check_id: str
     severity: Severity
-    status: Status
+    status: CheckStatus
     report_id: str | None
     observed: str | None
     expected: str | None
     message: str
-
-
-@dataclass(frozen=True)
-class CheckSpec:
-    """One check: ``kind`` between (min/max), in_set, not_null, or sql (an unexpected-rows query)."""
-
-    suite: str
-    check_id: str
-    severity: Severity
-    kind: Literal["between", "in_set", "not_null", "sql"]
-    column: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    value_set: tuple[str, ...] = ()
-    query: str | None = None
-    expected: str = ""
-    explain: str = ""
-    table: str | None = None  # for SQL-backed checks
 
 
 # ---------------------------------------------------------------------------------------------- derived columns
@@ -155,7 +136,7 @@ def consistency_frame(parsed: pd.DataFrame) -> pd.DataFrame:
 
 def matched_checks_frame(matched: pd.DataFrame, auto_threshold: float) -> pd.DataFrame:
     out = matched.copy()
-    is_matched = out["match_status"] == "matched"
+    is_matched = out["match_status"] == MatchStatus.MATCHED
     # A unit matched although the report names itself nowhere (title, header, signature, definition).
     out["matched_without_own_name"] = (is_matched & (out["own_names_count"] == 0)).astype("int64")
     return out
@@ -163,7 +144,7 @@ def matched_checks_frame(matched: pd.DataFrame, auto_threshold: float) -> pd.Dat
 
 # Error checks on the unit's identity: a report failing one is held in the review queue, not loaded as
 # matched (``hold_for_review``).
-IDENTITY_CHECKS = frozenset({"unit_name_present", "unit_name_plausible", "matched_by_own_name"})
+IDENTITY_CHECKS = frozenset(c.id for c in CHECKS.values() if c.holds_for_review)
 
 
 def hold_for_review(
@@ -175,15 +156,20 @@ def hold_for_review(
     """
     failed: dict[str, list[str]] = {}
     for o in outcomes:
-        if o.status == "fail" and o.severity == "error" and o.check_id in IDENTITY_CHECKS and o.report_id:
+        if (
+            o.status == CheckStatus.FAIL
+            and o.severity == Severity.ERROR
+            and o.check_id in IDENTITY_CHECKS
+            and o.report_id
+        ):
             failed.setdefault(o.report_id, []).append(o.check_id)
     out = dict(matches)
     for file_id, m in matches.items():
         checks = failed.get(str(file_id))
-        if checks and m.status == "matched":
+        if checks and m.status == MatchStatus.MATCHED:
             out[file_id] = replace(
                 m,
-                status="needs_review",
+                status=MatchStatus.NEEDS_REVIEW,
                 adcode=None,
                 method=m.method + "+held",
                 reason=f"held for review: the check(s) {', '.join(sorted(set(checks)))} failed",
@@ -196,21 +182,7 @@ def current_year() -> int:
 
 
 # The fields whose source text explains a failing check: shown to people as evidence.
-EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
-    "execution_rate_at_most_100": ("execution_rate", "expenditure_total"),
-    "shares_sum_to_100": ("personnel_share", "public_share"),
-    "personnel_plus_public_equals_basic": ("personnel_expense", "public_expense", "basic_expenditure"),
-    "basic_plus_project_equals_total": ("basic_expenditure", "project_expenditure", "expenditure_total"),
-    "stated_rate_matches_figures": ("personnel_share", "public_share", "execution_rate"),
-    "report_date_consistent_with_year": ("report_date", "fiscal_year"),
-    "project_lines_sum_to_project_expenditure": ("project_expenditure",),
-    "grade_consistent_with_score": ("score", "grade"),
-    "score_in_range": ("score",),
-    "fiscal_year_in_range": ("fiscal_year",),
-    "percentages_in_range": PERCENT_FIELDS,
-    "own_names_agree": ("unit_name",),
-    "unit_name_plausible": ("unit_name",),
-}
+EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {c.id: c.evidence for c in CHECKS.values() if c.evidence}
 
 
 def with_evidence(
@@ -220,7 +192,7 @@ def with_evidence(
     out = []
     for o in outcomes:
         report = reports.get(o.report_id or "")
-        if o.status != "fail" or report is None:
+        if o.status != CheckStatus.FAIL or report is None:
             out.append(o)
             continue
         snippets = [

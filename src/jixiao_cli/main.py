@@ -537,7 +537,8 @@ def accuracy(
 ) -> None:
     """Parse a corpus with ground truth (`jixiao synth`, tests/parse/handwritten) and report field accuracy."""
     from jixiao import pipeline
-    from jixiao.synth.accuracy import format_table, measure, measure_by_format
+    from jixiao.synth.accuracy import measure
+    from jixiao.synth.by_format import format_table, measure_by_format
 
     prepare_environment(None)
     if texts is None:

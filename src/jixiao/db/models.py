@@ -12,11 +12,14 @@ from decimal import Decimal
 from sqlalchemy import Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from jixiao.status import FileStatus, MatchStatus, ReviewStatus
+
 MONEY = Numeric(18, 6)
 PERCENT = Numeric(9, 4)
 
-FILE_STATUSES = ("claimed", "loaded", "duplicate", "quarantined")
-TERMINAL_STATUSES = ("loaded", "duplicate", "quarantined")
+# Columns holding a state are plain strings (a StrEnum member is its stored value): an Enum column type
+# would store the member's name and need a migration.
+TERMINAL_STATUSES = FileStatus.terminal()
 
 
 def utcnow() -> datetime:
@@ -92,7 +95,7 @@ class SourceFile(SourceFileBase, table=True):
     text_hash: str | None = Field(default=None, index=True, max_length=64)
     received_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
-    status: str = Field(default="claimed", index=True)
+    status: str = Field(default=FileStatus.CLAIMED, index=True)  # a FileStatus
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     report_id: int | None = Field(default=None, foreign_key="report.id")
     duplicate_of_file_id: int | None = None
@@ -134,7 +137,7 @@ class ReportBase(SQLModel):
     staff_quota: int | None = None
     staff_actual: int | None = None
     staff_retired: int | None = None
-    match_status: str = "unmatched"  # matched | needs_review | unmatched
+    match_status: str = MatchStatus.UNMATCHED  # a MatchStatus
     match_method: str | None = None
     match_score: float | None = None
     match_evidence: str | None = None
@@ -193,8 +196,8 @@ class DqResult(SQLModel, table=True):
     run_id: str = Field(index=True)
     suite: str
     check_id: str = Field(index=True)
-    severity: str
-    status: str  # pass | fail | check_error
+    severity: str  # a Severity
+    status: str  # a CheckStatus
     report_id: int | None = Field(default=None, foreign_key="report.id", index=True)
     source_file_id: int | None = Field(default=None, foreign_key="source_file.id")
     observed: str | None = None
@@ -214,7 +217,7 @@ class ReviewItem(SQLModel, table=True):
     # match was not accepted automatically.
     read_from: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    status: str = Field(default="pending", index=True)  # pending | accepted | rejected
+    status: str = Field(default=ReviewStatus.PENDING, index=True)  # a ReviewStatus
     adcode: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None

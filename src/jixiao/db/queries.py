@@ -6,43 +6,49 @@ Every function here only reads. Filters that name nothing (an unknown run, a bog
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 from sqlmodel import Session, col
 
-from jixiao.db.ledger import dq_results
-from jixiao.db.models import (
-    FILE_STATUSES,
-    DqResult,
-    IngestRun,
-    ProjectLine,
-    Report,
-    ReportField,
-    SourceFile,
-    Unit,
-)
-from jixiao.db.public import DqFinding, EvidencePublic, ProjectLinePublic, ReportPublic, field_title
-from jixiao.db.repository import unit_name_of
+from jixiao.db.assemble import chunks, public_reports, version_reason
+from jixiao.db.models import DqResult, Report, ReportField, Unit
+from jixiao.db.public import DqFinding, ReportPublic, field_title
+from jixiao.db.runlog import check_file_status, dq_for_run, list_runs
 from jixiao.errors import NotFound
+from jixiao.status import CheckStatus, MatchStatus, Severity
 
-MATCH_STATUSES = {"needs-review": "needs_review", "matched": "matched", "unmatched": "unmatched"}
+__all__ = [
+    "DQ_STATES",
+    "MATCH_STATUSES",
+    "Facets",
+    "ReportDetail",
+    "ReportFilter",
+    "UnitQuery",
+    "check_file_status",
+    "count_current",
+    "dq_for_run",
+    "dq_state",
+    "evidence_rows",
+    "facets",
+    "list_runs",
+    "report_detail",
+    "reports",
+    "resolve_unit",
+    "version_reason",
+    "why_empty",
+]
+
+# The --status words of the CLI (a hyphen where the stored value has an underscore).
+MATCH_STATUSES = {
+    "needs-review": MatchStatus.NEEDS_REVIEW,
+    "matched": MatchStatus.MATCHED,
+    "unmatched": MatchStatus.UNMATCHED,
+}
 DQ_STATES = ("failed", "warning", "passed")
-_IN_CHUNK = 5000
-
-
-def _num(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), _IN_CHUNK):
-        yield ids[i : i + _IN_CHUNK]
 
 
 # ---------------------------------------------------------------------------------------------- filters
@@ -65,7 +71,7 @@ def resolve_unit(text_: str) -> UnitQuery:
 
     registry = load_registry()
     result = Matcher(registry).match([text_], "")
-    if result.status == "matched" and result.adcode:
+    if result.status == MatchStatus.MATCHED and result.adcode:
         from jixiao.units.departments import KEXIE, load_departments
 
         unit = registry.by_adcode[result.adcode]
@@ -105,22 +111,13 @@ class ReportFilter:
 
 
 def _dq_state(findings: Sequence[DqFinding]) -> str:
-    bad = [d for d in findings if d.status != "pass"]
-    if any(d.severity == "error" or d.status == "check_error" for d in bad):
+    bad = [d for d in findings if d.status != CheckStatus.PASS]
+    if any(d.severity == Severity.ERROR or d.status == CheckStatus.CHECK_ERROR for d in bad):
         return "failed"
     return "warning" if bad else "passed"
 
 
 # ---------------------------------------------------------------------------------------------- reports
-
-
-def version_reason(old: Report, new: Report | None) -> str | None:
-    """Why ``old`` was superseded by ``new`` (the loader's rule: the newer report date wins, else the later arrival)."""
-    if new is None:
-        return None
-    if old.report_date and new.report_date and old.report_date != new.report_date:
-        return f"#{new.id} 报告日期较新（{new.report_date}，本版 {old.report_date}）"
-    return f"#{new.id} 较晚收到（报告日期相同或未写明）"
 
 
 def reports(engine: Engine, flt: ReportFilter, *, evidence: bool = True) -> list[ReportPublic]:
@@ -151,93 +148,9 @@ def reports(engine: Engine, flt: ReportFilter, *, evidence: bool = True) -> list
                 )
             stmt = stmt.where(or_(*conds))
         rows = session.execute(stmt.order_by(col(Report.id))).all()
-        out = _public(session, rows, evidence)
+        out = public_reports(session, rows, evidence)
     if flt.dq is not None:
         out = [r for r in out if _dq_state(r.dq) == flt.dq]
-    return out
-
-
-def _public(session: Session, rows: Sequence[Any], with_evidence: bool = True) -> list[ReportPublic]:
-    ids = [r.id for r, _ in rows]
-    files: dict[int, list[str]] = {}
-    lines: dict[int, list[ProjectLinePublic]] = {}
-    evidence: dict[int, dict[str, EvidencePublic]] = {}
-    dq: dict[int, list[DqFinding]] = {}
-    newer: dict[int, Report] = {}
-    for chunk in _chunks(ids):
-        for rid, name in session.execute(
-            select(SourceFile.report_id, SourceFile.name).where(col(SourceFile.report_id).in_(chunk))
-        ):
-            files.setdefault(rid, []).append(name)
-        for d in session.exec(
-            select(DqResult)
-            .where(col(DqResult.report_id).in_(chunk), col(DqResult.status) != "pass")
-            .order_by(col(DqResult.id))
-        ).scalars():
-            dq.setdefault(d.report_id, []).append(
-                DqFinding(
-                    check=d.check_id,
-                    status=d.status,
-                    severity=d.severity,
-                    observed=d.observed,
-                    message=d.message,
-                )
-            )
-        if not with_evidence:
-            continue
-        for p in session.exec(
-            select(ProjectLine).where(col(ProjectLine.report_id).in_(chunk)).order_by(col(ProjectLine.seq))
-        ).scalars():
-            lines.setdefault(p.report_id, []).append(
-                ProjectLinePublic(seq=p.seq, name=p.name, amount=_num(p.amount), score=_num(p.score))
-            )
-        for f in session.exec(select(ReportField).where(col(ReportField.report_id).in_(chunk))).scalars():
-            if f.name not in ("problems", "measures"):
-                evidence.setdefault(f.report_id, {})[f.name] = EvidencePublic(
-                    start=f.start, end=f.end, snippet=f.snippet, page=f.page
-                )
-    successors = sorted({r.superseded_by for r, _ in rows if r.superseded_by})
-    for chunk in _chunks(successors):
-        for s in session.exec(select(Report).where(col(Report.id).in_(chunk))).scalars():
-            newer[s.id] = s
-    out = []
-    for r, u in rows:
-        out.append(
-            ReportPublic(
-                report_id=r.id,
-                unit_name=unit_name_of(u, r.department_type, r.unit_name),
-                province=u.province if u else None,
-                city=u.city if u else None,
-                county=u.county if u else None,
-                adcode=u.adcode if u else None,
-                department_type=r.department_type,
-                doc_kind=r.doc_kind,
-                fiscal_year=r.fiscal_year,
-                report_date=r.report_date,
-                budget_initial=_num(r.budget_initial),
-                income_total=_num(r.income_total),
-                expenditure_total=_num(r.expenditure_total),
-                basic_expenditure=_num(r.basic_expenditure),
-                personnel_expense=_num(r.personnel_expense),
-                public_expense=_num(r.public_expense),
-                project_expenditure=_num(r.project_expenditure),
-                execution_rate=_num(r.execution_rate),
-                personnel_share=_num(r.personnel_share),
-                public_share=_num(r.public_share),
-                score=_num(r.score),
-                grade=r.grade,
-                staff_quota=r.staff_quota,
-                staff_actual=r.staff_actual,
-                match_status=r.match_status,
-                is_current=r.is_current,
-                superseded_by=r.superseded_by,
-                version_reason=version_reason(r, newer.get(r.superseded_by or 0)),
-                project_lines=lines.get(r.id, []),
-                source_files=sorted(files.get(r.id, [])),
-                dq=dq.get(r.id, []),
-                evidence=evidence.get(r.id, {}),
-            )
-        )
     return out
 
 
@@ -274,7 +187,7 @@ def evidence_rows(engine: Engine, reports_: Sequence[ReportPublic]) -> list[dict
     files = {r.report_id: "；".join(r.source_files) for r in reports_}
     out: list[dict[str, Any]] = []
     with Session(engine) as session:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for f in session.exec(
                 select(ReportField)
                 .where(col(ReportField.report_id).in_(chunk))
@@ -295,86 +208,6 @@ def evidence_rows(engine: Engine, reports_: Sequence[ReportPublic]) -> list[dict
                     }
                 )
     return out
-
-
-# ---------------------------------------------------------------------------------------------- runs, dq, files
-
-
-def list_runs(engine: Engine, limit: int | None = None) -> list[dict[str, Any]]:
-    """Ingest runs, newest first, with their outcome as recorded (and DQ counts from the results table)."""
-    with Session(engine) as session:
-        runs = session.exec(select(IngestRun).order_by(col(IngestRun.started_at).desc())).scalars().all()
-        counts: Counter[tuple[str, str]] = Counter()
-        for run_id, severity, status in session.execute(
-            select(DqResult.run_id, DqResult.severity, DqResult.status).where(col(DqResult.status) != "pass")
-        ):
-            counts[(run_id, "error" if status == "check_error" else severity)] += 1
-    out = []
-    for r in runs[:limit] if limit else runs:
-        summary: dict[str, Any] = json.loads(r.summary) if r.summary else {}
-        by = summary.get("by_status", {})
-        errors, warnings = counts[(r.id, "error")], counts[(r.id, "warning")]
-        if r.finished_at is None:
-            outcome = "unfinished (running, or stopped before the end)"
-        elif errors:
-            outcome = f"finished · DQ failed ({errors} error(s))"
-        elif warnings:
-            outcome = f"finished · DQ warnings ({warnings})"
-        else:
-            outcome = "finished · ok"
-        out.append(
-            {
-                "run_id": r.id,
-                "started_at": r.started_at.isoformat(timespec="seconds") if r.started_at else None,
-                "finished_at": r.finished_at.isoformat(timespec="seconds") if r.finished_at else None,
-                "files": r.n_files,
-                "loaded": by.get("loaded", 0),
-                "duplicate": by.get("duplicate", 0),
-                "quarantined": by.get("quarantined", 0),
-                "reports_loaded": summary.get("reports_loaded", 0),
-                "dq_errors": errors,
-                "dq_warnings": warnings,
-                "outcome": outcome,
-            }
-        )
-    return out
-
-
-def _run_ids(session: Session) -> list[str]:
-    return list(session.exec(select(IngestRun.id).order_by(col(IngestRun.started_at).desc())).scalars())
-
-
-def dq_for_run(
-    engine: Engine, run_id: str | None = None, failed_only: bool = False
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The run shown (the named one, else the latest run that recorded checks) and its outcomes."""
-    with Session(engine) as session:
-        known = _run_ids(session)
-        with_checks = set(session.execute(select(DqResult.run_id).distinct()).scalars())
-        if run_id is not None and run_id not in known and run_id not in with_checks:
-            recent = ", ".join(known[:3]) or "none yet"
-            raise NotFound(f"no run {run_id!r}; recent runs: {recent} (`jixiao runs` lists them all)")
-        if run_id is None:
-            run_id = next((r for r in known if r in with_checks), None)
-            if run_id is None:
-                run_id = session.execute(
-                    select(DqResult.run_id).order_by(col(DqResult.id).desc()).limit(1)
-                ).scalar()
-        if run_id is None:
-            return None, []
-    rows = dq_results(engine, run_id)
-    run: dict[str, Any] = next((r for r in list_runs(engine) if r["run_id"] == run_id), {"run_id": run_id})
-    run["latest"] = bool(known) and known[0] == run_id
-    run["checks"] = len(rows)
-    run["not_passed"] = sum(1 for r in rows if r["status"] != "pass")
-    if failed_only:
-        rows = [r for r in rows if r["status"] != "pass"]
-    return run, rows
-
-
-def check_file_status(status: str | None) -> None:
-    if status is not None and status not in FILE_STATUSES:
-        raise NotFound(f"unknown file status {status!r}; use one of: {', '.join(FILE_STATUSES)}")
 
 
 # ---------------------------------------------------------------------------------------------- browser
@@ -412,64 +245,76 @@ class ReportDetail:
     years: list[ReportPublic]
 
 
+def _fields_of(session: Session, report_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": f.name,
+            "title": field_title(f.name),
+            "value": f.value,
+            "unit": f.unit,
+            "start": f.start,
+            "end": f.end,
+            "snippet": f.snippet,
+            "page": f.page,
+        }
+        for f in session.exec(
+            select(ReportField)
+            .where(col(ReportField.report_id) == report_id)
+            .order_by(col(ReportField.start))
+        ).scalars()
+    ]
+
+
+def _dq_of(session: Session, report_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "run_id": d.run_id,
+            "check": d.check_id,
+            "severity": d.severity,
+            "status": d.status,
+            "observed": d.observed,
+            "expected": d.expected,
+            "message": d.message,
+        }
+        for d in session.exec(
+            select(DqResult).where(col(DqResult.report_id) == report_id).order_by(col(DqResult.id))
+        ).scalars()
+    ]
+
+
+def _relatives(session: Session, row: Report) -> tuple[list[int], list[int]]:
+    """The unit's reports of the same year (its versions) and its current reports of other years."""
+    same_year: list[int] = []
+    other_years: list[int] = []
+    if row.unit_adcode or row.unit_name:
+        key = (
+            col(Report.unit_adcode) == row.unit_adcode
+            if row.unit_adcode
+            else col(Report.unit_name) == row.unit_name
+        )
+        for rid, year, current in session.execute(
+            select(Report.id, Report.fiscal_year, Report.is_current).where(key)
+        ):
+            if year == row.fiscal_year:
+                same_year.append(rid)
+            elif current:
+                other_years.append(rid)
+    return same_year, other_years
+
+
 def report_detail(engine: Engine, report_id: int) -> ReportDetail:
     """One report with its text, every value read, all its DQ outcomes, its versions and the unit's other years."""
     found = reports(engine, ReportFilter(current_only=False, report_ids=(report_id,)))
     if not found:
         raise NotFound(f"no report #{report_id}; `jixiao reports` lists the current ones")
-    report = found[0]
     with Session(engine) as session:
         row = session.get(Report, report_id)
         assert row is not None
         body = row.text or ""
-        fields = [
-            {
-                "field": f.name,
-                "title": field_title(f.name),
-                "value": f.value,
-                "unit": f.unit,
-                "start": f.start,
-                "end": f.end,
-                "snippet": f.snippet,
-                "page": f.page,
-            }
-            for f in session.exec(
-                select(ReportField)
-                .where(col(ReportField.report_id) == report_id)
-                .order_by(col(ReportField.start))
-            ).scalars()
-        ]
-        dq = [
-            {
-                "run_id": d.run_id,
-                "check": d.check_id,
-                "severity": d.severity,
-                "status": d.status,
-                "observed": d.observed,
-                "expected": d.expected,
-                "message": d.message,
-            }
-            for d in session.exec(
-                select(DqResult).where(col(DqResult.report_id) == report_id).order_by(col(DqResult.id))
-            ).scalars()
-        ]
-        same_year: list[int] = []
-        other_years: list[int] = []
-        if row.unit_adcode or row.unit_name:
-            key = (
-                col(Report.unit_adcode) == row.unit_adcode
-                if row.unit_adcode
-                else col(Report.unit_name) == row.unit_name
-            )
-            for rid, year, current in session.execute(
-                select(Report.id, Report.fiscal_year, Report.is_current).where(key)
-            ):
-                if year == row.fiscal_year:
-                    same_year.append(rid)
-                elif current:
-                    other_years.append(rid)
+        fields, dq = _fields_of(session, report_id), _dq_of(session, report_id)
+        same_year, other_years = _relatives(session, row)
     versions = reports(engine, ReportFilter(current_only=False, report_ids=tuple(same_year or [report_id])))
     years = reports(engine, ReportFilter(current_only=False, report_ids=(*other_years, report_id)))
     years = [y for y in years if y.is_current or y.report_id == report_id]
     years.sort(key=lambda r: (r.fiscal_year or 0, r.report_id))
-    return ReportDetail(report, body, fields, dq, versions, years)
+    return ReportDetail(found[0], body, fields, dq, versions, years)

@@ -8,7 +8,6 @@ are re-exported here.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
@@ -44,6 +43,7 @@ from jixiao.db.models import (
 from jixiao.db.repair import RepairResult, repair
 from jixiao.db.runs import finish_run, record_dq, start_run
 from jixiao.loadplan import choose_current, currency_key
+from jixiao.status import MatchStatus, ReviewStatus
 from jixiao.units.departments import (
     KEXIE,
     UnknownDepartmentType,
@@ -51,6 +51,7 @@ from jixiao.units.departments import (
     resolve_department_type,
     unit_name_of,
 )
+from jixiao.units.names import is_generic
 from jixiao.units.registry import Registry
 
 __all__ = [
@@ -144,7 +145,7 @@ def pending_reviews(engine: Engine) -> list[dict[str, Any]]:
         stmt = (
             select(ReviewItem, Report.unit_name, Report.fiscal_year, Report.department_type)
             .join(Report, col(ReviewItem.report_id) == col(Report.id))
-            .where(col(ReviewItem.status) == "pending")
+            .where(col(ReviewItem.status) == ReviewStatus.PENDING)
             .order_by(col(ReviewItem.id))
         )
         rows = session.execute(stmt).all()
@@ -182,18 +183,83 @@ def pending_reviews(engine: Engine) -> list[dict[str, Any]]:
         return out
 
 
-_GENERIC_SPELLING = re.compile(r"^[省市县区旗州]?(?:科协|科学技术协会)$")
-
-
 def learnable(spelling: str | None) -> bool:
-    """A spelling names one unit only if it carries a place: 县科协 or 县妇联 could be any county's."""
-    if not spelling or len(spelling) <= 3 or _GENERIC_SPELLING.match(spelling):
+    """A spelling names one unit only if it carries a place: 县科协 or 县妇联 could be any county's (the
+    matcher's own rule for a generic name, ``units.names.is_generic``)."""
+    if not spelling or len(spelling) <= 3 or is_generic(spelling):
         return False
     return load_departments().resolve_key(spelling) is None
 
 
 class ReviewError(ValueError):
     """A review decision that cannot be applied; the message says why."""
+
+
+def _accepted_type(
+    item: ReviewItem, report: Report, cands: list[dict[str, Any]], adcode: str, department_type: str | None
+) -> str:
+    """The type given; else the accepted candidate's; else the one the report's own name states."""
+    dtype = (
+        department_type
+        or next((c.get("department_type", KEXIE) for c in cands if c["adcode"] == adcode), None)
+        or report.department_type
+    )
+    if dtype is None:
+        raise ReviewError(
+            f"review item #{item.id}: the report names no department; give its type, "
+            "e.g. `jixiao review accept ID ADCODE --type 妇联`"
+        )
+    return dtype
+
+
+def _join_group(session: Session, report: Report) -> None:
+    """The accepted report joins its (unit, type, year) group: the newest there stays current."""
+    others = session.exec(
+        select(Report).where(
+            col(Report.unit_adcode) == report.unit_adcode,
+            col(Report.department_type) == report.department_type,
+            col(Report.fiscal_year) == report.fiscal_year,
+            col(Report.is_current),
+            col(Report.id) != report.id,
+        )
+    ).scalars()
+    for other in others.all():
+        if _newer(report.report_date, other.report_date):
+            other.is_current, other.superseded_by = False, report.id
+            session.add(other)
+        else:
+            report.is_current, report.superseded_by = False, other.id
+
+
+def _accept(
+    session: Session, item: ReviewItem, report: Report, adcode: str | None, department_type: str | None
+) -> tuple[str, str]:
+    """Attach the report to the unit; returns the unit's adcode and type."""
+    cands = json.loads(item.candidates or "[]")
+    if adcode is None:
+        if not cands:
+            raise ReviewError(f"review item #{item.id} has no candidate: give the ADCODE to accept")
+        adcode = str(cands[0]["adcode"])
+    if session.get(Unit, adcode) is None:
+        raise ReviewError(f"unknown adcode {adcode}; find it with `jixiao units search NAME`")
+    dtype = _accepted_type(item, report, cands, adcode, department_type)
+    report.unit_adcode, report.department_type = adcode, dtype
+    report.match_status, report.match_method = MatchStatus.MATCHED, "review"
+    _join_group(session, report)
+    item.status, item.adcode = ReviewStatus.ACCEPTED, adcode
+    return adcode, dtype
+
+
+def _learn(session: Session, spelling: str | None, adcode: str | None, dtype: str | None) -> None:
+    """The decision becomes an alias of the spelling (when the spelling names one unit)."""
+    if not learnable(spelling):
+        return
+    alias = session.exec(select(UnitAlias).where(col(UnitAlias.spelling) == spelling)).scalar()
+    if alias is None:
+        alias = UnitAlias(spelling=str(spelling), adcode=adcode, department_type=dtype)
+    else:
+        alias.adcode, alias.department_type = adcode, dtype
+    session.add(alias)
 
 
 def decide_review(
@@ -217,70 +283,18 @@ def decide_review(
         item = session.get(ReviewItem, item_id)
         if item is None:
             raise ReviewError(f"no review item #{item_id}; `jixiao review` lists the pending ones")
-        if item.status != "pending":
+        if item.status != ReviewStatus.PENDING:
             raise ReviewError(f"review item #{item_id} was already {item.status}")
         report = session.get(Report, item.report_id)
         assert report is not None
         dtype: str | None = None
         if accept:
-            cands = json.loads(item.candidates or "[]")
-            if adcode is None:
-                if not cands:
-                    raise ReviewError(f"review item #{item_id} has no candidate: give the ADCODE to accept")
-                adcode = cands[0]["adcode"]
-            unit = session.get(Unit, adcode)
-            if unit is None:
-                raise ReviewError(f"unknown adcode {adcode}; find it with `jixiao units search NAME`")
-            # The type given; else the accepted candidate's; else the one the report's own name states.
-            dtype = (
-                department_type
-                or next((c.get("department_type", KEXIE) for c in cands if c["adcode"] == adcode), None)
-                or report.department_type
-            )
-            if dtype is None:
-                raise ReviewError(
-                    f"review item #{item_id}: the report names no department; give its type, "
-                    "e.g. `jixiao review accept ID ADCODE --type 妇联`"
-                )
-            report.unit_adcode = adcode
-            report.department_type = dtype
-            report.match_status = "matched"
-            report.match_method = "review"
-            # The accepted report joins its (unit, type, year) group: the newest there stays current.
-            others = (
-                session.exec(
-                    select(Report).where(
-                        col(Report.unit_adcode) == adcode,
-                        col(Report.department_type) == dtype,
-                        col(Report.fiscal_year) == report.fiscal_year,
-                        col(Report.is_current),
-                        col(Report.id) != report.id,
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            for other in others:
-                if _newer(report.report_date, other.report_date):
-                    other.is_current, other.superseded_by = False, report.id
-                    session.add(other)
-                else:
-                    report.is_current, report.superseded_by = False, other.id
-            item.status, item.adcode = "accepted", adcode
+            adcode, dtype = _accept(session, item, report, adcode, department_type)
         else:
-            item.status = "rejected"
-            report.match_status = "unmatched"
-            report.match_method = "review"
+            item.status = ReviewStatus.REJECTED
+            report.match_status, report.match_method = MatchStatus.UNMATCHED, "review"
         item.decided_at = utcnow()
-        if learnable(item.spelling):
-            alias = session.exec(select(UnitAlias).where(col(UnitAlias.spelling) == item.spelling)).scalar()
-            if alias is None:
-                alias = UnitAlias(
-                    spelling=str(item.spelling), adcode=adcode if accept else None, department_type=dtype
-                )
-            else:
-                alias.adcode, alias.department_type = (adcode if accept else None), dtype
-            session.add(alias)
+        _learn(session, item.spelling, adcode if accept else None, dtype)
         session.add(report)
         session.add(item)
         session.commit()
