@@ -15,18 +15,6 @@ class ReadError(JixiaoError):
         self.reason = reason
 
 
-class ParseError(JixiaoError):
-    """Text was read but is not recognisable as a performance self-evaluation report."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class ConfigError(JixiaoError):
-    """A setting is missing or invalid."""
-
-
 class DatabaseUnavailable(JixiaoError):
     """The database could not be reached; transient, worth a retry."""
 
@@ -35,7 +23,7 @@ class DatabaseMissing(JixiaoError):
     """A read command found no database: nothing is created, the message names where it looked."""
 
 
-class BadDatabaseUrl(ConfigError):
+class BadDatabaseUrl(JixiaoError):
     """JIXIAO_DATABASE_URL / --database-url is not a URL jixiao can use (SQLite or PostgreSQL)."""
 
 

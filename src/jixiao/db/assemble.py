@@ -19,30 +19,9 @@ from jixiao.status import CheckStatus
 from jixiao.units.departments import unit_name_of
 
 _IN_CHUNK = 5000
-# Columns copied as they are (numbers as plain floats): the rest of ReportPublic is derived below.
-_COPIED = (
-    "department_type",
-    "doc_kind",
-    "fiscal_year",
-    "report_date",
-    "budget_initial",
-    "income_total",
-    "expenditure_total",
-    "basic_expenditure",
-    "personnel_expense",
-    "public_expense",
-    "project_expenditure",
-    "execution_rate",
-    "personnel_share",
-    "public_share",
-    "score",
-    "grade",
-    "staff_quota",
-    "staff_actual",
-    "match_status",
-    "is_current",
-    "superseded_by",
-)
+# The public fields that are report columns of the same name, copied as they are (numbers as plain floats);
+# the unit's name and the rest of ReportPublic are derived below.
+_COPIED = tuple(n for n in ReportPublic.model_fields if n in Report.model_fields and n != "unit_name")
 
 
 def plain(value: Any) -> Any:

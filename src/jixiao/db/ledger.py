@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
 from jixiao.db.models import DqResult, Report, SourceFile
-
-
-def _num(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+from jixiao.status import CheckStatus
 
 
 def list_files(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
@@ -74,7 +68,7 @@ def dq_results(engine: Engine, run_id: str | None = None, failed_only: bool = Fa
             .order_by(col(DqResult.id))
         )
         if failed_only:
-            stmt = stmt.where(col(DqResult.status) != "pass")
+            stmt = stmt.where(col(DqResult.status) != CheckStatus.PASS)
         return [
             {
                 "run_id": d.run_id,

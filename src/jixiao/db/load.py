@@ -36,6 +36,7 @@ from jixiao.model import MONEY_FIELDS, PERCENT_FIELDS, ParsedReport
 from jixiao.parse.identity import describe_source
 from jixiao.pipeline import ReadParseResult
 from jixiao.quality import CheckOutcome
+from jixiao.status import FileStatus, MatchStatus, ReviewStatus
 from jixiao.units.match import MatchResult
 
 REPORT_COLUMNS = (
@@ -59,7 +60,7 @@ LOAD_LOCK_KEY = 7206582  # pg_advisory_xact_lock key of the load (the migration 
 class FileOutcome:
     file_id: int
     name: str
-    status: str  # loaded | duplicate | quarantined
+    status: FileStatus  # a terminal one
     reason: str | None
     report_id: int | None = None
     unit_name: str | None = None
@@ -93,7 +94,7 @@ def report_row(parsed: ParsedReport, match: MatchResult | None) -> dict[str, Any
     row["fiscal_year"] = int(row["fiscal_year"]) if row["fiscal_year"] is not None else None
     if match is not None:
         row.update(
-            unit_adcode=match.adcode if match.status == "matched" else None,
+            unit_adcode=match.adcode if match.status == MatchStatus.MATCHED else None,
             match_status=match.status,
             match_method=match.method,
             match_score=float(match.score),
@@ -102,13 +103,13 @@ def report_row(parsed: ParsedReport, match: MatchResult | None) -> dict[str, Any
             department_type=match.department_type,
         )
     else:
-        row.update(unit_adcode=None, match_status="unmatched", match_method="none", match_score=0.0)
+        row.update(unit_adcode=None, match_status=MatchStatus.UNMATCHED, match_method="none", match_score=0.0)
     return row
 
 
 def _display_name(match: MatchResult | None, written: str | None) -> str | None:
     """The canonical unit name once matched (县科协 → 江华瑶族自治县科学技术协会), else as written."""
-    if match is not None and match.status == "matched":
+    if match is not None and match.status == MatchStatus.MATCHED:
         return next((c.name for c in match.candidates if c.adcode == match.adcode), written)
     return written
 
@@ -167,12 +168,14 @@ class _Writer:
         out = LoadResult()
         outcome_of: dict[int, FileOutcome] = {}
         for q in plan.quarantined:
-            self._file_update(q.file_id, "quarantined", reason=q.reason)
-            outcome_of[q.file_id] = FileOutcome(q.file_id, q.name, "quarantined", q.reason)
+            self._file_update(q.file_id, FileStatus.QUARANTINED, reason=q.reason)
+            outcome_of[q.file_id] = FileOutcome(q.file_id, q.name, FileStatus.QUARANTINED, q.reason)
         for d in plan.duplicates:
-            self._file_update(d.file_id, "duplicate", reason=d.reason, duplicate_of_file_id=d.of_file_id)
+            self._file_update(
+                d.file_id, FileStatus.DUPLICATE, reason=d.reason, duplicate_of_file_id=d.of_file_id
+            )
             outcome_of[d.file_id] = FileOutcome(
-                d.file_id, self.by_file[d.file_id][0].file.name, "duplicate", d.reason
+                d.file_id, self.by_file[d.file_id][0].file.name, FileStatus.DUPLICATE, d.reason
             )
         ids = self._insert_reports(plan.new, checked=checks is not None)
         replaced = self._supersede(plan, ids)
@@ -183,14 +186,14 @@ class _Writer:
         for item in plan.new:
             r = self.by_file[item.file_id][1]
             rid = ids[item.file_id]
-            self._file_update(item.file_id, "loaded", reason=None, report_id=rid)
+            self._file_update(item.file_id, FileStatus.LOADED, reason=None, report_id=rid)
             assert r.parsed is not None
             m = self.matches.get(item.file_id)
             row = report_row(r.parsed, m)
             outcome_of[item.file_id] = FileOutcome(
                 item.file_id,
                 item.name,
-                "loaded",
+                FileStatus.LOADED,
                 None,
                 rid,
                 _display_name(m, row["unit_name"]),
@@ -280,7 +283,7 @@ class _Writer:
                 for p in parsed.project_lines
             ]
             m = self.matches.get(item.file_id)
-            if m is None or m.status != "matched":
+            if m is None or m.status != MatchStatus.MATCHED:
                 reviews.append(_review_row(rid, m, parsed, self.now))
         # The evidence rows (about 25 per report) go through Core's executemany: the ORM's bulk insert
         # spent 5 s on them per 3,000 reports building per-row insert commands.
@@ -338,7 +341,7 @@ def _review_row(rid: int, m: MatchResult | None, parsed: ParsedReport, now: Any)
         "evidence": m.evidence if m else None,
         "read_from": describe_source(parsed.name_sources, m.spelling if m else None),
         "reason": (m.reason or None) if m else "not matched",
-        "status": "pending",
+        "status": ReviewStatus.PENDING,
         "created_at": now,
         "candidates": json.dumps(candidates, ensure_ascii=False),
     }

@@ -1,7 +1,6 @@
 """Database tables (sqlmodel). Amounts are NUMERIC in 万元, never float.
 
-Model families follow the FastAPI/SQLModel template: ``XBase`` holds the columns a caller supplies,
-``XCreate`` is what the pipeline builds, and ``X`` (table=True) adds keys and bookkeeping.
+``XBase`` holds the columns read from a file; ``X`` (table=True) adds keys and bookkeeping.
 """
 
 from __future__ import annotations
@@ -83,10 +82,6 @@ class SourceFileBase(SQLModel):
     format: str | None = None
 
 
-class SourceFileCreate(SourceFileBase):
-    pass
-
-
 class SourceFile(SourceFileBase, table=True):
     __tablename__ = "source_file"
     __table_args__ = (UniqueConstraint("sha256", "path", name="uq_source_file_sha256_path"),)
@@ -144,10 +139,6 @@ class ReportBase(SQLModel):
     doc_kind: str | None = None  # dept_report | dept_table (jixiao.model.DOC_KINDS)
     # JSON list of {field, report, table}: where this unit-year's 自评表 and 报告 disagree (jixiao.merge)
     merge_conflicts: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-
-
-class ReportCreate(ReportBase):
-    pass
 
 
 class Report(ReportBase, table=True):
