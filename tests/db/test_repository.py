@@ -156,3 +156,40 @@ def test_amounts_are_stored_exactly(db_url: str, tmp_path: Path) -> None:
 )
 def test_learnable_spellings(spelling: str | None, learnable: bool) -> None:
     assert repo.learnable(spelling) is learnable
+
+
+@pytest.mark.parametrize(
+    ("date", "age_s", "accepted_is_current"),
+    [
+        pytest.param("2022年3月9日", 0, True, id="a-later-dated-accepted-report-becomes-current"),
+        pytest.param("2021年12月20日", 0, False, id="an-earlier-dated-one-is-superseded-by-the-current"),
+        # Not "the later decision wins": with the same date the older file is the older version.
+        pytest.param("2022年1月9日", 86400, False, id="same-date-an-older-file-is-superseded"),
+    ],
+)
+def test_an_accepted_review_joins_its_unit_year_by_the_currency_rule(
+    db_url: str, tmp_path: Path, date: str, age_s: int, accepted_is_current: bool
+) -> None:
+    engine = get_engine(db_url)
+    body = seed("004").read_text(encoding="utf-8")
+    process(db_url, inbox_with(tmp_path, {"a.txt": body.encode()}))
+    with engine.connect() as conn:
+        first, adcode = conn.execute(text("select id, unit_adcode from report")).one()
+    # The same unit's report under a name with no place: it waits for a person, dated 2022年1月9日 no more.
+    renamed = body.replace("临泽县科学技术协会", "渔阳科协").replace("临泽县", "本县").replace("临泽", "本地")
+    assert "2022年1月9日" in renamed
+    [late] = inbox_with(tmp_path, {"b.txt": renamed.replace("2022年1月9日", date).encode()})
+    old = late.path.stat().st_mtime - age_s
+    os.utime(late.path, (old, old))
+    process(db_url, [pipeline.describe(late.path, late.path.parent)], "r2")
+    [item] = repo.pending_reviews(engine)
+    repo.decide_review(engine, item["id"], accept=True, adcode=adcode)
+    with engine.connect() as conn:
+        rows = {
+            r: (c, s) for r, c, s in conn.execute(text("select id, is_current, superseded_by from report"))
+        }
+    second = item["report_id"]
+    if accepted_is_current:
+        assert rows == {first: (False, second), second: (True, None)}
+    else:
+        assert rows == {first: (True, None), second: (False, first)}

@@ -35,12 +35,13 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 def version_reason(old: Report, new: Report | None) -> str | None:
-    """Why ``old`` was superseded by ``new`` (the loader's rule: the newer report date wins, else the later arrival)."""
+    """Why ``old`` was superseded by ``new`` (``loadplan.currency_key``: the later report date wins, else the
+    later file modification time)."""
     if new is None:
         return None
     if old.report_date and new.report_date and old.report_date != new.report_date:
         return f"#{new.id} 报告日期较新（{new.report_date}，本版 {old.report_date}）"
-    return f"#{new.id} 较晚收到（报告日期相同或未写明）"
+    return f"#{new.id} 文件较新（报告日期相同或未写明）"
 
 
 @dataclass

@@ -42,7 +42,7 @@ from jixiao.db.models import (
 )
 from jixiao.db.repair import RepairResult, repair
 from jixiao.db.runs import finish_run, record_dq, start_run
-from jixiao.loadplan import choose_current, currency_key
+from jixiao.loadplan import Ref, choose_current, currency_key
 from jixiao.status import MatchStatus, ReviewStatus
 from jixiao.units.departments import (
     KEXIE,
@@ -131,13 +131,6 @@ def learned_aliases(engine: Engine) -> dict[str, tuple[str, str | None] | None]:
 # ---------------------------------------------------------------------------------------------- review
 
 
-def _newer(date_a: str | None, date_b: str | None) -> bool:
-    """Is a report dated ``date_a`` newer than one dated ``date_b``? Undated or equal: the later arrival."""
-    if date_a and date_b and date_a != date_b:
-        return date_a > date_b
-    return True
-
-
 def pending_reviews(engine: Engine) -> list[dict[str, Any]]:
     """The review queue: each item with where its name was read, why it was not accepted, and the
     candidates with their province, city and county."""
@@ -213,7 +206,8 @@ def _accepted_type(
 
 
 def _join_group(session: Session, report: Report) -> None:
-    """The accepted report joins its (unit, type, year) group: the newest there stays current."""
+    """The accepted report joins its (unit, type, year) group, whose current report the currency rule
+    (``loadplan.currency_key``) decides, as when the group is loaded."""
     others = session.exec(
         select(Report).where(
             col(Report.unit_adcode) == report.unit_adcode,
@@ -223,12 +217,14 @@ def _join_group(session: Session, report: Report) -> None:
             col(Report.id) != report.id,
         )
     ).scalars()
-    for other in others.all():
-        if _newer(report.report_date, other.report_date):
-            other.is_current, other.superseded_by = False, report.id
-            session.add(other)
-        else:
-            report.is_current, report.superseded_by = False, other.id
+    group = {r.id: r for r in [report, *others.all()]}
+    keys = {
+        Ref("stored", r.id): currency_key(r.report_date, r.source_mtime, r.text_hash) for r in group.values()
+    }
+    winner = choose_current(keys).id
+    for r in group.values():
+        r.is_current, r.superseded_by = (True, None) if r.id == winner else (False, winner)
+        session.add(r)
 
 
 def _accept(
