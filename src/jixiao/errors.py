@@ -29,7 +29,3 @@ class BadDatabaseUrl(JixiaoError):
 
 class NotFound(JixiaoError):
     """A run, file status, unit or report the user named does not exist; the message says what does."""
-
-
-class UnsupportedFilter(JixiaoError):
-    """A filter the database cannot apply (e.g. a column a newer migration adds)."""

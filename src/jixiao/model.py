@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
 
 FactValue = Decimal | int | str
 
@@ -46,8 +45,6 @@ UNIT_OF: dict[str, str] = {
     "score": "分",
     "fiscal_year": "年",
 }
-
-Grade = Literal["优", "良", "中", "差"]
 
 # What a document is (the ``doc_kind`` fact): a 部门整体 report, a 部门整体 自评表, a 项目 report (one project's
 # money), or other (notices, summaries of many units). Only the first two hold a department's whole figures.
