@@ -38,7 +38,7 @@ TARGETS = {
 
 def corpus(n: int, seed: int = 7) -> Path:
     """The cached corpus of ``n`` reports (80 % .txt, 15 % .docx, 5 % .pdf)."""
-    from jixiao.synth import SynthConfig, generate_corpus
+    from jixiao_dev.synth import SynthConfig, generate_corpus
 
     out = CORPUS_ROOT / f"n{n}-s{seed}"
     done = out / ".complete"
@@ -56,7 +56,7 @@ def formats_corpus(scale: float, seed: int = 7) -> Path:
     """A small corpus per new format (xlsx, ofd, doc when LibreOffice can write it, scanned PDF)."""
     import shutil as _shutil
 
-    from jixiao.synth import SynthConfig, generate_corpus
+    from jixiao_dev.synth import SynthConfig, generate_corpus
 
     root = CORPUS_ROOT / f"formats-x{scale:g}-s{seed}"
     for fmt, k in FORMAT_FILES.items():

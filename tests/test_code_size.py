@@ -31,10 +31,10 @@ ALLOWED: dict[tuple[str, str], int] = {
     ("jixiao/read/normalise.py", "<module>"): 413,
     ("jixiao/read/sheets.py", "read_sheets"): 62,
     # rendering of the synthetic corpus (ocr)
-    ("jixiao/synth/render.py", "<module>"): 444,
-    ("jixiao/synth/render.py", "render_pdf"): 65,
-    ("jixiao/synth/render.py", "xlsx_bytes"): 63,
-    ("jixiao/synth/render.py", "pdf_to_ofd"): 70,
+    ("jixiao_dev/synth/render.py", "<module>"): 444,
+    ("jixiao_dev/synth/render.py", "render_pdf"): 65,
+    ("jixiao_dev/synth/render.py", "xlsx_bytes"): 63,
+    ("jixiao_dev/synth/render.py", "pdf_to_ofd"): 70,
     # watcher (reliable2)
     ("jixiao/watch.py", "watch_inbox"): 87,
     # CLI (edges)

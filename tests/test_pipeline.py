@@ -6,9 +6,9 @@ from pathlib import Path
 
 from jixiao import pipeline
 from jixiao.read import ReadLimits
-from jixiao.synth import SynthConfig, generate_corpus
 from jixiao.units.match import Matcher
 from jixiao.units.registry import load_registry
+from jixiao_dev.synth import SynthConfig, generate_corpus
 from tests.support import seed_paths
 
 

@@ -502,7 +502,7 @@ def synth(
     ] = "txt=0.80,docx=0.15,pdf=0.05",
 ) -> None:
     """Write a synthetic corpus of reports with ground truth (.truth.json beside each)."""
-    from jixiao.synth import SynthConfig, generate_corpus, parse_formats
+    from jixiao_dev.synth import SynthConfig, generate_corpus, parse_formats
 
     try:
         shares = parse_formats(formats)
@@ -537,8 +537,8 @@ def accuracy(
 ) -> None:
     """Parse a corpus with ground truth (`jixiao synth`, tests/parse/handwritten) and report field accuracy."""
     from jixiao import pipeline
-    from jixiao.synth.accuracy import measure
-    from jixiao.synth.by_format import format_table, measure_by_format
+    from jixiao_dev.synth.accuracy import measure
+    from jixiao_dev.synth.by_format import format_table, measure_by_format
 
     prepare_environment(None)
     if texts is None:

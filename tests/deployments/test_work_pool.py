@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from jixiao.db.engine import get_engine
-from jixiao.synth import SynthConfig, generate_corpus
+from jixiao_dev.synth import SynthConfig, generate_corpus
 from tests.support import ROOT
 
 

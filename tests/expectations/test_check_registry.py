@@ -12,7 +12,7 @@ from jixiao.checks import CHECKS, CheckSpec, Expectation
 from jixiao.model import ALL_FIELDS
 from jixiao.quality import EVIDENCE_FIELDS, IDENTITY_CHECKS
 from jixiao.status import Severity
-from jixiao.synth import CHECK_IDS
+from jixiao_dev.synth import CHECK_IDS
 
 SUITES = (read, parsed, consistency, matched, loaded)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.synth.accuracy import measure
+from jixiao_dev.synth.accuracy import measure
 
 CORPUS = Path(__file__).parent / "handwritten"
 

@@ -15,7 +15,7 @@ from PIL import Image
 from jixiao.errors import ReadError
 from jixiao.read import read_bytes, read_path
 from jixiao.read.ocr import LOW_CONFIDENCE, page_from_words, parse_tsv, skew_angle
-from jixiao.synth.render import scan_pages
+from jixiao_dev.synth.render import scan_pages
 from tests.read.conftest import PdfMaker
 
 LINES = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jixiao.synth import SynthConfig, generate_corpus, load_truth
+from jixiao_dev.synth import SynthConfig, generate_corpus, load_truth
 
 # Half the reports break an identity, so every kind of violation shows up in a corpus this small.
 CONFIG = SynthConfig(n=120, seed=11, violation_rate=0.5)

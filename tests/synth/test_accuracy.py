@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jixiao.model import Evidence, Fact
-from jixiao.synth.accuracy import AccuracyReport, evaluate, extracted
+from jixiao_dev.synth.accuracy import AccuracyReport, evaluate, extracted
 
 
 def _truth(**fields: Any) -> dict[str, Any]:

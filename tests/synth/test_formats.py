@@ -12,8 +12,8 @@ from jixiao.parse import parse_report
 from jixiao.pipeline import _low_confidence_figures, read_and_parse
 from jixiao.read import Document, ReadLimits
 from jixiao.read.containers import Anchor
-from jixiao.synth import SynthConfig, generate_corpus, parse_formats
-from jixiao.synth.by_format import format_table, measure_by_format
+from jixiao_dev.synth import SynthConfig, generate_corpus, parse_formats
+from jixiao_dev.synth.by_format import format_table, measure_by_format
 
 
 def test_xlsx_and_ofd_reports_read_back_to_their_truth(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 
 from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS
-from jixiao.synth import CHECK_IDS, SynthConfig, generate_corpus, generate_one, load_truth
+from jixiao_dev.synth import CHECK_IDS, SynthConfig, generate_corpus, generate_one, load_truth
 from tests.synth.conftest import CONFIG
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.synth import SynthConfig, generate_corpus
-from jixiao.synth.accuracy import measure
+from jixiao_dev.synth import SynthConfig, generate_corpus
+from jixiao_dev.synth.accuracy import measure
 
 
 def test_field_accuracy_meets_the_goal(tmp_path: Path) -> None:

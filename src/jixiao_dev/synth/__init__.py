@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.synth.render import (
+from jixiao.units.registry import Unit, load_registry
+from jixiao_dev.synth.render import (
     render_doc,
     render_docx,
     render_ofd,
@@ -23,8 +24,7 @@ from jixiao.synth.render import (
     render_scanned_pdf,
     render_xlsx,
 )
-from jixiao.synth.text import CHECK_IDS, SyntheticReport, compose
-from jixiao.units.registry import Unit, load_registry
+from jixiao_dev.synth.text import CHECK_IDS, SyntheticReport, compose
 
 # utf-16 is written with its BOM (Python's "utf-16" codec), as Windows Notepad saves "Unicode".
 TXT_ENCODINGS: tuple[tuple[str, float], ...] = (

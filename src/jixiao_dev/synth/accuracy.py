@@ -114,7 +114,7 @@ def measure(
     from concurrent.futures import ProcessPoolExecutor
 
     from jixiao.pipeline import default_workers
-    from jixiao.synth import load_truth
+    from jixiao_dev.synth import load_truth
 
     def truth(p: Path) -> dict[str, Any]:
         return load_truth(p if truth_dir is None else truth_dir / p.name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jixiao.synth.accuracy import AccuracyReport, evaluate, extracted
+from jixiao_dev.synth.accuracy import AccuracyReport, evaluate, extracted
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def measure_by_format(
 
     from jixiao import pipeline
     from jixiao.read import ReadLimits
-    from jixiao.synth import load_truth
+    from jixiao_dev.synth import load_truth
 
     groups: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
     for p in reports:

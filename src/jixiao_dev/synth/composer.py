@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao import checks
-from jixiao.synth import pools
-from jixiao.synth.figures import CENT, YI_FROM, cn_small, cn_year, make_figures, wan
-from jixiao.synth.report import Block
 from jixiao.units.aliases import short_forms
 from jixiao.units.registry import Unit
+from jixiao_dev.synth import pools
+from jixiao_dev.synth.figures import CENT, YI_FROM, cn_small, cn_year, make_figures, wan
+from jixiao_dev.synth.report import Block
 
 TYPOS = ("科协技术协会", "科学技术协", "科学枝术协会", "科学技术协协会")
 _SPACE_AROUND_NUMBERS = re.compile(r"(?<=[\u4e00-\u9fff])(?=\d)|(?<=\d)(?=[\u4e00-\u9fff])")

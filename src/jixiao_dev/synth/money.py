@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from jixiao import checks
-from jixiao.synth import pools
-from jixiao.synth.composer import Composer
-from jixiao.synth.figures import CENT, draw_amount, percent_of, wan
-from jixiao.synth.report import Block
+from jixiao_dev.synth import pools
+from jixiao_dev.synth.composer import Composer
+from jixiao_dev.synth.figures import CENT, draw_amount, percent_of, wan
+from jixiao_dev.synth.report import Block
 
 
 @dataclass

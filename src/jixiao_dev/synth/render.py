@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from jixiao.synth.text import SyntheticReport
+from jixiao_dev.synth.text import SyntheticReport
 
 # A CID font needs no font file and pdfplumber maps its glyphs back to Unicode (checked by the tests).
 PDF_FONT = "STSong-Light"

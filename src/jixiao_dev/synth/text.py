@@ -10,12 +10,12 @@ from __future__ import annotations
 import random
 
 from jixiao import checks
-from jixiao.synth import pools
-from jixiao.synth.composer import Composer, Section
-from jixiao.synth.figures import CN_ORDINALS
-from jixiao.synth.money import money_section
-from jixiao.synth.report import Block, Layout, SyntheticReport
 from jixiao.units.registry import Unit
+from jixiao_dev.synth import pools
+from jixiao_dev.synth.composer import Composer, Section
+from jixiao_dev.synth.figures import CN_ORDINALS
+from jixiao_dev.synth.money import money_section
+from jixiao_dev.synth.report import Block, Layout, SyntheticReport
 
 __all__ = ["CHECK_IDS", "Block", "Layout", "SyntheticReport", "compose"]
 
