@@ -8,12 +8,15 @@ Each function takes the parser's ``put`` (first value of a field wins) so the or
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+from jixiao.parse.cells import Table
+from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.kind import document_kind, title_prefix
 from jixiao.parse.page import content_head
-from jixiao.parse.tables import Table, TableValue, read_table
+from jixiao.parse.tables import TableValue, read_table
 from jixiao.parse.vocab import Label, Vocabulary
 
 Put = Callable[[str, Decimal | int | str, int, int], None]
@@ -28,6 +31,12 @@ _TITLE_WIDTH = 60
 _TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
 _DENIALS = ("无", "没有", "未")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
+_BODY_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_BUDGET_SENTENCE = ("预算", "支出", "收入", "决算")
+_REPORT_DATE_LABEL = re.compile(
+    r"(?:报告日期|填报日期)\s*[:：]?\s*"
+)  # the day the table was filled in is its date
 
 
 def table_and_kind(
@@ -106,4 +115,53 @@ def fiscal_year_in_title(lines: Lines, put: Put) -> None:
             return
 
 
-__all__ = ["fiscal_year_in_title", "not_a_level", "put_table", "table_and_kind"]
+def fiscal_year_in_body(
+    text: str, lines: Lines, sentence: Callable[[int], tuple[int, int]], put: Put
+) -> None:
+    """The fiscal year of a report line in the head (报告 / 评价, not its date), else the year the budget
+    sentences name most often."""
+    for pos, line in [(p, s) for p, s in lines if s.strip()][:_HEAD_LINES]:
+        if ("报告" in line or "评价" in line) and "日期" not in line:  # 报告日期 is no title
+            m = _YEAR_IN_TITLE.search(line)
+            if m:
+                put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
+                return
+    counts: Counter[int] = Counter()
+    first: dict[int, tuple[int, int]] = {}
+    for m in _BODY_YEAR.finditer(text):
+        s, e = sentence(m.start())
+        if any(w in text[s:e] for w in _BUDGET_SENTENCE):
+            year = int(m.group(1))
+            counts[year] += 1
+            first.setdefault(year, (m.start(), m.end()))
+    if counts:
+        year = counts.most_common(1)[0][0]
+        put("fiscal_year", year, *first[year])
+
+
+def report_date(text: str, lines: Lines, put: Put) -> None:
+    """The date after 报告日期 / 填报日期, else the last line that is a date alone (the signature's)."""
+    m = _REPORT_DATE_LABEL.search(text)
+    if m:
+        value = parse_date(text[m.end() : m.end() + 20])
+        if value:
+            put("report_date", value, m.start(), m.end() + 12)
+            return
+    for pos, line in reversed(lines):
+        stripped = line.strip()
+        if stripped and (AR_DATE.fullmatch(stripped) or CN_DATE.fullmatch(stripped)):
+            value = parse_date(stripped)
+            if value:
+                start = pos + line.index(stripped)
+                put("report_date", value, start, start + len(stripped))
+                return
+
+
+__all__ = [
+    "fiscal_year_in_body",
+    "fiscal_year_in_title",
+    "not_a_level",
+    "put_table",
+    "report_date",
+    "table_and_kind",
+]

@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from jixiao.model import NameSource
+from jixiao.parse.automaton import alternation
 from jixiao.parse.dates import AR_DATE, CN_DATE
 from jixiao.parse.kind import title_prefix
 from jixiao.parse.page import content_head, without_title_label
@@ -28,23 +29,12 @@ from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
 
-ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
 _SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
-_NOT_A_NAME = re.compile(r"报告|附件|目录|部门|单位|名称|评价|绩效|说明|关于|自评|预算|支出")
-_MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){ORG_SUFFIX}")
-# Running text puts verbs and function words right before a unit name; a mention starts after the last.
-_LEAD = re.compile(
-    r"^.*(?:的|和|与|及|对|由|被|向|在|是|为|了|将|把|至|获|得|赴|个|各|等|年|经|于|加强|提高|根据|指导|推荐|推动|落实|结合|完善|"
-    r"夯实|推进|拓展|研究|发挥|通过|邀请|围绕|执行|进入|委员|申报|入选|建立|获得|征采|探索|资助|报|组织|联合|携手|按照)"
-)
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
-_NOT_PLACES = frozenset(
-    {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
-)
 _CJK_SPACE = re.compile(r"\s+")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
 _TITLE_WIDTH = 60
@@ -65,15 +55,19 @@ class _Vocab:
     self_reference: re.Pattern[str]
     debris: frozenset[str]
     org_endings: str
+    org_suffix: str  # a regex alternation: 科学技术协会|…|科协
+    not_a_name: re.Pattern[str]
+    lead: re.Pattern[str]
+    mention: re.Pattern[str]
+    not_places: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     raw = tomllib.loads(resources.files("jixiao.parse").joinpath("identity.toml").read_text("utf-8"))
-    labels = "|".join(
-        re.escape(label).replace(r"\(", r"\s*\(?").replace(r"\)", r"\)?\s*")
-        for label in sorted(raw["header_labels"], key=len, reverse=True)
-    )
+    # "部门(单位)名称" also written without its brackets or with spaces around them.
+    labels = alternation(raw["header_labels"]).replace(r"\(", r"\s*\(?").replace(r"\)", r"\)?\s*")
+    suffix = f"(?:{alternation(raw['org_suffixes'])})"
     tails = "|".join(re.escape(t) for t in raw["title_tails"])
     return _Vocab(
         # "部门名称:(公章)某某局": the seal note before the name is not part of it.
@@ -91,7 +85,21 @@ def _vocab() -> _Vocab:
         self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
         debris=frozenset(raw["debris"]),
         org_endings=raw["org_endings"],
+        org_suffix=suffix,
+        not_a_name=re.compile(alternation(raw["not_a_name"])),
+        lead=re.compile(rf"^.*(?:{alternation(raw['lead_words'])})"),
+        mention=re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){suffix}"),
+        not_places=frozenset(raw["not_places"]),
     )
+
+
+def _not_a_name(name: str) -> bool:
+    return _vocab().not_a_name.search(name) is not None
+
+
+def _org_suffix() -> re.Pattern[str]:
+    """A name ending as a 科学技术协会's does."""
+    return re.compile(rf"{_vocab().org_suffix}$")
 
 
 def clean_name(name: str) -> str:
@@ -113,10 +121,8 @@ def plausible_name(name: str | None) -> bool:
 def is_signature_name(line: str) -> bool:
     """A line that is a unit's name alone (it closes the last section of the body)."""
     stripped = _SEAL.sub("", line).strip()
-    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{ORG_SUFFIX}", stripped)) or (
-        bool(_NAME_LINE.fullmatch(stripped))
-        and not _NOT_A_NAME.search(stripped)
-        and _ends_with_type(stripped)
+    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_vocab().org_suffix}", stripped)) or (
+        bool(_NAME_LINE.fullmatch(stripped)) and not _not_a_name(stripped) and _ends_with_type(stripped)
     )
 
 
@@ -158,7 +164,7 @@ def _definition_name(run: str) -> str | None:
         return None
     start = words[-1][0]
     # A type word inside a longer one (委员会 of 发展和改革委员会) is found by the longest alias first.
-    prefix = _vocab().self_reference.sub("", _LEAD.sub("", run[:start]))
+    prefix = _vocab().self_reference.sub("", _vocab().lead.sub("", run[:start]))
     name = prefix + run[start:]
     return name if len(name) >= 2 else None
 
@@ -181,16 +187,26 @@ class NameReader:
     def own_names(self) -> list[NameSource]:
         """Names from the header field, the title block, the signature above the closing date and a
         (以下简称…) definition, in that order."""
+        return [
+            *self._header_names(),
+            *self._title_names(),
+            *self._coded_names(),
+            *self._signature_names(),
+            *self._definition_names(),
+        ]
+
+    def _header_names(self) -> list[NameSource]:
+        for m in _vocab().header.finditer(self.text):
+            name = m.group("name")
+            if plausible_name(name) and not _not_a_name(name):
+                return [self.placed(name, "header", m.start("name"))]
+        return []
+
+    def _title_names(self) -> list[NameSource]:
         v = _vocab()
         found: list[NameSource] = []
-        for m in v.header.finditer(self.text):
-            name = m.group("name")
-            if plausible_name(name) and not _NOT_A_NAME.search(name):
-                found.append(self.placed(name, "header", m.start("name")))
-                break
-        head = content_head(
-            self.lines, 8
-        )  # page furniture (索引号, 发布机构, breadcrumbs) is not the title block
+        # Page furniture (索引号, 发布机构, breadcrumbs) is not the title block.
+        head = content_head(self.lines, 8)
         for i, (pos, raw_line) in enumerate(head):
             line = without_title_label(_opening_title(raw_line))  # "标 题 某某局2020年度…报告"
             pos += max(raw_line.find(line[:2]), 0) if line else 0
@@ -199,11 +215,11 @@ class NameReader:
             titled = is_title(line)
             t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
-            if t and not _NOT_A_NAME.search(t.group("name")):
+            if t and not _not_a_name(t.group("name")):
                 name = clean_name(t.group("name"))
                 if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
-            elif a and not _NOT_A_NAME.search(a.group("name")) and _placed_name(a.group("name")):
+            elif a and not _not_a_name(a.group("name")) and _placed_name(a.group("name")):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
             elif (
                 i + 1 < len(head)
@@ -213,49 +229,57 @@ class NameReader:
             ):
                 # A line of its own right above the title is the unit's name.
                 name = clean_name(line)
-                if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):
+                if _NAME_LINE.fullmatch(name) and not _not_a_name(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
-        for pos, line in head:
+        return found
+
+    def _coded_names(self) -> list[NameSource]:
+        for pos, line in content_head(self.lines, 8):
             # "215001-某某市民族宗教事务局": a budget unit's code and its name, as a cover page gives them.
             c = _CODED_NAME.fullmatch(line.strip())
-            if c and _placed_name(c.group("name")) and not _NOT_A_NAME.search(c.group("name")):
-                found.append(self.placed(c.group("name"), "header", pos + line.index(c.group("name"))))
-                break
+            if c and _placed_name(c.group("name")) and not _not_a_name(c.group("name")):
+                return [self.placed(c.group("name"), "header", pos + line.index(c.group("name")))]
+        return []
+
+    def _signature_names(self) -> list[NameSource]:
+        found: list[NameSource] = []
         tail = self.nonempty[-3:]
         for i, (pos, line) in enumerate(tail):
             stripped = _SEAL.sub("", line).strip()
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
             signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
                 i == len(tail) - 1
-                and (re.search(rf"{ORG_SUFFIX}$", stripped) is not None or _ends_with_type(stripped))
+                and (_org_suffix().search(stripped) is not None or _ends_with_type(stripped))
             )
             if (
                 signed
                 and _NAME_LINE.fullmatch(stripped)
-                and not _NOT_A_NAME.search(stripped)
+                and not _not_a_name(stripped)
                 and plausible_name(stripped)
             ):
                 found.append(self.placed(stripped, "signature", pos + line.index(stripped)))
-        for m in v.definition.finditer(self.text):
-            name = _definition_name(m.group("name"))
-            if name and not _NOT_A_NAME.search(name):
-                found.append(self.placed(name, "definition", m.end("name") - len(name)))
-                break
         return found
+
+    def _definition_names(self) -> list[NameSource]:
+        for m in _vocab().definition.finditer(self.text):
+            name = _definition_name(m.group("name"))
+            if name and not _not_a_name(name):
+                return [self.placed(name, "definition", m.end("name") - len(name))]
+        return []
 
     def unit_names(self, own: Sequence[NameSource]) -> list[tuple[str, int]]:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
         known = [n for n, _ in found]
-        for m in _MENTION.finditer(self.text):
+        for m in _vocab().mention.finditer(self.text):
             name = m.group(0)
             trimmed = next((k for k in known if name.endswith(k)), None)
             if trimmed is None:
-                prefix = _LEAD.sub("", m.group("prefix"))
+                prefix = _vocab().lead.sub("", m.group("prefix"))
                 before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
                 quoted = before in ("“", '"') and after in ("”", '"')
                 full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
-                place = _PLACE_PREFIX.match(prefix) and prefix not in _NOT_PLACES
+                place = _PLACE_PREFIX.match(prefix) and prefix not in _vocab().not_places
                 if not (quoted or full_form or place):
                     continue
                 trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]

@@ -6,9 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
-import ahocorasick
+from jixiao.parse.automaton import WordIndex
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,9 @@ class Vocabulary:
     grades: dict[str, str]
     table: TableVocab
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
-    automaton: Any  # ahocorasick.Automaton: C extension without type information
+    follow_up: dict[str, tuple[str, ...]]  # ``[follow_up]``: the other side's figure later in a sentence
+    sections: dict[str, tuple[str, ...]]  # ``[sections]``: heading words and indicator kinds
+    automaton: WordIndex[Label]  # a label listed under two fields: the first listing wins
 
 
 @lru_cache(maxsize=1)
@@ -82,12 +83,6 @@ def load_vocabulary() -> Vocabulary:
                     siblings=tuple(entry.get("siblings", ())),
                 )
             )
-    automaton = ahocorasick.Automaton()
-    for label in labels:
-        # A label listed under two fields would make the parse ambiguous; the first listing wins.
-        if automaton.get(label.text, None) is None:
-            automaton.add_word(label.text, label)
-    automaton.make_automaton()
     return Vocabulary(
         labels=tuple(labels),
         actual_markers=tuple(raw["actual_markers"]),
@@ -115,5 +110,7 @@ def load_vocabulary() -> Vocabulary:
             wan_marks=tuple(raw["table"]["wan_marks"]),
         ),
         kind={key: tuple(words) for key, words in raw["kind"].items()},
-        automaton=automaton,
+        follow_up={key: tuple(words) for key, words in raw["follow_up"].items()},
+        sections={key: tuple(words) for key, words in raw["sections"].items()},
+        automaton=WordIndex((label.text, label) for label in labels),
     )
