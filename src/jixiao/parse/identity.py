@@ -32,6 +32,7 @@ Line = tuple[int, str]  # (offset, line) as the parser splits the text
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
+_SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
 _SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
@@ -48,6 +49,7 @@ def _opening_title(line: str) -> str:
 @dataclass(frozen=True)
 class _Vocab:
     header: re.Pattern[str]
+    preferred_labels: tuple[str, ...]  # a project table's 实施单位 is its unit, not the 主管部门 above it
     title_words: tuple[str, ...]
     title_after_year: re.Pattern[str]
     title_no_year: re.Pattern[str]
@@ -71,9 +73,14 @@ def _vocab() -> _Vocab:
     tails = "|".join(re.escape(t) for t in raw["title_tails"])
     return _Vocab(
         # "部门名称:(公章)某某局": the seal note before the name is not part of it.
+        # "实施单位 (盖章) | 大英县某某局", "主管部门 705-某某县科学技术协会": a table row's cells may be separated
+        # by spaces only, and a budget unit's code before the name is no part of it.
         header=re.compile(
-            rf"(?:{labels})\s*[:：\t|]\s*(?:\((?:公章|盖章|签章|章)\)\s*)?(?P<name>[^\s:：|\t]{{2,30}})"
+            rf"(?P<label>{labels})(?:\s*{_SEAL_NOTE}?[:：\t|](?:[:：\t|\s])*|\s+{_SEAL_NOTE}?(?:[:：\t|]\s*)*|(?=\d))"
+            rf"{_SEAL_NOTE}?(?:\d{{2,20}}\s*[-—]\s*)?"
+            r"(?P<name>[^\s:：|\t\d-]{2,30})"
         ),
+        preferred_labels=tuple(raw["preferred_header_labels"]),
         title_words=tuple(raw["title_words"]),
         # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
         title_after_year=re.compile(
@@ -196,11 +203,16 @@ class NameReader:
         ]
 
     def _header_names(self) -> list[NameSource]:
-        for m in _vocab().header.finditer(self.text):
-            name = m.group("name")
-            if plausible_name(name) and not _not_a_name(name):
-                return [self.placed(name, "header", m.start("name"))]
-        return []
+        v = _vocab()
+        found: list[re.Match[str]] = []
+        m = v.header.search(self.text)
+        while m is not None:  # overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels
+            if plausible_name(m.group("name")) and not _not_a_name(m.group("name")):
+                found.append(m)
+            m = v.header.search(self.text, m.end("label"))
+        preferred = [m for m in found if "".join(m.group("label").split()).endswith(v.preferred_labels)]
+        chosen = (preferred or found)[:1]
+        return [self.placed(m.group("name"), "header", m.start("name")) for m in chosen]
 
     def _title_names(self) -> list[NameSource]:
         v = _vocab()

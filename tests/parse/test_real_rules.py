@@ -1,0 +1,51 @@
+"""General rules learnt from the error classes of real public reports (issue 12), each reproduced with
+invented units and figures written for these tests — no third-party text. Every rule has a case it now reads
+beside a case it must still refuse, so a rule that grows too eager fails here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.parse import parse_report
+from jixiao.read import normalise
+
+BODY = "\n一、基本情况\n2023年度总支出612.40万元,其中基本支出402.40万元,项目支出210.00万元。\n"
+
+
+def _value(text: str, field: str) -> object:
+    return parse_report(normalise(text).text).value(field)
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        pytest.param(
+            "项目支出绩效自评表\n(2022年度)\n项目名称 | 某某道路养护项目\n"
+            "主管部门 | 318-某某县交通运输局 | 实施单位 | 318002-某某县公路养护中心 |",
+            "某某县公路养护中心",
+            id="implementing-unit-over-the-department-above-it-code-dropped",
+        ),
+        pytest.param(
+            "项目支出绩效自评表\n项目名称 绿化管护经费\n主管部门 实施单位 某某市园林绿化局\n项目资金",
+            "某某市园林绿化局",
+            id="empty-主管部门-cell-then-实施单位-space-separated",
+        ),
+        pytest.param(
+            "部门整体绩效自评表\n项目主管部门: | 516-某某县妇女联合会 | 财政归口处室: |",
+            "某某县妇女联合会",
+            id="budget-code-before-the-主管部门-name",
+        ),
+        pytest.param(
+            "项目支出绩效自评表\n项目名称 某某经费主管部门项目实施单位某某市气象局项目类别",
+            None,
+            id="cells-run-together-without-separator-give-no-name",
+        ),
+        pytest.param(
+            "项目支出绩效自评表\n主管部门 | 2023年度 |", None, id="a-year-in-the-cell-is-no-name"
+        ),
+    ],
+)
+def test_unit_from_a_project_tables_header(head: str, name: str | None) -> None:
+    assert _value(head + BODY, "unit_name") == name
