@@ -4,8 +4,6 @@ beside a case it must still refuse, so a rule that grows too eager fails here.""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from jixiao.parse import parse_report
@@ -42,10 +40,60 @@ def _value(text: str, field: str) -> object:
             None,
             id="cells-run-together-without-separator-give-no-name",
         ),
-        pytest.param(
-            "项目支出绩效自评表\n主管部门 | 2023年度 |", None, id="a-year-in-the-cell-is-no-name"
-        ),
+        pytest.param("项目支出绩效自评表\n主管部门 | 2023年度 |", None, id="a-year-in-the-cell-is-no-name"),
     ],
 )
 def test_unit_from_a_project_tables_header(head: str, name: str | None) -> None:
     assert _value(head + BODY, "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n机关行政编制18名,设馆长1名。下设档案保护中心1个事业单位。\n",
+            "staff_quota",
+            None,
+            id="organ-kind-of-编制-with-units-under-it-is-a-part",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n机关行政编制18名,设馆长1名。\n",
+            "staff_quota",
+            18,
+            id="organ-编制-without-units-under-it-is-the-whole",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n核定我馆机关人员编制总数共计26人。所属事业单位2个。\n",
+            "staff_quota",
+            26,
+            id="organ-编制-总数-stays-the-whole",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n现有人员140人。其中,馆机关在职60人、离休1人、退休40人,"
+            "保护中心9人。直属事业单位2个。\n",
+            "staff_retired",
+            None,
+            id="organ-line-of-a-breakdown-is-a-part",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n在职人员30人,退休40人。直属事业单位2个。\n",
+            "staff_retired",
+            40,
+            id="retired-of-the-department-read",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n下设两个中心,编制各12人。\n",
+            "staff_quota",
+            None,
+            id="编制各-is-each-units-count",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度部门整体支出绩效自评报告\n下设两个中心,编制共24人。\n",
+            "staff_quota",
+            24,
+            id="编制共-is-read",
+        ),
+    ],
+)
+def test_staff_of_the_organ_or_of_each_unit(text: str, field: str, value: object) -> None:
+    assert _value(text + BODY, field) == value

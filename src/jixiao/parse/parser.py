@@ -51,6 +51,7 @@ _TITLE_WIDTH = 60
 _MIN_TITLE = 6
 _BRACKETED = re.compile(r"\([^()]*\)")
 _PROSE = re.compile(r"[，。；;!！]")  # a site's banner (欢迎来到…!) is no title either
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
 _PAGE_MARK = re.compile(r"^\d+\s*/\s*\d+\s*")
 
 
@@ -126,6 +127,7 @@ class _Extractor:
         self.facts: dict[str, Fact] = {}
         self.shares: list[ShareFact] = []
         self.hits = _label_hits(text, vocab)
+        self.has_subunits: bool | None = None  # whether the report names units under the department
         self.lines = _lines(text)  # (offset, line) of every line, shared by the readers of layout below
 
     def put(self, name: str, value: Decimal | int | str, start: int, end: int) -> None:
@@ -275,12 +277,32 @@ class _Extractor:
             label.siblings and _has_any(prefix[-6:], self.vocab.scope_words)
         ):
             return  # "离退休人员62(其中:离休人员8人,退休人员13人": "其中林业行政编制13人": parts
+        if m and _has_any(m.group("gap"), self.vocab.organ["each"]):
+            return  # "两个中心,编制各12人": each unit's count, not the department's
+        if self._organ_only(prefix + label.text):
+            return  # "机关行政编制35名" in a department with units under it: the organ's staff, a part
         if (
             m
             and not _has_any(m.group("gap"), self.vocab.gap_stop_words)
             and not self._one_kind_of_staff(m.group("gap"), self.text[m.end() : s_end])
         ):
             self.put(label.field, int(m.group("num")), hit.start, m.end())
+
+    def _organ_only(self, before: str) -> bool:
+        """Whether a staff count is said of the department's organ (机关) alone while the report names units
+        under it (下设, 所属, 直属…): one kind of the organ's staff ("机关行政编制35名") or the organ's line of a
+        breakdown ("其中,局机关在职113人、退休75人") is then a part of the department's staff; "机关人员编制
+        总数29人" and "…是行政机关,编制5人" (the organ is the unit) are not."""
+        words = self.vocab.organ
+        clause = _CLAUSE_BREAK.split(before)[-1]
+        of_organ = (_has_any(clause, words["organ"]) and _has_any(clause, self.vocab.count_part_gap)) or (
+            before.lstrip().startswith(self.vocab.scope_words) and _has_any(before, words["organ"])
+        )
+        if not of_organ:
+            return False
+        if self.has_subunits is None:
+            self.has_subunits = _has_any(self.text, words["subunits"])
+        return self.has_subunits
 
     def _one_kind_of_staff(self, gap: str, rest: str) -> bool:
         """ "实有参公人员 9 名,工勤人员 1 名": a count naming one kind of staff when the sentence goes on to

@@ -62,6 +62,7 @@ class Vocabulary:
     grades: dict[str, str]
     table: TableVocab
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
+    organ: dict[str, tuple[str, ...]]  # ``[organ]``: the organ's own staff vs units under it
     follow_up: dict[str, tuple[str, ...]]  # ``[follow_up]``: the other side's figure later in a sentence
     sections: dict[str, tuple[str, ...]]  # ``[sections]``: heading words and indicator kinds
     automaton: WordIndex[Label]  # a label listed under two fields: the first listing wins
@@ -110,6 +111,7 @@ def load_vocabulary() -> Vocabulary:
             wan_marks=tuple(raw["table"]["wan_marks"]),
         ),
         kind={key: tuple(words) for key, words in raw["kind"].items()},
+        organ={key: tuple(words) for key, words in raw["organ"].items()},
         follow_up={key: tuple(words) for key, words in raw["follow_up"].items()},
         sections={key: tuple(words) for key, words in raw["sections"].items()},
         automaton=WordIndex((label.text, label) for label in labels),
