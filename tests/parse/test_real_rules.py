@@ -11,6 +11,14 @@ from jixiao.read import normalise
 
 BODY = "\n一、基本情况\n2023年度总支出612.40万元,其中基本支出402.40万元,项目支出210.00万元。\n"
 
+# The tail of the table before (its indicator rows, totals and signatures) on the first lines of a page.
+TABLE_TAIL = (
+    "道路养护及时率 | = | 100 | % | 5 | ||||||||||\n养护成本 | ≤ | 20000 | 元 | 5 | ||||||||||\n"
+    "群众知晓率 | = | 100 | % | 10 | ||||||||||\n服务对象满意度 | ≥ | 95 | % | 10 | ||||||||||\n"
+    "合计 | 100 | ||||||||||\n评价结论 | 按计划完成 | ||||||||||\n存在问题 | 无 | ||||||||||\n"
+    "项目负责人: | 财务负责人: | ||||||||||\n"
+)
+
 
 def _value(text: str, field: str) -> object:
     return parse_report(normalise(text).text).value(field)
@@ -97,3 +105,35 @@ def test_unit_from_a_project_tables_header(head: str, name: str | None) -> None:
 )
 def test_staff_of_the_organ_or_of_each_unit(text: str, field: str, value: object) -> None:
     assert _value(text + BODY, field) == value
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        pytest.param(
+            "附件2: 部门整体支出绩效评价基础数据表 填报单位: 单位:万元 财政供养人员情况 编制数 实际在职人数 控制率",
+            "dept_table",
+            id="基础数据表-run-into-its-cells-is-a-department-table",
+        ),
+        pytest.param(
+            "附件2: 某某县交通运输局2023年部门整体支出绩效评价工作方案",
+            "dept_report",
+            id="a-plan-naming-no-table-stays-the-default",
+        ),
+        pytest.param(
+            TABLE_TAIL
+            + "部门预算项目支出绩效自评表(2023年度) | ||||||||||\n项目名称 | 某某县道路养护经费 | ||||||||||",
+            "project_report",
+            id="project-table-title-below-the-previous-tables-tail",
+        ),
+        pytest.param(
+            TABLE_TAIL
+            + "部门整体支出绩效自评表(2023年度) | ||||||||||\n部门名称 | 某某县交通运输局 | ||||||||||",
+            "dept_table",
+            id="department-table-title-below-stays-a-department-table",
+        ),
+    ],
+)
+def test_kind_from_a_table_title(head: str, kind: str) -> None:
+    # Parsed as the reader gives a pipe table's text, one row a line (written in normal form already).
+    assert parse_report(head + BODY).value("doc_kind") == kind
