@@ -4,6 +4,8 @@ beside a case it must still refuse, so a rule that grows too eager fails here.""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from jixiao.parse import parse_report
@@ -137,3 +139,42 @@ def test_staff_of_the_organ_or_of_each_unit(text: str, field: str, value: object
 def test_kind_from_a_table_title(head: str, kind: str) -> None:
     # Parsed as the reader gives a pipe table's text, one row a line (written in normal form already).
     assert parse_report(head + BODY).value("doc_kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param(
+            "某某县文化馆2023年部门整体支出绩效自评报告\n三、项目支出情况\n(1)非遗展演项目支出125000.00元,主要用于演出。\n",
+            "project_expenditure",
+            None,
+            id="listed-named-project-is-not-all-projects",
+        ),
+        pytest.param(
+            "某某县文化馆2023年部门整体支出绩效自评报告\n三、支出情况\n(二)项目支出125000.00元,主要用于演出。\n",
+            "project_expenditure",
+            Decimal("12.5"),
+            id="listed-项目支出-without-a-name-is-read",
+        ),
+    ],
+)
+def test_named_project_in_a_list(text: str, field: str, value: object) -> None:
+    assert _value(text, field) == value
+
+
+SPLIT_TABLE = (
+    "部门整体支出绩效自评表\n(2022年度)\n预算单位名称\n某某县林业局\n年初\n预算数\n全年预算数\n全年\n执行数\n分值\n执行率\n得分\n"
+    "年度资金总额\n3200.00万元\n3200.00万元\n2900.00万元\n10\n90.63%\n9\n{head}\n其中:基本支出:1200.00万元\n"
+    "项目支出:2000.00万元\n年度总体目标\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "value"),
+    [
+        pytest.param("按支出性质分:", None, id="budget-split-of-a-self-evaluation-table-is-no-actual"),
+        pytest.param("支出明细:", Decimal("1200.00"), id="rows-under-another-head-are-read"),
+    ],
+)
+def test_budget_split_in_a_table(head: str, value: Decimal | None) -> None:
+    assert _value(SPLIT_TABLE.format(head=head), "basic_expenditure") == value

@@ -31,6 +31,10 @@ _TITLE_WIDTH = 60
 _TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
 _DENIALS = ("无", "没有", "未")
+# A list item's marker, then a name right before the label: "(1)免费开放项目支出", "2.图书购置项目支出".
+_NAMED_ITEM = re.compile(
+    r"(?:^|[。；;\n])\s*(?:\(\s*[\d一二三四五六七八九十]{1,2}\s*\)|\d{1,2}\s*[、.])\s*[\u4e00-\u9fff]{2,16}$"
+)
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _BODY_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _BUDGET_SENTENCE = ("预算", "支出", "收入", "决算")
@@ -79,6 +83,8 @@ def not_a_level(label: Label, field: str, prefix: str, rest: str, vocab: Vocabul
             return True
     if label.needs and not any(w in prefix for w in label.needs):
         return True
+    if field == "project_expenditure" and _NAMED_ITEM.search(prefix):
+        return True  # "(1)免费开放项目支出 25.14 万元": one listed project's spending, not all projects'
     return bool(label.siblings) and any(
         _named(w, prefix) or _named(w, rest) for w in label.siblings if w != label.text
     )

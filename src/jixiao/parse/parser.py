@@ -51,6 +51,7 @@ _TITLE_WIDTH = 60
 _MIN_TITLE = 6
 _BRACKETED = re.compile(r"\([^()]*\)")
 _PROSE = re.compile(r"[，。；;!！]")  # a site's banner (欢迎来到…!) is no title either
+_SPLIT_WINDOW = 120  # characters: how far back a 自评表's budget split head reaches
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 _PAGE_MARK = re.compile(r"^\d+\s*/\s*\d+\s*")
 
@@ -173,6 +174,8 @@ class _Extractor:
             return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
         if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
             return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
+        if label.side == "actual" and self._in_a_budget_split(hit.start):
+            return
         # "批复支出预算 1824.15 万元,实际执行支出预算 1711.15 万元": a label that says 实际 is the actual.
         budget_talk = (
             "预算" in prefix
@@ -191,6 +194,16 @@ class _Extractor:
             if not m:
                 return
         self._put_money(field, hit.start, m)
+
+    def _in_a_budget_split(self, at: int) -> bool:
+        """Whether a label of a 自评表 stands in the 年度预算申请 block's split of the budget ("按支出性质分: 其中:
+        基本支出:1768.16万元 / 项目支出:2985.5万元" sum to the budget, not to what was spent)."""
+        kind = self.facts.get("doc_kind")
+        if kind is None or kind.value != "dept_table":
+            return False
+        window = self.text[max(0, at - _SPLIT_WINDOW) : at]
+        head = max(window.rfind(w) for w in self.vocab.budget_split_heads)
+        return head >= 0 and "。" not in window[head:]
 
     def _sangong(self, i: int, s_start: int, end: int, s_end: int) -> None:
         hit = self.hits[i]

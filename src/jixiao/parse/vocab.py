@@ -59,6 +59,7 @@ class Vocabulary:
     budget_gap_words: tuple[str, ...]
     scope_words: tuple[str, ...]
     count_part_gap: tuple[str, ...]
+    budget_split_heads: tuple[str, ...]
     grades: dict[str, str]
     table: TableVocab
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
@@ -99,6 +100,7 @@ def load_vocabulary() -> Vocabulary:
         budget_gap_words=tuple(raw["budget_gap_words"]),
         scope_words=tuple(raw["scope_words"]),
         count_part_gap=tuple(raw["count_part_gap"]),
+        budget_split_heads=tuple(raw["budget_split_heads"]),
         grades=dict(raw["grades"]),
         table=TableVocab(
             columns=_pairs(raw["table"]["columns"]),
