@@ -46,9 +46,9 @@ def _value(text: str, field: str) -> object:
             id="budget-code-before-the-主管部门-name",
         ),
         pytest.param(
-            "项目支出绩效自评表\n项目名称 某某经费主管部门项目实施单位某某市气象局项目类别",
+            "项目支出绩效自评表\n项目名称 某某经费主管部门项目实施单位某某市气象局负责组织实施",
             None,
-            id="cells-run-together-without-separator-give-no-name",
+            id="cells-run-together-without-separator-or-next-label-give-no-name",
         ),
         pytest.param("项目支出绩效自评表\n主管部门 | 2023年度 |", None, id="a-year-in-the-cell-is-no-name"),
     ],
@@ -178,3 +178,38 @@ SPLIT_TABLE = (
 )
 def test_budget_split_in_a_table(head: str, value: Decimal | None) -> None:
     assert _value(SPLIT_TABLE.format(head=head), "basic_expenditure") == value
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        pytest.param(
+            "1、某某区2022年度部门(单位)整体支出绩效评价自评报告部门(单位)名称某某市某某区统计局预算编码301002报告日期:2023年5月8日",
+            "某某市某某区统计局",
+            id="cover-cells-run-together-name-ends-at-next-label",
+        ),
+        pytest.param(
+            "项目支出绩效目标自评表填报日期:项目名称某某学院奖助学金主管部门某某省教育厅项目实施单位某某职业学院项目类别部门预算项目",
+            "某某职业学院",
+            id="run-together-implementing-unit",
+        ),
+        pytest.param(
+            "部门整体支出绩效自评报告\n部门名称某某市统计局的各项工作稳步推进\n",
+            None,
+            id="run-together-without-a-next-label-gives-no-name",
+        ),
+        pytest.param(
+            "为贯彻落实预算绩效管理要求,我单位对2023年部门整体支出情况进行了自评,现将某某市红十字会2023年度部门整体支出"
+            "绩效自评情况报告如下:",
+            "某某市红十字会",
+            id="introducing-sentence-names-the-unit",
+        ),
+        pytest.param(
+            "为贯彻落实预算绩效管理要求,现将2023年度部门整体支出绩效自评情况报告如下:",
+            None,
+            id="introducing-sentence-without-a-name",
+        ),
+    ],
+)
+def test_unit_from_run_together_cells_and_introductions(head: str, name: str | None) -> None:
+    assert _value(head + BODY, "unit_name") == name

@@ -39,6 +39,7 @@ _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州
 _CJK_SPACE = re.compile(r"\s+")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
 _TITLE_WIDTH = 60
+_INTRODUCTION_REACH = 2000  # characters: the opening sentence of the report, past the page around it
 
 
 def _opening_title(line: str) -> str:
@@ -49,6 +50,8 @@ def _opening_title(line: str) -> str:
 @dataclass(frozen=True)
 class _Vocab:
     header: re.Pattern[str]
+    header_run: re.Pattern[str]
+    introduction: re.Pattern[str]
     preferred_labels: tuple[str, ...]  # a project table's 实施单位 is its unit, not the 主管部门 above it
     title_words: tuple[str, ...]
     title_after_year: re.Pattern[str]
@@ -79,6 +82,14 @@ def _vocab() -> _Vocab:
             rf"(?P<label>{labels})(?:\s*{_SEAL_NOTE}?[:：\t|](?:[:：\t|\s])*|\s+{_SEAL_NOTE}?(?:[:：\t|]\s*)*|(?=\d))"
             rf"{_SEAL_NOTE}?(?:\d{{2,20}}\s*[-—]\s*)?"
             r"(?P<name>[^\s:：|\t\d-]{2,30})"
+        ),
+        # "部门(单位)名称某某市发展和改革局预算编码302001": a cover's cells run together, the name ends where
+        # the next field's label starts.
+        header_run=re.compile(
+            rf"(?P<label>{labels})(?P<name>[\u4e00-\u9fff]{{2,30}}?)(?=\s*(?:{alternation(raw['next_field_labels'])}))"
+        ),
+        introduction=re.compile(
+            rf"(?:{alternation(raw['introduction_words'])})(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*20\d{{2}}\s*年"
         ),
         preferred_labels=tuple(raw["preferred_header_labels"]),
         title_words=tuple(raw["title_words"]),
@@ -200,16 +211,19 @@ class NameReader:
             *self._coded_names(),
             *self._signature_names(),
             *self._definition_names(),
+            *self._introduced_names(),
         ]
 
     def _header_names(self) -> list[NameSource]:
         v = _vocab()
         found: list[re.Match[str]] = []
-        m = v.header.search(self.text)
-        while m is not None:  # overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels
-            if plausible_name(m.group("name")) and not _not_a_name(m.group("name")):
-                found.append(m)
-            m = v.header.search(self.text, m.end("label"))
+        for pattern in (v.header, v.header_run):
+            m = pattern.search(self.text)
+            while m is not None:  # overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels
+                if plausible_name(m.group("name")) and not _not_a_name(m.group("name")):
+                    found.append(m)
+                m = pattern.search(self.text, m.end("label"))
+        found.sort(key=lambda m: m.start())
         preferred = [m for m in found if "".join(m.group("label").split()).endswith(v.preferred_labels)]
         chosen = (preferred or found)[:1]
         return [self.placed(m.group("name"), "header", m.start("name")) for m in chosen]
@@ -271,6 +285,15 @@ class NameReader:
             ):
                 found.append(self.placed(stripped, "signature", pos + line.index(stripped)))
         return found
+
+    def _introduced_names(self) -> list[NameSource]:
+        """ "现将某某市红十字会2023年度部门整体…情况报告如下": the opening sentence introducing the report names
+        its unit before the year."""
+        for m in _vocab().introduction.finditer(self.text, 0, _INTRODUCTION_REACH):
+            name = m.group("name")
+            if _placed_name(name) and not _not_a_name(name):
+                return [self.placed(name, "definition", m.start("name"))]
+        return []
 
     def _definition_names(self) -> list[NameSource]:
         for m in _vocab().definition.finditer(self.text):
