@@ -213,3 +213,29 @@ def test_budget_split_in_a_table(head: str, value: Decimal | None) -> None:
 )
 def test_unit_from_run_together_cells_and_introductions(head: str, name: str | None) -> None:
     assert _value(head + BODY, "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        pytest.param(
+            "2021年度水利局(本级)部门整体支出绩效自评报告\n一、基本情况\n某某区水利局内设办公室等5个科室。"
+            "某某区水利局(本级)2021年末实有人数30人。\n",
+            "某某区水利局",
+            id="bare-type-title-completed-by-the-bodys-placed-name",
+        ),
+        pytest.param(
+            "2021年度水利局(本级)部门整体支出绩效自评报告\n一、基本情况\n某某区水利局内设办公室等5个科室。\n",
+            None,
+            id="placed-name-said-once-is-not-enough",
+        ),
+        pytest.param(
+            "2021年度水利局(本级)部门整体支出绩效自评报告\n一、基本情况\n甲乙区水利局与丙丁市水利局联合检查。"
+            "甲乙区水利局、丙丁市水利局共同验收。\n",
+            None,
+            id="two-placed-names-as-often-are-ambiguous",
+        ),
+    ],
+)
+def test_unit_of_a_bare_type_title(text: str, name: str | None) -> None:
+    assert _value(text, "unit_name") == name

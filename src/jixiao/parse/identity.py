@@ -37,6 +37,7 @@ _SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
 _CJK_SPACE = re.compile(r"\s+")
+_CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]+$")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
 _TITLE_WIDTH = 60
 _INTRODUCTION_REACH = 2000  # characters: the opening sentence of the report, past the page around it
@@ -247,6 +248,8 @@ class NameReader:
                     found.append(self.placed(name, "title", pos + t.start("name")))
             elif a and not _not_a_name(a.group("name")) and _placed_name(a.group("name")):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
+            elif a and not _not_a_name(a.group("name")) and plausible_name(a.group("name")):
+                found += self._placed_in_body(a.group("name"))  # "2020年度林业局(本级)…报告"
             elif (
                 i + 1 < len(head)
                 and is_title(head[i + 1][1])
@@ -258,6 +261,27 @@ class NameReader:
                 if _NAME_LINE.fullmatch(name) and not _not_a_name(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
         return found
+
+    def _placed_in_body(self, bare: str) -> list[NameSource]:
+        """A title naming a bare type (林业局) names the unit with its place in the body (大足区林业局): the
+        placed spelling the body uses most, when it is used at least twice and more than any other."""
+        counts: dict[str, list[int]] = {}
+        at = self.text.find(bare)
+        while at >= 0:
+            before = _CJK_RUN_END.search(self.text, max(0, at - 10), at)
+            place = _vocab().lead.sub("", before.group(0)) if before else ""
+            if _PLACE_PREFIX.match(place) and place not in _vocab().not_places:
+                counts.setdefault(place + bare, []).append(at - len(place))
+            at = self.text.find(bare, at + len(bare))
+        ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
+        if (
+            not ranked
+            or len(ranked[0][1]) < 2
+            or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1]))
+        ):
+            return []
+        name, starts = ranked[0]
+        return [self.placed(name, "title", starts[0])] if _placed_name(name) else []
 
     def _coded_names(self) -> list[NameSource]:
         for pos, line in content_head(self.lines, 8):
