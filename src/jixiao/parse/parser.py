@@ -10,14 +10,13 @@ The text is expected NFKC-normalised (``jixiao.read.normalise``): ASCII digits, 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 
-from jixiao.model import UNIT_OF, Evidence, Fact, ParsedReport, ShareFact
+from jixiao.model import UNIT_OF, Fact, ParsedReport, ShareFact
 from jixiao.parse.automaton import alternation
+from jixiao.parse.context import Context, PageOf, label_hits, sentence_ends, split_lines
 from jixiao.parse.fields import (
     fiscal_year_in_body,
     fiscal_year_in_title,
@@ -25,19 +24,17 @@ from jixiao.parse.fields import (
     report_date,
     table_and_kind,
 )
-from jixiao.parse.identity import NameReader, is_title
-from jixiao.parse.kind import title_prefix
+from jixiao.parse.identity import NameReader
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
-from jixiao.parse.page import content_head, strip_ruby, without_title_label
+from jixiao.parse.page import strip_ruby
 from jixiao.parse.projects import project_table
 from jixiao.parse.sections import indicators, read_sections
 from jixiao.parse.shares import read_shares
-from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
+from jixiao.parse.title import put_title
+from jixiao.parse.vocab import load_vocabulary
 
-PageOf = Callable[[int], int | None]
 Table = tuple[tuple[str, ...], ...]  # rows of cells, as the reader gives them
 
-_SENTENCE_END = re.compile(r"[。；;\n]")
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 # The gap between a label and its number holds no digit and no sentence end: the first number wins.
 _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)")
@@ -47,13 +44,9 @@ _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*�
 # "离退休人员62(其中:离休人员8人…)": a count whose breakdown follows at once names its unit there.
 _SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
 _COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个|(?=\(\s*其中))")
-_TITLE_WIDTH = 60
-_MIN_TITLE = 6
 _BRACKETED = re.compile(r"\([^()]*\)")
-_PROSE = re.compile(r"[，。；;!！]")  # a site's banner (欢迎来到…!) is no title either
 _SPLIT_WINDOW = 120  # characters: how far back a 自评表's budget split head reaches
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
-_PAGE_MARK = re.compile(r"^\d+\s*/\s*\d+\s*")
 
 
 @lru_cache(maxsize=2)
@@ -72,49 +65,6 @@ def _grade_after() -> re.Pattern[str]:
     return re.compile(rf"(?P<gap>[^。；;\n]{{0,4}}?)[“\"'‘「]?(?P<grade>{words})")
 
 
-@dataclass
-class _Context:
-    text: str
-    vocab: Vocabulary
-    ends: list[int]
-    page_of: PageOf | None
-
-    def sentence(self, pos: int) -> tuple[int, int]:
-        i = bisect_right(self.ends, pos)
-        start = self.ends[i - 1] + 1 if i > 0 else 0
-        end = self.ends[i] if i < len(self.ends) else len(self.text)
-        return start, end
-
-    def evidence(self, start: int, end: int) -> Evidence:
-        if end - start > 80:
-            start = max(start, end - 80)
-        snippet = self.text[start:end].strip()
-        return Evidence(
-            start=start, end=end, snippet=snippet, page=self.page_of(start) if self.page_of else None
-        )
-
-
-@dataclass(frozen=True)
-class _Hit:
-    start: int
-    end: int
-    label: Label
-
-
-def _label_hits(text: str, vocab: Vocabulary) -> list[_Hit]:
-    hits = [_Hit(start, end, label) for start, end, _, label in vocab.automaton.iter(text)]
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
-    kept: list[_Hit] = []
-    reach = -1
-    for hit in hits:
-        # A shorter label inside a longer one (总支出 inside 部门总支出) is the same mention.
-        if hit.end <= reach:
-            continue
-        kept.append(hit)
-        reach = max(reach, hit.end)
-    return kept
-
-
 def _has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
@@ -122,14 +72,14 @@ def _has_any(text: str, words: tuple[str, ...]) -> bool:
 class _Extractor:
     def __init__(self, text: str, page_of: PageOf | None) -> None:
         vocab = load_vocabulary()
-        self.ctx = _Context(text, vocab, [m.start() for m in _SENTENCE_END.finditer(text)], page_of)
+        self.ctx = Context(text, vocab, sentence_ends(text), page_of)
         self.text = text
         self.vocab = vocab
         self.facts: dict[str, Fact] = {}
         self.shares: list[ShareFact] = []
-        self.hits = _label_hits(text, vocab)
+        self.hits = label_hits(text, vocab)
         self.has_subunits: bool | None = None  # whether the report names units under the department
-        self.lines = _lines(text)  # (offset, line) of every line, shared by the readers of layout below
+        self.lines = split_lines(text)  # (offset, line) of every line, shared by the readers of layout below
 
     def put(self, name: str, value: Decimal | int | str, start: int, end: int) -> None:
         if name not in self.facts:
@@ -360,29 +310,6 @@ def _income_or_expenditure(prefix: str) -> str | None:
     return "income_total" if income > spend else "expenditure_total"
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
-def _put_title(ex: _Extractor) -> None:
-    """The title: the first line of the title block (page furniture skipped) that reads as one, a label a page
-    puts before it (名 称:) taken off; a prose line is no title."""
-    for pos, line in content_head(ex.lines, 10):
-        # A viewer's page line running the title into the body ("1、…自评报告一、基本情况…") gives its opening.
-        title = without_title_label(title_prefix(line).replace("|", " ")).strip()
-        title = _PAGE_MARK.sub("", title)  # "1/1" of a viewer's page counter
-        # A site's name (报告吧) holds a title word too: a title also names what it reports.
-        if is_title(title) and _MIN_TITLE <= len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
-            at = line.find(title[:2])
-            ex.put("title", title, pos + max(at, 0), pos + max(at, 0) + len(title))
-            return
-
-
 def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Table] = ()) -> ParsedReport:
     """Extract every field the report states, each with the evidence it was read from.
 
@@ -400,7 +327,7 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     if names:
         name, pos = names[0]
         ex.put("unit_name", name, pos, pos + len(name))
-    _put_title(ex)
+    put_title(ex.lines, ex.put)
     fiscal_year_in_title(ex.lines, ex.put)
     fiscal_year_in_body(text, ex.lines, ex.ctx.sentence, ex.put)
     report_date(text, ex.lines, ex.put)
