@@ -239,3 +239,89 @@ def test_unit_from_run_together_cells_and_introductions(head: str, name: str | N
 )
 def test_unit_of_a_bare_type_title(text: str, name: str | None) -> None:
     assert _value(text, "unit_name") == name
+
+
+TOOLBAR = "拼音\n辅助浏览\n读屏\n放大\n缩小\n配色\n大鼠标\n显示屏\n退出\n帮助\n" * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param(
+            TOOLBAR + "某某市档案局档案数字化经费(项目)2019年度绩效自评报告\n一、基本情况\n",
+            "title",
+            "某某市档案局档案数字化经费(项目)2019年度绩效自评报告",
+            id="toolbar-words-are-page-furniture",
+        ),
+        pytest.param(
+            TOOLBAR + "某某市档案局档案数字化经费(项目)2019年度绩效自评报告\n一、基本情况\n",
+            "unit_name",
+            "某某市档案局",
+            id="project-title-opens-with-its-unit",
+        ),
+        pytest.param(
+            "档案数字化经费(项目)2019年度绩效自评报告\n一、基本情况\n",
+            "unit_name",
+            None,
+            id="project-title-without-a-unit-gives-none",
+        ),
+        pytest.param(
+            "1、某某市某某区文化馆某某区文化馆非遗展演项目绩效自评报告一、项目概况该项目是按年度预算安排的经常性业务费,"
+            "总体目标是为公众提供演出服务。\n",
+            "title",
+            "某某区文化馆非遗展演项目绩效自评报告",
+            id="cover-name-run-into-the-title-taken-off",
+        ),
+        pytest.param(
+            "某某区文化馆非遗展演项目绩效自评报告\n一、项目概况\n",
+            "title",
+            "某某区文化馆非遗展演项目绩效自评报告",
+            id="title-opening-with-its-unit-once-kept-whole",
+        ),
+        pytest.param(
+            "2023年档案局部门整体支出绩效自评表\n2024-03-01 10:20 来源: 某某区档案局 【字体: 打印\n"
+            "部门整体支出绩效自评表\n(2023年度)\n",
+            "title",
+            "部门整体支出绩效自评表",
+            id="page-headline-then-metadata-then-the-documents-own-title",
+        ),
+        pytest.param(
+            "某某县档案馆2023年度绩效自评报告\n • 2024-04-24 09:51\n • 来源: 某某县档案馆\n附件3\n"
+            "2023年度某某县档案馆整体支出\n绩效自评报告\n",
+            "title",
+            "2023年度某某县档案馆整体支出绩效自评报告",
+            id="documents-own-title-wrapped-over-two-lines",
+        ),
+        pytest.param(
+            "2023年度某某县档案馆整体支出绩效自评报告\n2023年度某某县档案馆整体支出说明\n",
+            "title",
+            "2023年度某某县档案馆整体支出绩效自评报告",
+            id="two-title-like-lines-without-metadata-between-keep-the-first",
+        ),
+        pytest.param(
+            "欢迎来到某某文库! | 帮助中心\n某某文库\n首页 > 资源分类 > PDF文档下载\n"
+            "2019 年某某活动经费项目绩效评价报告.pdf\n资源ID:1234 资源大小:351KB\n",
+            "title",
+            "2019 年某某活动经费项目绩效评价报告",
+            id="viewer-file-name-when-the-head-holds-no-title",
+        ),
+    ],
+)
+def test_title_block_rules(text: str, field: str, value: object) -> None:
+    assert _value(text, field) == value
+
+
+@pytest.mark.parametrize(
+    ("title_row", "value"),
+    [
+        pytest.param(
+            "部门预算项目支出绩效自评表(2023年度) | ||||||||||\n",
+            "部门预算项目支出绩效自评表(2023年度)",
+            id="table-title-row-below-the-previous-tables-tail",
+        ),
+        pytest.param("3、撰写绩效评价报告 | ||||||||||\n", None, id="a-numbered-step-is-no-title"),
+    ],
+)
+def test_title_from_a_table_title_row(title_row: str, value: str | None) -> None:
+    text = TABLE_TAIL + "收支明细 | ||||||||||\n" * 4 + title_row + "项目名称 | 某某经费 | ||||||||||\n"
+    assert parse_report(text).value("title") == value

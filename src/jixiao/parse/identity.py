@@ -24,7 +24,7 @@ from jixiao.model import NameSource
 from jixiao.parse.automaton import alternation
 from jixiao.parse.dates import AR_DATE, CN_DATE
 from jixiao.parse.kind import title_prefix
-from jixiao.parse.page import content_head, without_title_label
+from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
@@ -53,6 +53,7 @@ class _Vocab:
     header: re.Pattern[str]
     header_run: re.Pattern[str]
     introduction: re.Pattern[str]
+    project_words: tuple[str, ...]
     preferred_labels: tuple[str, ...]  # a project table's 实施单位 is its unit, not the 主管部门 above it
     title_words: tuple[str, ...]
     title_after_year: re.Pattern[str]
@@ -93,6 +94,7 @@ def _vocab() -> _Vocab:
             rf"(?:{alternation(raw['introduction_words'])})(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*20\d{{2}}\s*年"
         ),
         preferred_labels=tuple(raw["preferred_header_labels"]),
+        project_words=tuple(raw["project_words"]),
         title_words=tuple(raw["title_words"]),
         # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
         title_after_year=re.compile(
@@ -161,6 +163,24 @@ def _placed_name(name: str) -> bool:
         return False
     words = load_departments().words_in(name)
     return not (words and words[0][0] == 0 and words[-1][1] == len(name))
+
+
+def _names_a_project(name: str) -> bool:
+    """ "某某区文化馆非遗展演项目": a title's opening that names a project (its unit comes first)."""
+    return any(w in name for w in _vocab().project_words)
+
+
+def _leading_unit(title: str) -> str | None:
+    """A project's title opens with its unit, then the project's name: "某某市司法局专项事业费(项目)2017年度
+    绩效自评报告", "某某区图书馆图书购置项目绩效自评报告". The unit is the title's opening up to its first
+    department-type word, when that names a place too."""
+    stripped = title.strip()
+    words = load_departments().words_in(stripped)
+    if not words or strip_ruby(stripped) != stripped:
+        return None  # a pinyin gloss may cut a name in two: 某某供销合作社联(lián)合社
+    name = stripped[: words[0][1]]
+    ok = _NAME_LINE.fullmatch(name) and _placed_name(name) and not _not_a_name(name)
+    return name if ok and len(stripped) > len(name) else None
 
 
 def _names_itself(title: str) -> bool:
@@ -242,7 +262,7 @@ class NameReader:
             titled = is_title(line)
             t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
-            if t and not _not_a_name(t.group("name")):
+            if t and not _not_a_name(t.group("name")) and not _names_a_project(t.group("name")):
                 name = clean_name(t.group("name"))
                 if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
@@ -250,6 +270,8 @@ class NameReader:
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
             elif a and not _not_a_name(a.group("name")) and plausible_name(a.group("name")):
                 found += self._placed_in_body(a.group("name"))  # "2020年度林业局(本级)…报告"
+            elif titled and (lead := _leading_unit(line)) is not None:
+                found.append(self.placed(lead, "title", pos + line.find(lead)))
             elif (
                 i + 1 < len(head)
                 and is_title(head[i + 1][1])

@@ -327,7 +327,8 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     if names:
         name, pos = names[0]
         ex.put("unit_name", name, pos, pos + len(name))
-    put_title(ex.lines, ex.put)
+    unit = ex.facts.get("unit_name")
+    put_title(ex.lines, ex.put, str(unit.value) if unit else None)
     fiscal_year_in_title(ex.lines, ex.put)
     fiscal_year_in_body(text, ex.lines, ex.ctx.sentence, ex.put)
     report_date(text, ex.lines, ex.put)
