@@ -325,3 +325,43 @@ def test_title_block_rules(text: str, field: str, value: object) -> None:
 def test_title_from_a_table_title_row(title_row: str, value: str | None) -> None:
     text = TABLE_TAIL + "收支明细 | ||||||||||\n" * 4 + title_row + "项目名称 | 某某经费 | ||||||||||\n"
     assert parse_report(text).value("title") == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "field", "value"),
+    [
+        pytest.param(
+            "2023年度年初收支预算为1520.4万元,全年预算为1630.5万元。",
+            "budget_initial",
+            Decimal("1520.4"),
+            id="年初收支预算-is-the-initial-budget",
+        ),
+        pytest.param(
+            "2022年初财政对我局预算批复的总支出为850.25万元,预算批复基本支出为420.10万元。",
+            "budget_initial",
+            Decimal("850.25"),
+            id="预算批复的总支出-at-the-start-of-the-year-is-the-initial-budget",
+        ),
+        pytest.param(
+            "财政对我局预算批复的总支出为850.25万元。",
+            "budget_initial",
+            None,
+            id="预算批复的总支出-without-年初-is-not-the-initial-budget",
+        ),
+        pytest.param(
+            "财政对我局预算批复的总支出为850.25万元。",
+            "expenditure_total",
+            None,
+            id="预算批复的总支出-is-never-the-actual",
+        ),
+        pytest.param(
+            "本年收入总计116.08万元,支出总计118.77万元,上年结转9.7万元,年终结余7.01万元。",
+            "carryover_end",
+            Decimal("7.01"),
+            id="年终结余-is-the-year-end-balance",
+        ),
+    ],
+)
+def test_budget_and_balance_wordings(sentence: str, field: str, value: object) -> None:
+    text = "某某县文联2023年度部门整体支出绩效自评报告\n一、部门预决算情况\n" + sentence + "\n"
+    assert _value(text, field) == value
