@@ -365,3 +365,25 @@ def test_title_from_a_table_title_row(title_row: str, value: str | None) -> None
 def test_budget_and_balance_wordings(sentence: str, field: str, value: object) -> None:
     text = "某某县文联2023年度部门整体支出绩效自评报告\n一、部门预决算情况\n" + sentence + "\n"
     assert _value(text, field) == value
+
+
+RATE_TABLE = (
+    "2023年度部门整体绩效自评表 | ||||\n"
+    "项目主管部门: | 512-某某县文学艺术界联合会 | 自评总分: | 98.50 |\n"
+    "资金情况 | ||||\n"
+    "年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
+    "年度总金额 | 1,200,000.00 | 1,500,000.00 | 1,425,000.00 | | | |\n"
+    "其中:财政拨款 | 1,200,000.00 | {adjusted} | 1,425,000.00 | 95.00 | 10.00 | 9.50 |\n"
+    "绩效目标 | ||||\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("adjusted", "rate"),
+    [
+        pytest.param("1,500,000.00", Decimal("95.00"), id="source-row-equal-to-the-total-gives-its-rate"),
+        pytest.param("1,480,000.00", None, id="source-row-differing-from-the-total-gives-no-rate"),
+    ],
+)
+def test_rate_stated_on_the_only_funding_source(adjusted: str, rate: Decimal | None) -> None:
+    assert parse_report(RATE_TABLE.format(adjusted=adjusted)).value("execution_rate") == rate

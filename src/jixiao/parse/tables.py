@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from jixiao.parse.arithmetic import amount as _amount
+from jixiao.parse.arithmetic import disambiguate as _disambiguate
 from jixiao.parse.automaton import alternation
 from jixiao.parse.cells import (
     HEADER_STARTS,
@@ -170,6 +172,30 @@ class _Reader:
         for (kind, label, _), by_col in zip(plans, chosen, strict=True):
             if by_col is not None:
                 self.money_row(kind, label, by_col, yuan)
+        self.rate_of_the_only_source(
+            [(kind, label, by_col) for (kind, label, _), by_col in zip(plans, chosen, strict=True)]
+        )
+
+    def rate_of_the_only_source(self, rows: list[tuple[str, Cell, dict[str, Cell] | None]]) -> None:
+        """A total row without its rate, and a funding-source row (其中:财政拨款) stating the same amounts with a
+        rate: the whole budget is that source, so the rate is the total's."""
+        if "execution_rate" in self.out:
+            return
+        total = next((by_col for kind, _, by_col in rows if kind == "total" and by_col is not None), None)
+        if total is None:
+            return
+        amounts = ("budget_initial", "budget_adjusted", "actual")
+        whole = {c: _amount(total, c) for c in amounts}
+        for kind, label, by_col in rows:
+            if kind != "source" or by_col is None or _amount(by_col, "rate") is None:
+                continue
+            part = {c: _amount(by_col, c) for c in amounts}
+            same = [c for c in amounts if whole[c] is not None and whole[c] == part[c]]
+            if len(same) >= 2 and all(whole[c] == part[c] for c in amounts):
+                rate = _amount(by_col, "rate")
+                if rate is not None and 0 <= rate <= _MAX_RATE:
+                    self.put("execution_rate", rate, label.start, by_col["rate"].end)
+                return
 
     def row_kind(self, cell: str) -> str | None:
         text = cell
@@ -304,46 +330,6 @@ def _beside(label: Cell, value: Cell, per_line: Counter[int]) -> bool:
     if value.line == label.line:
         return True
     return value.line == label.line + 1 and per_line[label.line] == 1 and per_line[value.line] == 1
-
-
-def _amount(by_col: dict[str, Cell] | None, col: str) -> Decimal | None:
-    cell = by_col.get(col) if by_col else None
-    m = NUMBER.match(cell.text) if cell else None
-    return to_decimal(m.group(0).replace("−", "-")) if m else None
-
-
-def _disambiguate(rows: list[tuple[str, list[dict[str, Cell]]]]) -> list[dict[str, Cell] | None]:
-    """One placement per row; a row whose cells could sit two ways is settled by the table's arithmetic
-    (基本支出 + 项目支出 = 年度总金额; 执行数 / 全年预算数 = 执行率), or not read at all."""
-    chosen: list[dict[str, Cell] | None] = [opts[0] if len(opts) == 1 else None for _, opts in rows]
-    total = next((n for n, (kind, _) in enumerate(rows) if kind == "total"), None)
-    if total is not None and chosen[total] is None:
-        for option in rows[total][1]:
-            actual, budget, rate = (_amount(option, c) for c in ("actual", "budget_adjusted", "rate"))
-            if (
-                actual is not None
-                and budget
-                and rate is not None
-                and abs(actual / budget * 100 - rate) <= 0.05
-            ):
-                chosen[total] = option
-                break
-    target = _amount(chosen[total], "actual") if total is not None else None
-    parts = [n for n, (kind, _) in enumerate(rows) if kind in ("basic", "project")]
-    if target is None or len(parts) != 2 or all(chosen[n] is not None for n in parts):
-        return chosen
-    a, b = parts
-    fits = [
-        (x, y)
-        for x in (rows[a][1] if chosen[a] is None else [chosen[a]])
-        for y in (rows[b][1] if chosen[b] is None else [chosen[b]])
-        if (ax := _amount(x, "actual")) is not None
-        and (by := _amount(y, "actual")) is not None
-        and abs(ax + by - target) <= Decimal("0.01")
-    ]
-    if len(fits) == 1:
-        chosen[a], chosen[b] = fits[0]
-    return chosen
 
 
 def read_table(
