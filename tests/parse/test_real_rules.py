@@ -387,3 +387,31 @@ RATE_TABLE = (
 )
 def test_rate_stated_on_the_only_funding_source(adjusted: str, rate: Decimal | None) -> None:
     assert parse_report(RATE_TABLE.format(adjusted=adjusted)).value("execution_rate") == rate
+
+
+@pytest.mark.parametrize(
+    ("caption_year", "year"),
+    [
+        pytest.param("2021", 2021, id="file-name-agreeing-with-the-title"),
+        pytest.param("2020", None, id="file-name-naming-another-year-leaves-it-open"),
+    ],
+)
+def test_year_of_title_and_file_name(caption_year: str, year: int | None) -> None:
+    text = (
+        f"《某某县档案馆{caption_year}年度部门整体绩效自评表.docx》由会员分享,可在线阅读\n"
+        "某某县档案馆2021年度部门整体绩效自评表\n一、基本情况\n2021年度预算执行情况良好,2021年总支出100.00万元。\n"
+    )
+    assert _value(text, "fiscal_year") == year
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rate"),
+    [
+        pytest.param("预算完成率99.27%,计8分。", None, id="预算完成率-is-an-indicator-of-another-definition"),
+        pytest.param("预算执行率99.27%。", Decimal("99.27"), id="预算执行率-is-the-rate"),
+    ],
+)
+def test_execution_rate_words(sentence: str, rate: Decimal | None) -> None:
+    assert (
+        _value("某某县档案馆2021年度部门整体支出绩效自评报告\n" + sentence + "\n", "execution_rate") == rate
+    )

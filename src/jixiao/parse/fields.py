@@ -15,7 +15,7 @@ from decimal import Decimal
 from jixiao.parse.cells import Table
 from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.kind import document_kind, title_prefix
-from jixiao.parse.page import content_head
+from jixiao.parse.page import content_head, file_title, is_furniture
 from jixiao.parse.tables import TableValue, read_table
 from jixiao.parse.vocab import Label, Vocabulary
 
@@ -30,6 +30,7 @@ _YEAR_LINE = re.compile(r"\(?\s*20\d{2}\s*年度?\s*\)?")
 _TITLE_WIDTH = 60
 _TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
+_CAPTION_LINES = 40  # lines in which a viewer's file-name caption stands
 _DENIALS = ("无", "没有", "未")
 # A list item's marker, then a name right before the label: "(1)免费开放项目支出", "2.图书购置项目支出".
 _NAMED_ITEM = re.compile(
@@ -100,25 +101,47 @@ def _named(word: str, text: str) -> bool:
     return False
 
 
-def fiscal_year_in_title(lines: Lines, put: Put) -> None:
-    """The fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a date
-    (报告日期:2019年06月18日 is when it was written, not the year evaluated)."""
+def _title_year(lines: Lines) -> tuple[int, int, int] | None:
+    """(year, start, end) of the title block's fiscal year."""
     # Page furniture (a viewer's file-name caption, 发布日期) is not the title block.
     for pos, full in content_head(lines, _HEAD_LINES):
         line = title_prefix(full)  # a viewer's line running the title into the body stands for its title
         if line is full and len(full.strip()) > _TITLE_WIDTH:
             continue  # prose, not a title
-        if _YEAR_LINE.fullmatch(line.strip()):  # "(2022年度)" on its own line below the title
-            m = _TITLE_YEAR.search(line)
-            if m:
-                put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
-                return
-        if not any(w in line for w in _TITLE_WORDS) or _DATE.search(line):
+        # "(2022年度)" on its own line below the title, or a title line that is no date.
+        own_line = _YEAR_LINE.fullmatch(line.strip()) is not None
+        if not own_line and (not any(w in line for w in _TITLE_WORDS) or _DATE.search(line)):
             continue
         m = _TITLE_YEAR.search(line)
         if m:
-            put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
-            return
+            return int(m.group(1)), pos + m.start(), pos + m.end()
+    return None
+
+
+def _caption_years(lines: Lines) -> set[int]:
+    """The years of a viewer's file-name captions (《某某局2022年度…自评表.docx》由会员分享)."""
+    years: set[int] = set()
+    for _, line in lines[:_CAPTION_LINES]:
+        name = file_title(line) if is_furniture(line) else None
+        m = _TITLE_YEAR.search(name) if name else None
+        if m:
+            years.add(int(m.group(1)))
+    return years
+
+
+def fiscal_year_in_title(lines: Lines, put: Put) -> bool:
+    """Put the fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a
+    date (报告日期:2019年06月18日 is when it was written, not the year evaluated). When the document's title
+    and the file name it was shared under name different years, no year is put: which one is wrong is not
+    for the parser to guess. True when the year is settled (put, or refused for that conflict)."""
+    found = _title_year(lines)
+    if found is None:
+        return False
+    captions = _caption_years(lines)
+    if captions and found[0] not in captions:
+        return True
+    put("fiscal_year", *found)
+    return True
 
 
 def fiscal_year_in_body(

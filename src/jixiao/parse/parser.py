@@ -329,8 +329,8 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
         ex.put("unit_name", name, pos, pos + len(name))
     unit = ex.facts.get("unit_name")
     put_title(ex.lines, ex.put, str(unit.value) if unit else None)
-    fiscal_year_in_title(ex.lines, ex.put)
-    fiscal_year_in_body(text, ex.lines, ex.ctx.sentence, ex.put)
+    if not fiscal_year_in_title(ex.lines, ex.put):
+        fiscal_year_in_body(text, ex.lines, ex.ctx.sentence, ex.put)
     report_date(text, ex.lines, ex.put)
     for fact in read_sections(text, ex.lines, frozenset(n for n, _ in names)).values():
         ex.facts.setdefault(fact.name, fact)
