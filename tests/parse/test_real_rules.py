@@ -415,3 +415,30 @@ def test_execution_rate_words(sentence: str, rate: Decimal | None) -> None:
     assert (
         _value("某某县档案馆2021年度部门整体支出绩效自评报告\n" + sentence + "\n", "execution_rate") == rate
     )
+
+
+SPACED = " ".join("某某市财政支出绩效评价报告") + " " + " ".join("项目名称:2019年某某活动经费项目")
+
+
+@pytest.mark.parametrize(
+    ("cover", "name"),
+    [
+        pytest.param(
+            SPACED + " " + " ".join("项目单位:某某市文学艺术界联合会主管部门:某某市委宣传部"),
+            "某某市文学艺术界联合会",
+            id="letter-spaced-cover-name-ends-at-the-next-label",
+        ),
+        pytest.param(
+            "项目单位:某某市文学艺术界联合会主管部门:某某市委宣传部",
+            "某某市文学艺术界联合会",
+            id="colon-then-name-run-into-the-next-label",
+        ),
+        pytest.param(
+            SPACED + " " + " ".join("项目单位:某某市文学艺术界联合会组织实施的活动"),
+            None,
+            id="letter-spaced-name-running-into-prose-gives-none",
+        ),
+    ],
+)
+def test_unit_on_a_letter_spaced_cover(cover: str, name: str | None) -> None:
+    assert _value(cover + "\n一、项目基本情况\n", "unit_name") == name

@@ -13,16 +13,12 @@ Vocabulary: ``identity.toml`` (where names are read, page debris) and ``jixiao/u
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Callable, Sequence
 
 from jixiao.model import NameSource
-from jixiao.parse.automaton import alternation
 from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.parse.identity_vocab import identity_vocab, not_a_name, org_suffix
 from jixiao.parse.kind import title_prefix
 from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
@@ -32,11 +28,15 @@ Line = tuple[int, str]  # (offset, line) as the parser splits the text
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
-_SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
 _SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
 _CJK_SPACE = re.compile(r"\s+")
+# "上 海 市": characters a PDF's text layer spaced out one by one.
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u9fff:：]")
+_LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
+_SPACED_REACH = 5000
+_SPACED_MIN = 10
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]+$")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
 _TITLE_WIDTH = 60
@@ -48,81 +48,6 @@ def _opening_title(line: str) -> str:
     return title_prefix(line) if len(line.strip()) > _TITLE_WIDTH else line
 
 
-@dataclass(frozen=True)
-class _Vocab:
-    header: re.Pattern[str]
-    header_run: re.Pattern[str]
-    introduction: re.Pattern[str]
-    project_words: tuple[str, ...]
-    preferred_labels: tuple[str, ...]  # a project table's 实施单位 is its unit, not the 主管部门 above it
-    title_words: tuple[str, ...]
-    title_after_year: re.Pattern[str]
-    title_no_year: re.Pattern[str]
-    definition: re.Pattern[str]
-    self_reference: re.Pattern[str]
-    debris: frozenset[str]
-    org_endings: str
-    org_suffix: str  # a regex alternation: 科学技术协会|…|科协
-    not_a_name: re.Pattern[str]
-    lead: re.Pattern[str]
-    mention: re.Pattern[str]
-    not_places: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> _Vocab:
-    raw = tomllib.loads(resources.files("jixiao.parse").joinpath("identity.toml").read_text("utf-8"))
-    # "部门(单位)名称" also written without its brackets or with spaces around them.
-    labels = alternation(raw["header_labels"]).replace(r"\(", r"\s*\(?").replace(r"\)", r"\)?\s*")
-    suffix = f"(?:{alternation(raw['org_suffixes'])})"
-    tails = "|".join(re.escape(t) for t in raw["title_tails"])
-    return _Vocab(
-        # "部门名称:(公章)某某局": the seal note before the name is not part of it.
-        # "实施单位 (盖章) | 大英县某某局", "主管部门 705-某某县科学技术协会": a table row's cells may be separated
-        # by spaces only, and a budget unit's code before the name is no part of it.
-        header=re.compile(
-            rf"(?P<label>{labels})(?:\s*{_SEAL_NOTE}?[:：\t|](?:[:：\t|\s])*|\s+{_SEAL_NOTE}?(?:[:：\t|]\s*)*|(?=\d))"
-            rf"{_SEAL_NOTE}?(?:\d{{2,20}}\s*[-—]\s*)?"
-            r"(?P<name>[^\s:：|\t\d-]{2,30})"
-        ),
-        # "部门(单位)名称某某市发展和改革局预算编码302001": a cover's cells run together, the name ends where
-        # the next field's label starts.
-        header_run=re.compile(
-            rf"(?P<label>{labels})(?P<name>[\u4e00-\u9fff]{{2,30}}?)(?=\s*(?:{alternation(raw['next_field_labels'])}))"
-        ),
-        introduction=re.compile(
-            rf"(?:{alternation(raw['introduction_words'])})(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*20\d{{2}}\s*年"
-        ),
-        preferred_labels=tuple(raw["preferred_header_labels"]),
-        project_words=tuple(raw["project_words"]),
-        title_words=tuple(raw["title_words"]),
-        # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
-        title_after_year=re.compile(
-            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"
-        ),
-        # "某某县民族宗教事务局整体支出绩效自评报告": a title with no year, the name right before its tail.
-        title_no_year=re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"),
-        definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
-        self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
-        debris=frozenset(raw["debris"]),
-        org_endings=raw["org_endings"],
-        org_suffix=suffix,
-        not_a_name=re.compile(alternation(raw["not_a_name"])),
-        lead=re.compile(rf"^.*(?:{alternation(raw['lead_words'])})"),
-        mention=re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){suffix}"),
-        not_places=frozenset(raw["not_places"]),
-    )
-
-
-def _not_a_name(name: str) -> bool:
-    return _vocab().not_a_name.search(name) is not None
-
-
-def _org_suffix() -> re.Pattern[str]:
-    """A name ending as a 科学技术协会's does."""
-    return re.compile(rf"{_vocab().org_suffix}$")
-
-
 def clean_name(name: str) -> str:
     return _CJK_SPACE.sub("", name)
 
@@ -132,7 +57,7 @@ def plausible_name(name: str | None) -> bool:
     word, or a name ending as bodies' names end (…协会, …局, …馆)."""
     if not name:
         return False
-    v = _vocab()
+    v = identity_vocab()
     cleaned = clean_name(name)
     if cleaned in v.debris or not _NAME_LINE.fullmatch(cleaned):
         return False
@@ -142,8 +67,8 @@ def plausible_name(name: str | None) -> bool:
 def is_signature_name(line: str) -> bool:
     """A line that is a unit's name alone (it closes the last section of the body)."""
     stripped = _SEAL.sub("", line).strip()
-    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{_vocab().org_suffix}", stripped)) or (
-        bool(_NAME_LINE.fullmatch(stripped)) and not _not_a_name(stripped) and _ends_with_type(stripped)
+    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}", stripped)) or (
+        bool(_NAME_LINE.fullmatch(stripped)) and not not_a_name(stripped) and _ends_with_type(stripped)
     )
 
 
@@ -153,7 +78,7 @@ def _ends_with_type(name: str) -> bool:
 
 
 def is_title(line: str) -> bool:
-    return any(w in line for w in _vocab().title_words)
+    return any(w in line for w in identity_vocab().title_words)
 
 
 def _placed_name(name: str) -> bool:
@@ -165,9 +90,21 @@ def _placed_name(name: str) -> bool:
     return not (words and words[0][0] == 0 and words[-1][1] == len(name))
 
 
+def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
+    """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
+    with those spaces taken out, each with a map from its offsets back to the text's."""
+    out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
+    if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
+        return out
+    kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
+    squeezed = "".join(text[i] for i in kept)
+    out.append((squeezed, lambda i: kept[min(i, len(kept) - 1)]))
+    return out
+
+
 def _names_a_project(name: str) -> bool:
     """ "某某区文化馆非遗展演项目": a title's opening that names a project (its unit comes first)."""
-    return any(w in name for w in _vocab().project_words)
+    return any(w in name for w in identity_vocab().project_words)
 
 
 def _leading_unit(title: str) -> str | None:
@@ -179,7 +116,7 @@ def _leading_unit(title: str) -> str | None:
     if not words or strip_ruby(stripped) != stripped:
         return None  # a pinyin gloss may cut a name in two: 某某供销合作社联(lián)合社
     name = stripped[: words[0][1]]
-    ok = _NAME_LINE.fullmatch(name) and _placed_name(name) and not _not_a_name(name)
+    ok = _NAME_LINE.fullmatch(name) and _placed_name(name) and not not_a_name(name)
     return name if ok and len(stripped) > len(name) else None
 
 
@@ -203,7 +140,7 @@ def _definition_name(run: str) -> str | None:
         return None
     start = words[-1][0]
     # A type word inside a longer one (委员会 of 发展和改革委员会) is found by the longest alias first.
-    prefix = _vocab().self_reference.sub("", _vocab().lead.sub("", run[:start]))
+    prefix = identity_vocab().self_reference.sub("", identity_vocab().lead.sub("", run[:start]))
     name = prefix + run[start:]
     return name if len(name) >= 2 else None
 
@@ -236,21 +173,26 @@ class NameReader:
         ]
 
     def _header_names(self) -> list[NameSource]:
-        v = _vocab()
-        found: list[re.Match[str]] = []
-        for pattern in (v.header, v.header_run):
-            m = pattern.search(self.text)
-            while m is not None:  # overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels
-                if plausible_name(m.group("name")) and not _not_a_name(m.group("name")):
-                    found.append(m)
-                m = pattern.search(self.text, m.end("label"))
-        found.sort(key=lambda m: m.start())
-        preferred = [m for m in found if "".join(m.group("label").split()).endswith(v.preferred_labels)]
-        chosen = (preferred or found)[:1]
-        return [self.placed(m.group("name"), "header", m.start("name")) for m in chosen]
+        v = identity_vocab()
+        found: list[tuple[int, str, str]] = []  # (offset, label, name)
+        for text, offset_of in _readings(self.text):
+            # Squeezed, a name has no space to end at: only the next field's label ends it.
+            for pattern in (v.header, v.header_run) if text is self.text else (v.header_run,):
+                m = pattern.search(text)
+                while (
+                    m is not None
+                ):  # overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels
+                    if plausible_name(m.group("name")) and not not_a_name(m.group("name")):
+                        found.append((offset_of(m.start("name")), m.group("label"), m.group("name")))
+                    m = pattern.search(text, m.end("label"))
+            if found:
+                break
+        found.sort()
+        preferred = [f for f in found if "".join(f[1].split()).endswith(v.preferred_labels)]
+        return [self.placed(name, "header", at) for at, _, name in (preferred or found)[:1]]
 
     def _title_names(self) -> list[NameSource]:
-        v = _vocab()
+        v = identity_vocab()
         found: list[NameSource] = []
         # Page furniture (索引号, 发布机构, breadcrumbs) is not the title block.
         head = content_head(self.lines, 8)
@@ -262,13 +204,13 @@ class NameReader:
             titled = is_title(line)
             t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
-            if t and not _not_a_name(t.group("name")) and not _names_a_project(t.group("name")):
+            if t and not not_a_name(t.group("name")) and not _names_a_project(t.group("name")):
                 name = clean_name(t.group("name"))
                 if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
-            elif a and not _not_a_name(a.group("name")) and _placed_name(a.group("name")):
+            elif a and not not_a_name(a.group("name")) and _placed_name(a.group("name")):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
-            elif a and not _not_a_name(a.group("name")) and plausible_name(a.group("name")):
+            elif a and not not_a_name(a.group("name")) and plausible_name(a.group("name")):
                 found += self._placed_in_body(a.group("name"))  # "2020年度林业局(本级)…报告"
             elif titled and (lead := _leading_unit(line)) is not None:
                 found.append(self.placed(lead, "title", pos + line.find(lead)))
@@ -280,7 +222,7 @@ class NameReader:
             ):
                 # A line of its own right above the title is the unit's name.
                 name = clean_name(line)
-                if _NAME_LINE.fullmatch(name) and not _not_a_name(name) and plausible_name(name):
+                if _NAME_LINE.fullmatch(name) and not not_a_name(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
         return found
 
@@ -291,8 +233,8 @@ class NameReader:
         at = self.text.find(bare)
         while at >= 0:
             before = _CJK_RUN_END.search(self.text, max(0, at - 10), at)
-            place = _vocab().lead.sub("", before.group(0)) if before else ""
-            if _PLACE_PREFIX.match(place) and place not in _vocab().not_places:
+            place = identity_vocab().lead.sub("", before.group(0)) if before else ""
+            if _PLACE_PREFIX.match(place) and place not in identity_vocab().not_places:
                 counts.setdefault(place + bare, []).append(at - len(place))
             at = self.text.find(bare, at + len(bare))
         ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
@@ -309,7 +251,7 @@ class NameReader:
         for pos, line in content_head(self.lines, 8):
             # "215001-某某市民族宗教事务局": a budget unit's code and its name, as a cover page gives them.
             c = _CODED_NAME.fullmatch(line.strip())
-            if c and _placed_name(c.group("name")) and not _not_a_name(c.group("name")):
+            if c and _placed_name(c.group("name")) and not not_a_name(c.group("name")):
                 return [self.placed(c.group("name"), "header", pos + line.index(c.group("name")))]
         return []
 
@@ -321,12 +263,12 @@ class NameReader:
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
             signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
                 i == len(tail) - 1
-                and (_org_suffix().search(stripped) is not None or _ends_with_type(stripped))
+                and (org_suffix().search(stripped) is not None or _ends_with_type(stripped))
             )
             if (
                 signed
                 and _NAME_LINE.fullmatch(stripped)
-                and not _not_a_name(stripped)
+                and not not_a_name(stripped)
                 and plausible_name(stripped)
             ):
                 found.append(self.placed(stripped, "signature", pos + line.index(stripped)))
@@ -335,16 +277,16 @@ class NameReader:
     def _introduced_names(self) -> list[NameSource]:
         """ "现将某某市红十字会2023年度部门整体…情况报告如下": the opening sentence introducing the report names
         its unit before the year."""
-        for m in _vocab().introduction.finditer(self.text, 0, _INTRODUCTION_REACH):
+        for m in identity_vocab().introduction.finditer(self.text, 0, _INTRODUCTION_REACH):
             name = m.group("name")
-            if _placed_name(name) and not _not_a_name(name):
+            if _placed_name(name) and not not_a_name(name):
                 return [self.placed(name, "definition", m.start("name"))]
         return []
 
     def _definition_names(self) -> list[NameSource]:
-        for m in _vocab().definition.finditer(self.text):
+        for m in identity_vocab().definition.finditer(self.text):
             name = _definition_name(m.group("name"))
-            if name and not _not_a_name(name):
+            if name and not not_a_name(name):
                 return [self.placed(name, "definition", m.end("name") - len(name))]
         return []
 
@@ -352,15 +294,15 @@ class NameReader:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
         known = [n for n, _ in found]
-        for m in _vocab().mention.finditer(self.text):
+        for m in identity_vocab().mention.finditer(self.text):
             name = m.group(0)
             trimmed = next((k for k in known if name.endswith(k)), None)
             if trimmed is None:
-                prefix = _vocab().lead.sub("", m.group("prefix"))
+                prefix = identity_vocab().lead.sub("", m.group("prefix"))
                 before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
                 quoted = before in ("“", '"') and after in ("”", '"')
                 full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
-                place = _PLACE_PREFIX.match(prefix) and prefix not in _vocab().not_places
+                place = _PLACE_PREFIX.match(prefix) and prefix not in identity_vocab().not_places
                 if not (quoted or full_form or place):
                     continue
                 trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]
