@@ -442,3 +442,43 @@ SPACED = " ".join("某某市财政支出绩效评价报告") + " " + " ".join("�
 )
 def test_unit_on_a_letter_spaced_cover(cover: str, name: str | None) -> None:
     assert _value(cover + "\n一、项目基本情况\n", "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("tail", "value"),
+    [
+        pytest.param(
+            "项目支出2500.40", Decimal("2500.40"), id="figure-cut-off-at-the-end-takes-the-unit-before"
+        ),
+        pytest.param(
+            "项目支出2500.40\n三、绩效情况\n", None, id="figure-without-unit-inside-the-text-is-not-read"
+        ),
+    ],
+)
+def test_figure_cut_off_by_the_excerpt(tail: str, value: Decimal | None) -> None:
+    text = (
+        "某某区水利局2021年度部门整体支出绩效自评报告\n一、基本情况\n"
+        "2021年基本支出800.10万元,主要用于人员工资。" + tail
+    )
+    assert parse_report(text).value("project_expenditure") == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        pytest.param(
+            "2021年部门决算收入3300.50万元,支出3300.50万元。",
+            Decimal("3300.50"),
+            id="支出-right-after-the-income",
+        ),
+        pytest.param(
+            "2021年部门决算收入3300.50万元,支出主要用于人员工资120.00万元。",
+            None,
+            id="支出-followed-by-words-is-no-total",
+        ),
+        pytest.param("2021年度工作经费充足,支出120.00万元。", None, id="支出-without-an-income-before"),
+    ],
+)
+def test_spending_stated_after_the_income(sentence: str, value: Decimal | None) -> None:
+    text = "某某区水利局2021年度部门整体支出绩效自评报告\n一、基本情况\n" + sentence + "\n"
+    assert _value(text, "expenditure_total") == value

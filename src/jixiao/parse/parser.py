@@ -45,6 +45,9 @@ _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*�
 _SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
 _COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个|(?=\(\s*其中))")
 _BRACKETED = re.compile(r"\([^()]*\)")
+_CUT_AT_END = re.compile(rf"[^\d。；;\n]{{0,24}}?{_NUM}(?=\s*$)")
+_UNIT = re.compile(r"亿元|万元|元")
+_UNIT_REACH = 300  # characters before a cut-off figure in which its unit is looked for
 _SPLIT_WINDOW = 120  # characters: how far back a 自评表's budget split head reaches
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 
@@ -135,15 +138,28 @@ class _Extractor:
         # 决算数为 is itself the actual marker, whatever budget words precede it.
         if label.side == "actual" and label.kind == "money" and budget_talk:
             return
-        m = _MONEY_AFTER.match(self.text, hit.end, end)
+        m = _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
         if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
             return
+        if label.tight and m.group("gap").strip():
+            return  # ",支出 4426.19 万元" after the income: the figure follows the word at once
         if label.side == "actual" and _has_any(m.group("gap"), self.vocab.budget_gap_words):
             # "基本支出预算安排 149.83 万元，实际支出 149.83 万元": the actual figure follows.
             m = _follow_up("actual").search(self.text, m.end(), s_end)
             if not m:
                 return
         self._put_money(field, hit.start, m)
+
+    def _cut_off(self, at: int) -> re.Match[str] | None:
+        """An excerpt cut right after a figure ("…。项目支出3531.81" and the text ends): the figure is whole and
+        its unit is the one the figures just before it are in."""
+        m = _CUT_AT_END.match(self.text, at)
+        if m is None:
+            return None
+        units = list(_UNIT.finditer(self.text, max(0, at - _UNIT_REACH), at))
+        if not units:
+            return None
+        return _MONEY_AFTER.match(self.text[: m.end()] + units[-1].group(0), at)
 
     def _in_a_budget_split(self, at: int) -> bool:
         """Whether a label of a 自评表 stands in the 年度预算申请 block's split of the budget ("按支出性质分: 其中:

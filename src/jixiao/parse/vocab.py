@@ -18,6 +18,7 @@ class Label:
     side: str
     needs: tuple[str, ...] = ()  # words the sentence must hold before the label
     siblings: tuple[str, ...] = ()  # other parts: named in the sentence, they make this label a part
+    tight: bool = False  # the number must follow the label at once
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def load_vocabulary() -> Vocabulary:
                     side=entry["side"],
                     needs=tuple(entry.get("needs", ())),
                     siblings=tuple(entry.get("siblings", ())),
+                    tight=bool(entry.get("tight", False)),
                 )
             )
     return Vocabulary(
