@@ -482,3 +482,25 @@ def test_figure_cut_off_by_the_excerpt(tail: str, value: Decimal | None) -> None
 def test_spending_stated_after_the_income(sentence: str, value: Decimal | None) -> None:
     text = "某某区水利局2021年度部门整体支出绩效自评报告\n一、基本情况\n" + sentence + "\n"
     assert _value(text, "expenditure_total") == value
+
+
+@pytest.mark.parametrize(
+    ("row", "rate"),
+    [
+        pytest.param(
+            "年度总金额.41.08.2其中财政拨款.41.08.286.45108.65",
+            Decimal("86.45"),
+            id="rate-weight-points-run-together",
+        ),
+        pytest.param("O92%109.2", Decimal("92"), id="rate-with-percent-run-into-weight"),
+        pytest.param(
+            "年度总金额.41.08.2其中财政拨款.41.08.286.45108.11", None, id="points-not-matching-rate-give-none"
+        ),
+    ],
+)
+def test_run_together_rate_row(row: str, rate: Decimal | None) -> None:
+    text = (
+        "某某区林业局2022年度部门整体绩效自评表主管部门某某区林业局自评总分(分)95.10年初预算数全年(调整)预算数"
+        "全年执行数执行率执行率权重执行率得分" + row + "年初绩效目标全年(调整)绩效目标\n"
+    )
+    assert parse_report(text).value("execution_rate") == rate

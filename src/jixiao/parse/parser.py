@@ -28,6 +28,7 @@ from jixiao.parse.identity import NameReader
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
 from jixiao.parse.page import strip_ruby
 from jixiao.parse.projects import project_table
+from jixiao.parse.rate_run import run_together_rate
 from jixiao.parse.sections import indicators, read_sections
 from jixiao.parse.shares import read_shares
 from jixiao.parse.title import put_title
@@ -336,6 +337,11 @@ def parse_report(text: str, page_of: PageOf | None = None, tables: Sequence[Tabl
     table_names, fill_from_table = table_and_kind(text, ex.lines, tables, ex.put)  # a 自评表's first
     ex.run()
     fill_from_table()
+    kind = ex.facts.get("doc_kind")
+    if kind is not None and kind.value == "dept_table" and "execution_rate" not in ex.facts:
+        run = run_together_rate(text)  # "79.27107.93": rate, weight and points run together
+        if run is not None:
+            ex.put("execution_rate", *run)
     reader = NameReader(text, ex.lines)
     # The table's 预算单位 cell is a header field of the report's own.
     own = [reader.placed(n, "header", pos) for n, pos in table_names] + reader.own_names()
