@@ -504,3 +504,24 @@ def test_run_together_rate_row(row: str, rate: Decimal | None) -> None:
         "全年执行数执行率执行率权重执行率得分" + row + "年初绩效目标全年(调整)绩效目标\n"
     )
     assert parse_report(text).value("execution_rate") == rate
+
+
+@pytest.mark.parametrize(
+    ("after", "name"),
+    [
+        pytest.param(
+            "附件1:某某旗绩效评价管理办法\n第一章 总则\n", "某某旗财政局", id="signed-above-the-attachments"
+        ),
+        pytest.param(
+            "第一章 总则\n第一条 为规范管理,制定本办法。\n",
+            None,
+            id="name-and-date-mid-text-without-attachments",
+        ),
+    ],
+)
+def test_signature_above_attachments(after: str, name: str | None) -> None:
+    text = (
+        "各苏木、镇人民政府,旗级预算部门:\n为规范绩效评价工作,我局制定了管理办法,现印发给你们,请认真贯彻执行。\n"
+        "某某旗财政局\n2022年3月16日\n" + after
+    )
+    assert _value(text, "unit_name") == name

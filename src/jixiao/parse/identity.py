@@ -272,7 +272,25 @@ class NameReader:
                 and plausible_name(stripped)
             ):
                 found.append(self.placed(stripped, "signature", pos + line.index(stripped)))
-        return found
+        return found or self._signature_before_attachments()
+
+    def _signature_before_attachments(self) -> list[NameSource]:
+        """A letter or report signed above its attachments: a name alone on its line, the date under it, then
+        a line opening the attachments (附件1: …)."""
+        ne = self.nonempty
+        for k in range(len(ne) - 2):
+            name, date, after = (x[1].strip() for x in ne[k : k + 3])
+            if not after.startswith(identity_vocab().attachment_marks):
+                continue
+            stripped = _SEAL.sub("", name).strip()
+            if (
+                (AR_DATE.fullmatch(date) or CN_DATE.fullmatch(date))
+                and _NAME_LINE.fullmatch(stripped)
+                and not not_a_name(stripped)
+                and plausible_name(stripped)
+            ):
+                return [self.placed(stripped, "signature", ne[k][0] + ne[k][1].index(stripped))]
+        return []
 
     def _introduced_names(self) -> list[NameSource]:
         """ "现将某某市红十字会2023年度部门整体…情况报告如下": the opening sentence introducing the report names
