@@ -525,3 +525,23 @@ def test_signature_above_attachments(after: str, name: str | None) -> None:
         "某某旗财政局\n2022年3月16日\n" + after
     )
     assert _value(text, "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("row", "name"),
+    [
+        pytest.param(
+            "主管部门 | 某某县司法局部门 | 实施单位 | |",
+            "某某县司法局",
+            id="部门-appended-to-the-name-taken-off",
+        ),
+        pytest.param(
+            "主管部门 | 司法局部门 | 实施单位 | |", None, id="a-bare-type-with-部门-is-still-no-name"
+        ),
+    ],
+)
+def test_department_word_appended_to_a_header_name(row: str, name: str | None) -> None:
+    text = (
+        "部门预算项目支出绩效自评表(2023年度) | ||||||||||\n项目名称 | 某某经费 | ||||||||||\n" + row + "\n"
+    )
+    assert parse_report(text).value("unit_name") == name

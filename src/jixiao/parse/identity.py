@@ -102,6 +102,14 @@ def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
     return out
 
 
+def _without_department_word(name: str) -> str:
+    """ "某某县司法局部门": a template's cell that appends 部门 to the unit's name; the name is what precedes it."""
+    for word in identity_vocab().appended_words:
+        if name.endswith(word) and _placed_name(name[: -len(word)]):
+            return name[: -len(word)]
+    return name
+
+
 def _names_a_project(name: str) -> bool:
     """ "某某区文化馆非遗展演项目": a title's opening that names a project (its unit comes first)."""
     return any(w in name for w in identity_vocab().project_words)
@@ -179,11 +187,11 @@ class NameReader:
             # Squeezed, a name has no space to end at: only the next field's label ends it.
             for pattern in (v.header, v.header_run) if text is self.text else (v.header_run,):
                 m = pattern.search(text)
-                while (
-                    m is not None
-                ):  # overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels
-                    if plausible_name(m.group("name")) and not not_a_name(m.group("name")):
-                        found.append((offset_of(m.start("name")), m.group("label"), m.group("name")))
+                # Overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels.
+                while m is not None:
+                    name = _without_department_word(m.group("name"))
+                    if plausible_name(name) and not not_a_name(name):
+                        found.append((offset_of(m.start("name")), m.group("label"), name))
                     m = pattern.search(text, m.end("label"))
             if found:
                 break

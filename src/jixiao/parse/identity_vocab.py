@@ -21,6 +21,7 @@ class IdentityVocab:
     introduction: re.Pattern[str]
     project_words: tuple[str, ...]
     attachment_marks: tuple[str, ...]
+    appended_words: tuple[str, ...]
     preferred_labels: tuple[str, ...]  # a project table's 实施单位 is its unit, not the 主管部门 above it
     title_words: tuple[str, ...]
     title_after_year: re.Pattern[str]
@@ -64,6 +65,7 @@ def identity_vocab() -> IdentityVocab:
         preferred_labels=tuple(raw["preferred_header_labels"]),
         project_words=tuple(raw["project_words"]),
         attachment_marks=tuple(raw["attachment_marks"]),
+        appended_words=tuple(raw["appended_words"]),
         title_words=tuple(raw["title_words"]),
         # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
         title_after_year=re.compile(
