@@ -545,3 +545,23 @@ def test_department_word_appended_to_a_header_name(row: str, name: str | None) -
         "部门预算项目支出绩效自评表(2023年度) | ||||||||||\n项目名称 | 某某经费 | ||||||||||\n" + row + "\n"
     )
     assert parse_report(text).value("unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        pytest.param(
+            "2023年度某某市图书馆数字资源购置项目绩效自评报告",
+            "某某市图书馆",
+            id="year-then-unit-then-project-name",
+        ),
+        pytest.param(
+            "2023年度某某市图书馆部门整体支出绩效自评报告",
+            "某某市图书馆",
+            id="year-then-unit-department-title",
+        ),
+        pytest.param("2023年度数字资源购置项目绩效自评报告", None, id="year-then-project-name-only"),
+    ],
+)
+def test_unit_before_a_project_name_after_the_year(title: str, name: str | None) -> None:
+    assert _value(title + "\n一、项目概况\n", "unit_name") == name

@@ -37,6 +37,7 @@ _LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u
 _LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
 _SPACED_REACH = 5000
 _SPACED_MIN = 10
+_YEAR_OPENING = re.compile(r"^(?:关于)?20\d{2}\s*年度?\s*")
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]+$")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
 _TITLE_WIDTH = 60
@@ -102,6 +103,11 @@ def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
     return out
 
 
+def _bare_type(name: str) -> bool:
+    """A title's name that is a department type alone (林业局), no project's name, no other word."""
+    return plausible_name(name) and not not_a_name(name) and not _names_a_project(name)
+
+
 def _without_department_word(name: str) -> str:
     """ "某某县司法局部门": a template's cell that appends 部门 to the unit's name; the name is what precedes it."""
     for word in identity_vocab().appended_words:
@@ -119,7 +125,7 @@ def _leading_unit(title: str) -> str | None:
     """A project's title opens with its unit, then the project's name: "某某市司法局专项事业费(项目)2017年度
     绩效自评报告", "某某区图书馆图书购置项目绩效自评报告". The unit is the title's opening up to its first
     department-type word, when that names a place too."""
-    stripped = title.strip()
+    stripped = _YEAR_OPENING.sub("", title.strip())  # "2023年度某某市图书馆数字资源购置项目…"
     words = load_departments().words_in(stripped)
     if not words or strip_ruby(stripped) != stripped:
         return None  # a pinyin gloss may cut a name in two: 某某供销合作社联(lián)合社
@@ -216,9 +222,14 @@ class NameReader:
                 name = clean_name(t.group("name"))
                 if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
-            elif a and not not_a_name(a.group("name")) and _placed_name(a.group("name")):
+            elif (
+                a
+                and not not_a_name(a.group("name"))
+                and not _names_a_project(a.group("name"))
+                and _placed_name(a.group("name"))
+            ):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
-            elif a and not not_a_name(a.group("name")) and plausible_name(a.group("name")):
+            elif a and _bare_type(a.group("name")):
                 found += self._placed_in_body(a.group("name"))  # "2020年度林业局(本级)…报告"
             elif titled and (lead := _leading_unit(line)) is not None:
                 found.append(self.placed(lead, "title", pos + line.find(lead)))
