@@ -20,7 +20,6 @@ _RUBY = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘ�
 _PART = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")
 _TOOLBAR_WORD = 4  # characters of a toolbar's word
 _TOOLBAR_RUN = 6  # lines of such words in a row make a toolbar
-_TOOLBAR_REACH = 200  # lines: a toolbar stands at the top of the page
 _QUOTED_FILE = re.compile(r"《(?P<name>[^》\n]{2,80}?)\.(?:docx?|pdf|wps|xlsx?)》")
 
 
@@ -58,40 +57,44 @@ def file_title(line: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _furniture_words() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _words().furniture)))
+
+
+@lru_cache(maxsize=8192)
 def is_furniture(line: str) -> bool:
     """Whether ``line`` is page furniture rather than a line of the report."""
     squeezed = "".join(line.split()).replace("：", ":")
-    return any(w in squeezed for w in _words().furniture) or file_title(line) is not None
+    return _furniture_words().search(squeezed) is not None or file_title(line) is not None
 
 
-def _toolbar(lines: Sequence[Line]) -> set[int]:
-    """Indexes of the lines of a toolbar: a run of at least ``_TOOLBAR_RUN`` non-empty lines of a few
-    characters each and no digit (拼音 / 辅助浏览 / 放大 / 缩小 …, a site's accessibility bar)."""
-    out: set[int] = set()
-    run: list[int] = []
-    for i, (_, line) in enumerate([*lines, (0, "-" * (_TOOLBAR_WORD + 1))]):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if len(stripped) <= _TOOLBAR_WORD and not any(ch.isdigit() for ch in stripped):
-            run.append(i)
-            continue
-        if len(run) >= _TOOLBAR_RUN:
-            out.update(run)
-        run = []
-    return out
+def _toolbar_word(stripped: str) -> bool:
+    return len(stripped) <= _TOOLBAR_WORD and not any(ch.isdigit() for ch in stripped)
 
 
 def content_head(lines: Sequence[Line], n: int) -> list[Line]:
-    """The first ``n`` non-empty lines that are not page furniture (nor a toolbar's words)."""
+    """The first ``n`` non-empty lines that are not page furniture, nor the words of a toolbar: a run of at
+    least ``_TOOLBAR_RUN`` lines of a few characters each and no digit (拼音 / 辅助浏览 / 放大 / 缩小 …, a
+    site's accessibility bar)."""
     out: list[Line] = []
-    toolbar = _toolbar(lines[:_TOOLBAR_REACH])
-    for i, (pos, line) in enumerate(lines):
-        if line.strip() and not is_furniture(line) and i not in toolbar:
-            out.append((pos, line))
-            if len(out) == n:
-                break
-    return out
+    run: list[Line] = []  # short lines not yet known to be a toolbar's or the report's
+    for pos, line in lines:
+        stripped = line.strip()
+        if not stripped or is_furniture(line):
+            continue
+        if _toolbar_word(stripped):
+            run.append((pos, line))
+            continue
+        if len(run) < _TOOLBAR_RUN:
+            out.extend(run)
+        run = []
+        out.append((pos, line))
+        if len(out) >= n:
+            break
+    if len(run) < _TOOLBAR_RUN:
+        out.extend(run)
+    return out[:n]
 
 
 def without_title_label(line: str) -> str:
