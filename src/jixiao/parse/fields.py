@@ -17,7 +17,7 @@ from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.kind import document_kind, title_prefix
 from jixiao.parse.page import content_head, file_title, is_furniture
 from jixiao.parse.tables import TableValue, read_table
-from jixiao.parse.vocab import Label, Vocabulary
+from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
 Put = Callable[[str, Decimal | int | str, int, int], None]
 Lines = list[tuple[int, str]]
@@ -28,17 +28,14 @@ _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|
 _DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _YEAR_LINE = re.compile(r"\(?\s*20\d{2}\s*年度?\s*\)?")
 _TITLE_WIDTH = 60
-_TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
 _CAPTION_LINES = 40  # lines in which a viewer's file-name caption stands
-_DENIALS = ("无", "没有", "未")
 # A list item's marker, then a name right before the label: "(1)免费开放项目支出", "2.图书购置项目支出".
 _NAMED_ITEM = re.compile(
     r"(?:^|[。；;\n])\s*(?:\(\s*[\d一二三四五六七八九十]{1,2}\s*\)|\d{1,2}\s*[、.])\s*[\u4e00-\u9fff]{2,16}$"
 )
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _BODY_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_BUDGET_SENTENCE = ("预算", "支出", "收入", "决算")
 _REPORT_DATE_LABEL = re.compile(
     r"(?:报告日期|填报日期)\s*[:：]?\s*"
 )  # the day the table was filled in is its date
@@ -95,7 +92,7 @@ def _named(word: str, text: str) -> bool:
     """Whether ``text`` names ``word`` other than to deny it (无其他收入)."""
     at = text.find(word)
     while at >= 0:
-        if not text[max(0, at - 2) : at].endswith(_DENIALS):
+        if not text[max(0, at - 2) : at].endswith(load_vocabulary().words["denials"]):
             return True
         at = text.find(word, at + 1)
     return False
@@ -110,7 +107,9 @@ def _title_year(lines: Lines) -> tuple[int, int, int] | None:
             continue  # prose, not a title
         # "(2022年度)" on its own line below the title, or a title line that is no date.
         own_line = _YEAR_LINE.fullmatch(line.strip()) is not None
-        if not own_line and (not any(w in line for w in _TITLE_WORDS) or _DATE.search(line)):
+        if not own_line and (
+            not any(w in line for w in load_vocabulary().words["year_title"]) or _DATE.search(line)
+        ):
             continue
         m = _TITLE_YEAR.search(line)
         if m:
@@ -159,7 +158,7 @@ def fiscal_year_in_body(
     first: dict[int, tuple[int, int]] = {}
     for m in _BODY_YEAR.finditer(text):
         s, e = sentence(m.start())
-        if any(w in text[s:e] for w in _BUDGET_SENTENCE):
+        if any(w in text[s:e] for w in load_vocabulary().words["budget_sentence"]):
             year = int(m.group(1))
             counts[year] += 1
             first.setdefault(year, (m.start(), m.end()))

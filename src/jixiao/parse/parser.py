@@ -134,7 +134,9 @@ class _Extractor:
         budget_talk = (
             "预算" in prefix
             and not _has_any(prefix, self.vocab.actual_markers)
-            and not _has_any(label.text, ("实际", "决算"))  # not 总支出: "预算批复的总支出为" is a budget
+            and not _has_any(
+                label.text, self.vocab.words["actual_in_label"]
+            )  # not 总支出: "预算批复的总支出为" is a budget
         )
         # 决算数为 is itself the actual marker, whatever budget words precede it.
         if label.side == "actual" and label.kind == "money" and budget_talk:

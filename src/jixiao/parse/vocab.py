@@ -66,7 +66,10 @@ class Vocabulary:
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
     organ: dict[str, tuple[str, ...]]  # ``[organ]``: the organ's own staff vs units under it
     follow_up: dict[str, tuple[str, ...]]  # ``[follow_up]``: the other side's figure later in a sentence
-    sections: dict[str, tuple[str, ...]]  # ``[sections]``: heading words and indicator kinds
+    sections: dict[str, tuple[str, ...]]
+    words: dict[
+        str, tuple[str, ...]
+    ]  # ``[words]``: the other word lists  # ``[sections]``: heading words and indicator kinds
     automaton: WordIndex[Label]  # a label listed under two fields: the first listing wins
 
 
@@ -117,6 +120,7 @@ def load_vocabulary() -> Vocabulary:
         kind={key: tuple(words) for key, words in raw["kind"].items()},
         organ={key: tuple(words) for key, words in raw["organ"].items()},
         follow_up={key: tuple(words) for key, words in raw["follow_up"].items()},
+        words={key: tuple(words) for key, words in raw["words"].items()},
         sections={key: tuple(words) for key, words in raw["sections"].items()},
         automaton=WordIndex((label.text, label) for label in labels),
     )
