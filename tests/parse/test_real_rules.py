@@ -565,3 +565,15 @@ def test_department_word_appended_to_a_header_name(row: str, name: str | None) -
 )
 def test_unit_before_a_project_name_after_the_year(title: str, name: str | None) -> None:
     assert _value(title + "\n一、项目概况\n", "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        pytest.param("年末财政供养人员:在职41人,比上年增加2人。", 41, id="bare-在职-with-the-count-at-once"),
+        pytest.param("全乡在职党员120人,预备党员3人。", None, id="在职-then-another-noun-is-no-staff-count"),
+    ],
+)
+def test_bare_在职_count(sentence: str, count: int | None) -> None:
+    text = "某某乡2024年部门整体支出绩效自评报告\n一、部门基本情况\n" + sentence + "\n"
+    assert _value(text, "staff_actual") == count

@@ -255,6 +255,8 @@ class _Extractor:
         m = _COUNT_AFTER.match(self.text, hit.end, end)
         if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
             return
+        if label.tight and m and m.group("gap").strip():
+            return  # "在职党员12人": a bare 在职 counts the staff only when the number follows at once
         if _in_a_breakdown(prefix, self.vocab.scope_words) or (
             label.siblings and _has_any(prefix[-6:], self.vocab.scope_words)
         ):
