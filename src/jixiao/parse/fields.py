@@ -8,13 +8,16 @@ Each function takes the parser's ``put`` (first value of a field wins) so the or
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+from jixiao.parse.cells import Table
+from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
 from jixiao.parse.kind import document_kind, title_prefix
-from jixiao.parse.page import content_head
-from jixiao.parse.tables import Table, TableValue, read_table
-from jixiao.parse.vocab import Label, Vocabulary
+from jixiao.parse.page import content_head, file_title, is_furniture
+from jixiao.parse.tables import TableValue, read_table
+from jixiao.parse.vocab import Label, Vocabulary, load_vocabulary
 
 Put = Callable[[str, Decimal | int | str, int, int], None]
 Lines = list[tuple[int, str]]
@@ -25,9 +28,17 @@ _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|
 _DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _YEAR_LINE = re.compile(r"\(?\s*20\d{2}\s*年度?\s*\)?")
 _TITLE_WIDTH = 60
-_TITLE_WORDS = ("报告", "评价", "自评", "绩效")
 _HEAD_LINES = 10
-_DENIALS = ("无", "没有", "未")
+_CAPTION_LINES = 40  # lines in which a viewer's file-name caption stands
+# A list item's marker, then a name right before the label: "(1)免费开放项目支出", "2.图书购置项目支出".
+_NAMED_ITEM = re.compile(
+    r"(?:^|[。；;\n])\s*(?:\(\s*[\d一二三四五六七八九十]{1,2}\s*\)|\d{1,2}\s*[、.])\s*[\u4e00-\u9fff]{2,16}$"
+)
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
+_BODY_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_REPORT_DATE_LABEL = re.compile(
+    r"(?:报告日期|填报日期)\s*[:：]?\s*"
+)  # the day the table was filled in is its date
 
 
 def table_and_kind(
@@ -70,6 +81,8 @@ def not_a_level(label: Label, field: str, prefix: str, rest: str, vocab: Vocabul
             return True
     if label.needs and not any(w in prefix for w in label.needs):
         return True
+    if field == "project_expenditure" and _NAMED_ITEM.search(prefix):
+        return True  # "(1)免费开放项目支出 25.14 万元": one listed project's spending, not all projects'
     return bool(label.siblings) and any(
         _named(w, prefix) or _named(w, rest) for w in label.siblings if w != label.text
     )
@@ -79,31 +92,104 @@ def _named(word: str, text: str) -> bool:
     """Whether ``text`` names ``word`` other than to deny it (无其他收入)."""
     at = text.find(word)
     while at >= 0:
-        if not text[max(0, at - 2) : at].endswith(_DENIALS):
+        if not text[max(0, at - 2) : at].endswith(load_vocabulary().words["denials"]):
             return True
         at = text.find(word, at + 1)
     return False
 
 
-def fiscal_year_in_title(lines: Lines, put: Put) -> None:
-    """The fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a date
-    (报告日期:2019年06月18日 is when it was written, not the year evaluated)."""
+def _title_year(lines: Lines) -> tuple[int, int, int] | None:
+    """(year, start, end) of the title block's fiscal year."""
     # Page furniture (a viewer's file-name caption, 发布日期) is not the title block.
     for pos, full in content_head(lines, _HEAD_LINES):
         line = title_prefix(full)  # a viewer's line running the title into the body stands for its title
         if line is full and len(full.strip()) > _TITLE_WIDTH:
             continue  # prose, not a title
-        if _YEAR_LINE.fullmatch(line.strip()):  # "(2022年度)" on its own line below the title
-            m = _TITLE_YEAR.search(line)
-            if m:
-                put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
-                return
-        if not any(w in line for w in _TITLE_WORDS) or _DATE.search(line):
+        # "(2022年度)" on its own line below the title, or a title line that is no date.
+        own_line = _YEAR_LINE.fullmatch(line.strip()) is not None
+        if not own_line and (
+            not any(w in line for w in load_vocabulary().words["year_title"]) or _DATE.search(line)
+        ):
             continue
         m = _TITLE_YEAR.search(line)
         if m:
-            put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
+            return int(m.group(1)), pos + m.start(), pos + m.end()
+    return None
+
+
+def _caption_years(lines: Lines) -> set[int]:
+    """The years of a viewer's file-name captions (《某某局2022年度…自评表.docx》由会员分享)."""
+    years: set[int] = set()
+    for _, line in lines[:_CAPTION_LINES]:
+        name = file_title(line) if is_furniture(line) else None
+        m = _TITLE_YEAR.search(name) if name else None
+        if m:
+            years.add(int(m.group(1)))
+    return years
+
+
+def fiscal_year_in_title(lines: Lines, put: Put) -> bool:
+    """Put the fiscal year from a title line, also when it writes no 年 ("2018绩效评价报告"); never from a
+    date (报告日期:2019年06月18日 is when it was written, not the year evaluated). When the document's title
+    and the file name it was shared under name different years, no year is put: which one is wrong is not
+    for the parser to guess. True when the year is settled (put, or refused for that conflict)."""
+    found = _title_year(lines)
+    if found is None:
+        return False
+    captions = _caption_years(lines)
+    if captions and found[0] not in captions:
+        return True
+    put("fiscal_year", *found)
+    return True
+
+
+def fiscal_year_in_body(
+    text: str, lines: Lines, sentence: Callable[[int], tuple[int, int]], put: Put
+) -> None:
+    """The fiscal year of a report line in the head (报告 / 评价, not its date), else the year the budget
+    sentences name most often."""
+    for pos, line in [(p, s) for p, s in lines if s.strip()][:_HEAD_LINES]:
+        if ("报告" in line or "评价" in line) and "日期" not in line:  # 报告日期 is no title
+            m = _YEAR_IN_TITLE.search(line)
+            if m:
+                put("fiscal_year", int(m.group(1)), pos + m.start(), pos + m.end())
+                return
+    counts: Counter[int] = Counter()
+    first: dict[int, tuple[int, int]] = {}
+    for m in _BODY_YEAR.finditer(text):
+        s, e = sentence(m.start())
+        if any(w in text[s:e] for w in load_vocabulary().words["budget_sentence"]):
+            year = int(m.group(1))
+            counts[year] += 1
+            first.setdefault(year, (m.start(), m.end()))
+    if counts:
+        year = counts.most_common(1)[0][0]
+        put("fiscal_year", year, *first[year])
+
+
+def report_date(text: str, lines: Lines, put: Put) -> None:
+    """The date after 报告日期 / 填报日期, else the last line that is a date alone (the signature's)."""
+    m = _REPORT_DATE_LABEL.search(text)
+    if m:
+        value = parse_date(text[m.end() : m.end() + 20])
+        if value:
+            put("report_date", value, m.start(), m.end() + 12)
             return
+    for pos, line in reversed(lines):
+        stripped = line.strip()
+        if stripped and (AR_DATE.fullmatch(stripped) or CN_DATE.fullmatch(stripped)):
+            value = parse_date(stripped)
+            if value:
+                start = pos + line.index(stripped)
+                put("report_date", value, start, start + len(stripped))
+                return
 
 
-__all__ = ["fiscal_year_in_title", "not_a_level", "put_table", "table_and_kind"]
+__all__ = [
+    "fiscal_year_in_body",
+    "fiscal_year_in_title",
+    "not_a_level",
+    "put_table",
+    "report_date",
+    "table_and_kind",
+]

@@ -13,85 +13,40 @@ Vocabulary: ``identity.toml`` (where names are read, page debris) and ``jixiao/u
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Callable, Sequence
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.parse.identity_vocab import identity_vocab, not_a_name, org_suffix
 from jixiao.parse.kind import title_prefix
-from jixiao.parse.page import content_head, without_title_label
+from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
 
-ORG_SUFFIX = r"(?:科学技术协会|科协技术协会|科学技术学会|科技协会|科协)"
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
 _SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
-_NOT_A_NAME = re.compile(r"报告|附件|目录|部门|单位|名称|评价|绩效|说明|关于|自评|预算|支出")
-_MENTION = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){ORG_SUFFIX}")
-# Running text puts verbs and function words right before a unit name; a mention starts after the last.
-_LEAD = re.compile(
-    r"^.*(?:的|和|与|及|对|由|被|向|在|是|为|了|将|把|至|获|得|赴|个|各|等|年|经|于|加强|提高|根据|指导|推荐|推动|落实|结合|完善|"
-    r"夯实|推进|拓展|研究|发挥|通过|邀请|围绕|执行|进入|委员|申报|入选|建立|获得|征采|探索|资助|报|组织|联合|携手|按照)"
-)
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
 _PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
-_NOT_PLACES = frozenset(
-    {"省市", "市县", "县市", "县区", "区县", "省市县", "各镇", "乡镇", "全县", "全市", "本县"}
-)
 _CJK_SPACE = re.compile(r"\s+")
+# "上 海 市": characters a PDF's text layer spaced out one by one.
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u9fff:：]")
+_LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
+_SPACED_REACH = 5000
+_SPACED_MIN = 10
+_YEAR_OPENING = re.compile(r"^(?:关于)?20\d{2}\s*年度?\s*")
+_CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]+$")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
 _TITLE_WIDTH = 60
+_INTRODUCTION_REACH = 2000  # characters: the opening sentence of the report, past the page around it
 
 
 def _opening_title(line: str) -> str:
     """A viewer's line running the title into the body stands for its opening title (see ``kind``)."""
     return title_prefix(line) if len(line.strip()) > _TITLE_WIDTH else line
-
-
-@dataclass(frozen=True)
-class _Vocab:
-    header: re.Pattern[str]
-    title_words: tuple[str, ...]
-    title_after_year: re.Pattern[str]
-    title_no_year: re.Pattern[str]
-    definition: re.Pattern[str]
-    self_reference: re.Pattern[str]
-    debris: frozenset[str]
-    org_endings: str
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> _Vocab:
-    raw = tomllib.loads(resources.files("jixiao.parse").joinpath("identity.toml").read_text("utf-8"))
-    labels = "|".join(
-        re.escape(label).replace(r"\(", r"\s*\(?").replace(r"\)", r"\)?\s*")
-        for label in sorted(raw["header_labels"], key=len, reverse=True)
-    )
-    tails = "|".join(re.escape(t) for t in raw["title_tails"])
-    return _Vocab(
-        # "部门名称:(公章)某某局": the seal note before the name is not part of it.
-        header=re.compile(
-            rf"(?:{labels})\s*[:：\t|]\s*(?:\((?:公章|盖章|签章|章)\)\s*)?(?P<name>[^\s:：|\t]{{2,30}})"
-        ),
-        title_words=tuple(raw["title_words"]),
-        # "2022年度永州市零陵区档案馆部门(单位)整体支出绩效自评报告": the name follows the year.
-        title_after_year=re.compile(
-            rf"^\s*(?:关于)?20\d{{2}}\s*年度?\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"
-        ),
-        # "某某县民族宗教事务局整体支出绩效自评报告": a title with no year, the name right before its tail.
-        title_no_year=re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"),
-        definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
-        self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
-        debris=frozenset(raw["debris"]),
-        org_endings=raw["org_endings"],
-    )
 
 
 def clean_name(name: str) -> str:
@@ -103,7 +58,7 @@ def plausible_name(name: str | None) -> bool:
     word, or a name ending as bodies' names end (…协会, …局, …馆)."""
     if not name:
         return False
-    v = _vocab()
+    v = identity_vocab()
     cleaned = clean_name(name)
     if cleaned in v.debris or not _NAME_LINE.fullmatch(cleaned):
         return False
@@ -113,10 +68,8 @@ def plausible_name(name: str | None) -> bool:
 def is_signature_name(line: str) -> bool:
     """A line that is a unit's name alone (it closes the last section of the body)."""
     stripped = _SEAL.sub("", line).strip()
-    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{ORG_SUFFIX}", stripped)) or (
-        bool(_NAME_LINE.fullmatch(stripped))
-        and not _NOT_A_NAME.search(stripped)
-        and _ends_with_type(stripped)
+    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}", stripped)) or (
+        bool(_NAME_LINE.fullmatch(stripped)) and not not_a_name(stripped) and _ends_with_type(stripped)
     )
 
 
@@ -126,7 +79,7 @@ def _ends_with_type(name: str) -> bool:
 
 
 def is_title(line: str) -> bool:
-    return any(w in line for w in _vocab().title_words)
+    return any(w in line for w in identity_vocab().title_words)
 
 
 def _placed_name(name: str) -> bool:
@@ -136,6 +89,49 @@ def _placed_name(name: str) -> bool:
         return False
     words = load_departments().words_in(name)
     return not (words and words[0][0] == 0 and words[-1][1] == len(name))
+
+
+def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
+    """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
+    with those spaces taken out, each with a map from its offsets back to the text's."""
+    out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
+    if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
+        return out
+    kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
+    squeezed = "".join(text[i] for i in kept)
+    out.append((squeezed, lambda i: kept[min(i, len(kept) - 1)]))
+    return out
+
+
+def _bare_type(name: str) -> bool:
+    """A title's name that is a department type alone (林业局), no project's name, no other word."""
+    return plausible_name(name) and not not_a_name(name) and not _names_a_project(name)
+
+
+def _without_department_word(name: str) -> str:
+    """ "某某县司法局部门": a template's cell that appends 部门 to the unit's name; the name is what precedes it."""
+    for word in identity_vocab().appended_words:
+        if name.endswith(word) and _placed_name(name[: -len(word)]):
+            return name[: -len(word)]
+    return name
+
+
+def _names_a_project(name: str) -> bool:
+    """ "某某区文化馆非遗展演项目": a title's opening that names a project (its unit comes first)."""
+    return any(w in name for w in identity_vocab().project_words)
+
+
+def _leading_unit(title: str) -> str | None:
+    """A project's title opens with its unit, then the project's name: "某某市司法局专项事业费(项目)2017年度
+    绩效自评报告", "某某区图书馆图书购置项目绩效自评报告". The unit is the title's opening up to its first
+    department-type word, when that names a place too."""
+    stripped = _YEAR_OPENING.sub("", title.strip())  # "2023年度某某市图书馆数字资源购置项目…"
+    words = load_departments().words_in(stripped)
+    if not words or strip_ruby(stripped) != stripped:
+        return None  # a pinyin gloss may cut a name in two: 某某供销合作社联(lián)合社
+    name = stripped[: words[0][1]]
+    ok = _NAME_LINE.fullmatch(name) and _placed_name(name) and not not_a_name(name)
+    return name if ok and len(stripped) > len(name) else None
 
 
 def _names_itself(title: str) -> bool:
@@ -158,7 +154,7 @@ def _definition_name(run: str) -> str | None:
         return None
     start = words[-1][0]
     # A type word inside a longer one (委员会 of 发展和改革委员会) is found by the longest alias first.
-    prefix = _vocab().self_reference.sub("", _LEAD.sub("", run[:start]))
+    prefix = identity_vocab().self_reference.sub("", identity_vocab().lead.sub("", run[:start]))
     name = prefix + run[start:]
     return name if len(name) >= 2 else None
 
@@ -181,16 +177,39 @@ class NameReader:
     def own_names(self) -> list[NameSource]:
         """Names from the header field, the title block, the signature above the closing date and a
         (以下简称…) definition, in that order."""
-        v = _vocab()
-        found: list[NameSource] = []
-        for m in v.header.finditer(self.text):
-            name = m.group("name")
-            if plausible_name(name) and not _NOT_A_NAME.search(name):
-                found.append(self.placed(name, "header", m.start("name")))
+        return [
+            *self._header_names(),
+            *self._title_names(),
+            *self._coded_names(),
+            *self._signature_names(),
+            *self._definition_names(),
+            *self._introduced_names(),
+        ]
+
+    def _header_names(self) -> list[NameSource]:
+        v = identity_vocab()
+        found: list[tuple[int, str, str]] = []  # (offset, label, name)
+        for text, offset_of in _readings(self.text):
+            # Squeezed, a name has no space to end at: only the next field's label ends it.
+            for pattern in (v.header, v.header_run) if text is self.text else (v.header_run,):
+                m = pattern.search(text)
+                # Overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels.
+                while m is not None:
+                    name = _without_department_word(m.group("name"))
+                    if plausible_name(name) and not not_a_name(name):
+                        found.append((offset_of(m.start("name")), m.group("label"), name))
+                    m = pattern.search(text, m.end("label"))
+            if found:
                 break
-        head = content_head(
-            self.lines, 8
-        )  # page furniture (索引号, 发布机构, breadcrumbs) is not the title block
+        found.sort()
+        preferred = [f for f in found if "".join(f[1].split()).endswith(v.preferred_labels)]
+        return [self.placed(name, "header", at) for at, _, name in (preferred or found)[:1]]
+
+    def _title_names(self) -> list[NameSource]:
+        v = identity_vocab()
+        found: list[NameSource] = []
+        # Page furniture (索引号, 发布机构, breadcrumbs) is not the title block.
+        head = content_head(self.lines, 8)
         for i, (pos, raw_line) in enumerate(head):
             line = without_title_label(_opening_title(raw_line))  # "标 题 某某局2020年度…报告"
             pos += max(raw_line.find(line[:2]), 0) if line else 0
@@ -199,12 +218,21 @@ class NameReader:
             titled = is_title(line)
             t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
-            if t and not _NOT_A_NAME.search(t.group("name")):
+            if t and not not_a_name(t.group("name")) and not _names_a_project(t.group("name")):
                 name = clean_name(t.group("name"))
                 if _placed_name(name):
                     found.append(self.placed(name, "title", pos + t.start("name")))
-            elif a and not _NOT_A_NAME.search(a.group("name")) and _placed_name(a.group("name")):
+            elif (
+                a
+                and not not_a_name(a.group("name"))
+                and not _names_a_project(a.group("name"))
+                and _placed_name(a.group("name"))
+            ):
                 found.append(self.placed(a.group("name"), "title", pos + a.start("name")))
+            elif a and _bare_type(a.group("name")):
+                found += self._placed_in_body(a.group("name"))  # "2020年度林业局(本级)…报告"
+            elif titled and (lead := _leading_unit(line)) is not None:
+                found.append(self.placed(lead, "title", pos + line.find(lead)))
             elif (
                 i + 1 < len(head)
                 and is_title(head[i + 1][1])
@@ -213,49 +241,105 @@ class NameReader:
             ):
                 # A line of its own right above the title is the unit's name.
                 name = clean_name(line)
-                if _NAME_LINE.fullmatch(name) and not _NOT_A_NAME.search(name) and plausible_name(name):
+                if _NAME_LINE.fullmatch(name) and not not_a_name(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
-        for pos, line in head:
+        return found
+
+    def _placed_in_body(self, bare: str) -> list[NameSource]:
+        """A title naming a bare type (林业局) names the unit with its place in the body (大足区林业局): the
+        placed spelling the body uses most, when it is used at least twice and more than any other."""
+        counts: dict[str, list[int]] = {}
+        at = self.text.find(bare)
+        while at >= 0:
+            before = _CJK_RUN_END.search(self.text, max(0, at - 10), at)
+            place = identity_vocab().lead.sub("", before.group(0)) if before else ""
+            if _PLACE_PREFIX.match(place) and place not in identity_vocab().not_places:
+                counts.setdefault(place + bare, []).append(at - len(place))
+            at = self.text.find(bare, at + len(bare))
+        ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
+        if (
+            not ranked
+            or len(ranked[0][1]) < 2
+            or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1]))
+        ):
+            return []
+        name, starts = ranked[0]
+        return [self.placed(name, "title", starts[0])] if _placed_name(name) else []
+
+    def _coded_names(self) -> list[NameSource]:
+        for pos, line in content_head(self.lines, 8):
             # "215001-某某市民族宗教事务局": a budget unit's code and its name, as a cover page gives them.
             c = _CODED_NAME.fullmatch(line.strip())
-            if c and _placed_name(c.group("name")) and not _NOT_A_NAME.search(c.group("name")):
-                found.append(self.placed(c.group("name"), "header", pos + line.index(c.group("name"))))
-                break
+            if c and _placed_name(c.group("name")) and not not_a_name(c.group("name")):
+                return [self.placed(c.group("name"), "header", pos + line.index(c.group("name")))]
+        return []
+
+    def _signature_names(self) -> list[NameSource]:
+        found: list[NameSource] = []
         tail = self.nonempty[-3:]
         for i, (pos, line) in enumerate(tail):
             stripped = _SEAL.sub("", line).strip()
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
             signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
                 i == len(tail) - 1
-                and (re.search(rf"{ORG_SUFFIX}$", stripped) is not None or _ends_with_type(stripped))
+                and (org_suffix().search(stripped) is not None or _ends_with_type(stripped))
             )
             if (
                 signed
                 and _NAME_LINE.fullmatch(stripped)
-                and not _NOT_A_NAME.search(stripped)
+                and not not_a_name(stripped)
                 and plausible_name(stripped)
             ):
                 found.append(self.placed(stripped, "signature", pos + line.index(stripped)))
-        for m in v.definition.finditer(self.text):
+        return found or self._signature_before_attachments()
+
+    def _signature_before_attachments(self) -> list[NameSource]:
+        """A letter or report signed above its attachments: a name alone on its line, the date under it, then
+        a line opening the attachments (附件1: …)."""
+        ne = self.nonempty
+        for k in range(len(ne) - 2):
+            name, date, after = (x[1].strip() for x in ne[k : k + 3])
+            if not after.startswith(identity_vocab().attachment_marks):
+                continue
+            stripped = _SEAL.sub("", name).strip()
+            if (
+                (AR_DATE.fullmatch(date) or CN_DATE.fullmatch(date))
+                and _NAME_LINE.fullmatch(stripped)
+                and not not_a_name(stripped)
+                and plausible_name(stripped)
+            ):
+                return [self.placed(stripped, "signature", ne[k][0] + ne[k][1].index(stripped))]
+        return []
+
+    def _introduced_names(self) -> list[NameSource]:
+        """ "现将某某市红十字会2023年度部门整体…情况报告如下": the opening sentence introducing the report names
+        its unit before the year."""
+        for m in identity_vocab().introduction.finditer(self.text, 0, _INTRODUCTION_REACH):
+            name = m.group("name")
+            if _placed_name(name) and not not_a_name(name):
+                return [self.placed(name, "definition", m.start("name"))]
+        return []
+
+    def _definition_names(self) -> list[NameSource]:
+        for m in identity_vocab().definition.finditer(self.text):
             name = _definition_name(m.group("name"))
-            if name and not _NOT_A_NAME.search(name):
-                found.append(self.placed(name, "definition", m.end("name") - len(name)))
-                break
-        return found
+            if name and not not_a_name(name):
+                return [self.placed(name, "definition", m.end("name") - len(name))]
+        return []
 
     def unit_names(self, own: Sequence[NameSource]) -> list[tuple[str, int]]:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
         known = [n for n, _ in found]
-        for m in _MENTION.finditer(self.text):
+        for m in identity_vocab().mention.finditer(self.text):
             name = m.group(0)
             trimmed = next((k for k in known if name.endswith(k)), None)
             if trimmed is None:
-                prefix = _LEAD.sub("", m.group("prefix"))
+                prefix = identity_vocab().lead.sub("", m.group("prefix"))
                 before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
                 quoted = before in ("“", '"') and after in ("”", '"')
                 full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
-                place = _PLACE_PREFIX.match(prefix) and prefix not in _NOT_PLACES
+                place = _PLACE_PREFIX.match(prefix) and prefix not in identity_vocab().not_places
                 if not (quoted or full_form or place):
                     continue
                 trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from jixiao.parse.automaton import alternation
 from jixiao.parse.page import content_head, file_title, is_furniture, strip_ruby
 from jixiao.parse.vocab import load_vocabulary
 
@@ -20,6 +22,7 @@ _PROSE = re.compile(r"[，。；;]")
 _HEAD_LINES = 6
 _TITLE_WIDTH = 60  # characters: a longer line is prose, not a title
 _LATER_LINES = 60
+_TRAILING_YEAR = re.compile(r"\(\s*20\d{2}\s*年度?\s*\)$")
 _PAGE_NUMBER = re.compile(r"[—\-–]+\s*(\d{1,4})\s*[—\-–]+")
 
 
@@ -50,7 +53,10 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-_TITLE_END = re.compile(r"^(?:\d+\s*、\s*)?(?P<title>[^，。；;,]{6,58}?(?:报告|自评表|评价表))")
+@lru_cache(maxsize=1)
+def _title_end() -> re.Pattern[str]:
+    ends = alternation(load_vocabulary().kind["title_endings"])
+    return re.compile(rf"^(?:\d+\s*、\s*)?(?P<title>[^，。；;,]{{6,58}}?(?:{ends}))")
 
 
 def title_prefix(line: str) -> str:
@@ -58,7 +64,7 @@ def title_prefix(line: str) -> str:
     such a long line stands for its opening words up to the first 报告/自评表."""
     if len(line.strip()) <= _TITLE_WIDTH and not _PROSE.search(line):
         return line
-    m = _TITLE_END.match(line.strip())
+    m = _title_end().match(line.strip())
     return m.group("title") if m else line
 
 
@@ -67,8 +73,13 @@ def _later_title(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     down that is a title on its own."""
     out: list[tuple[int, str]] = []
     for pos, line in content_head(lines, _LATER_LINES)[_HEAD_LINES:]:
-        t = strip_ruby(line).strip()
-        if len(t) <= _TITLE_WIDTH and not _PROSE.search(t) and t.endswith(("报告", "自评表", "评价表")):
+        # "| 部门预算项目支出绩效自评表(2023年度) | ||||": a table's title row, its edges and year taken off.
+        t = _TRAILING_YEAR.sub("", strip_ruby(line).strip(" |\t")).strip()
+        if (
+            len(t) <= _TITLE_WIDTH
+            and not _PROSE.search(t)
+            and t.endswith(load_vocabulary().kind["title_endings"])
+        ):
             out.append((pos, t))
             break
     return out
@@ -96,9 +107,7 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     titles = [(pos, t) for pos, t in titles if len(t.strip()) <= _TITLE_WIDTH and not _PROSE.search(t)]
     project = [re.compile(p) for p in words["project_pattern"]]
     # A title further down only says what the document is when it names another kind than the default.
-    later = (
-        [] if any(w in t for _, t in titles for w in ("报告", "自评表", "评价表")) else _later_title(lines)
-    )
+    later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
     for kind in ("project_report", "other", "dept_table", "dept_report"):
         for pos, title in titles + (later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):

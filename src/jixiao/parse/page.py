@@ -18,6 +18,8 @@ Line = tuple[int, str]
 # A pinyin gloss carries a tone mark: "(xiàng)", "(biāo)"; "(a)" or "(本级)" are no gloss.
 _RUBY = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
 _PART = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")
+_TOOLBAR_WORD = 4  # characters of a toolbar's word
+_TOOLBAR_RUN = 6  # lines of such words in a row make a toolbar
 _QUOTED_FILE = re.compile(r"《(?P<name>[^》\n]{2,80}?)\.(?:docx?|pdf|wps|xlsx?)》")
 
 
@@ -55,21 +57,44 @@ def file_title(line: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _furniture_words() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _words().furniture)))
+
+
+@lru_cache(maxsize=8192)
 def is_furniture(line: str) -> bool:
     """Whether ``line`` is page furniture rather than a line of the report."""
     squeezed = "".join(line.split()).replace("：", ":")
-    return any(w in squeezed for w in _words().furniture) or file_title(line) is not None
+    return _furniture_words().search(squeezed) is not None or file_title(line) is not None
+
+
+def _toolbar_word(stripped: str) -> bool:
+    return len(stripped) <= _TOOLBAR_WORD and not any(ch.isdigit() for ch in stripped)
 
 
 def content_head(lines: Sequence[Line], n: int) -> list[Line]:
-    """The first ``n`` non-empty lines that are not page furniture."""
+    """The first ``n`` non-empty lines that are not page furniture, nor the words of a toolbar: a run of at
+    least ``_TOOLBAR_RUN`` lines of a few characters each and no digit (拼音 / 辅助浏览 / 放大 / 缩小 …, a
+    site's accessibility bar)."""
     out: list[Line] = []
+    run: list[Line] = []  # short lines not yet known to be a toolbar's or the report's
     for pos, line in lines:
-        if line.strip() and not is_furniture(line):
-            out.append((pos, line))
-            if len(out) == n:
-                break
-    return out
+        stripped = line.strip()
+        if not stripped or is_furniture(line):
+            continue
+        if _toolbar_word(stripped):
+            run.append((pos, line))
+            continue
+        if len(run) < _TOOLBAR_RUN:
+            out.extend(run)
+        run = []
+        out.append((pos, line))
+        if len(out) >= n:
+            break
+    if len(run) < _TOOLBAR_RUN:
+        out.extend(run)
+    return out[:n]
 
 
 def without_title_label(line: str) -> str:

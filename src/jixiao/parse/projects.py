@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from jixiao.model import Evidence, ProjectLine
 from jixiao.parse.numbers import to_decimal, to_wan
+from jixiao.parse.vocab import load_vocabulary
 
 Table = tuple[tuple[str, ...], ...]
 Evidence_of = Callable[[int, int], Evidence]
@@ -99,14 +100,15 @@ def project_table(
     def amount_col() -> int | None:
         # The money actually spent comes first when a table shows budget and execution side by side; a
         # column of funding sources (资金来源, 资金性质) or of rates holds no amount.
-        for word in ("实际支出", "执行数", "支出金额", "支出", "分配资金", "金额", "资金", "预算"):
+        words = load_vocabulary().words
+        for word in words["project_amount_columns"]:
             for i, c in enumerate(header):
-                if word in c and not any(x in c for x in ("来源", "性质", "类别", "率")):
+                if word in c and not any(x in c for x in words["project_not_amount"]):
                     return i
         return None
 
     c_seq, c_name = col("序号"), col("项目名称")
-    c_amount, c_score = amount_col(), col("得分", "评分")
+    c_amount, c_score = amount_col(), col(*load_vocabulary().words["project_score_columns"])
     if c_name is None:
         return ()
     in_yuan = c_amount is not None and "(元)" in header[c_amount]

@@ -23,23 +23,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
-import ahocorasick
-
+from jixiao.parse.arithmetic import amount as _amount
+from jixiao.parse.arithmetic import disambiguate as _disambiguate
+from jixiao.parse.automaton import alternation
+from jixiao.parse.cells import (
+    HEADER_STARTS,
+    NUMBER,
+    ROW_WINDOW,
+    TRAILING,
+    Cell,
+    Table,
+    is_empty,
+    is_value,
+    reader_cells,
+    text_cells,
+    wanted_lines,
+)
 from jixiao.parse.dates import CN_DATE
 from jixiao.parse.numbers import to_decimal, to_wan
 from jixiao.parse.vocab import TableVocab, load_vocabulary
-
-Table = tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str  # spaces and a trailing colon taken off
-    start: int  # offsets of the cell in the normalised text (the reader's cells: where they were found)
-    end: int
-    line: int  # index of the line (or of the reader's row) the cell is on
 
 
 @dataclass(frozen=True)
@@ -52,154 +55,8 @@ class TableValue:
     end: int
 
 
-_VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|分|人|名)?")
-_EMPTY = re.compile(r"-+|—+|/|无|\*")
-_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
-_LOST_AFTER_NUMBER = re.compile(r"(?<=\d)[?\ufffd]+$")
-_SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
-_SPLIT = re.compile(r"\t|\|")
-_SPACE = re.compile(r"\S+")
-_PROSE = re.compile(r"[，。；;]")
-_GRADES = ("优秀", "良好", "中等", "合格", "不合格", "较差", "优", "良", "中", "差")
-_TRAILING = ":：;；,，"
-_HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
-_PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
 _MAX_LABEL_TAIL = 8  # characters a label cell may add to its word: "年度总金额(万元)", "自评总分(100分)"
 _MAX_RATE = 200  # percent: a larger execution rate in the table is a misread column
-_ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
-
-
-def is_value(text: str) -> bool:
-    return _VALUE.fullmatch(text) is not None
-
-
-def _is_empty(text: str) -> bool:
-    return text == "" or _EMPTY.fullmatch(text) is not None
-
-
-def _clean(text: str) -> str:
-    # "3,724,055.00?": a character the page's encoding lost after a number is no part of the cell's value.
-    return _LOST_AFTER_NUMBER.sub("", "".join(text.split()).rstrip(_TRAILING))
-
-
-def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
-    """The cells of one line of text. Tabs and pipes always separate; spaces only in a line of short labels
-    and values (a PDF's table row), never in prose."""
-    cells: list[Cell] = []
-    tabular = "\t" in line or "|" in line
-    if not tabular and len(line) > _PROSE_LINE:
-        # Prose: one cell, too long to be a label or a value; it ends a table's rows.
-        return [Cell(line, pos, pos + len(line), index)]
-    if tabular:
-        if _SEPARATOR_ROW.fullmatch(line):
-            return []  # a markdown rule |---|---|
-        start = 0
-        parts: list[tuple[str, int]] = []
-        for m in _SPLIT.finditer(line):
-            parts.append((line[start : m.start()], start))
-            start = m.end()
-        parts.append((line[start:], start))
-        if "|" in line:
-            # "| a | b |": the edges are not cells.
-            while parts and not parts[0][0].strip():
-                parts.pop(0)
-            while parts and not parts[-1][0].strip():
-                parts.pop()
-        for raw, at in parts:
-            stripped = raw.strip()
-            offset = at + (raw.index(stripped) if stripped else 0)
-            cells.append(Cell(_clean(stripped), pos + offset, pos + offset + len(stripped), index))
-        return cells
-    words = [(m.group(0), m.start()) for m in _SPACE.finditer(line)]
-    if len(words) > 1 and not _PROSE.search(line) and all(is_value(w) or len(w) <= 14 for w, _ in words):
-        # Adjacent label words ("其中: 基本支出") stay one cell; each value is a cell of its own.
-        merged: list[tuple[str, int, int]] = []
-        for w, at in words:
-            if merged and merged[-1][0][-1] in ":：" and not is_value(w) and not _is_empty(w):
-                text, s, _ = merged[-1]
-                merged[-1] = (text + w, s, at + len(w))
-            else:
-                merged.append((w, at, at + len(w)))
-        return [Cell(_clean(t), pos + s, pos + e, index) for t, s, e in merged]
-    stripped = line.strip()
-    if not stripped:
-        return []
-    at = line.index(stripped)
-    return [Cell(_clean(stripped), pos + at, pos + at + len(stripped), index)]
-
-
-def text_cells(
-    text: str, wanted: Iterable[int] | None = None, lines: Sequence[tuple[int, str]] | None = None
-) -> list[Cell]:
-    """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order.
-    ``lines``: the text's (offset, line) pairs when the caller has them already."""
-    if lines is None:
-        lines = []
-        pos = 0
-        for line in text.split("\n"):
-            lines.append((pos, line))
-            pos += len(line) + 1
-    cells: list[Cell] = []
-    for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
-        if 0 <= i < len(lines):
-            cells.extend(_line_cells(lines[i][1], lines[i][0], i))
-    return cells
-
-
-def _wanted_lines(text: str, vocab: TableVocab) -> list[int]:
-    """Lines worth cutting into cells: around each short or tabular line holding a column word (a header and
-    the rows under it) or a label at the start of a cell (and the cells after it). Prose lines are skipped:
-    they are one cell and can be neither. Empty when the text has no such line."""
-    wanted: set[int] = set()
-    seen_line = -1
-    for end, (word, is_column) in _automaton(vocab).iter(text):
-        start = end - len(word) + 1
-        line_start = text.rfind("\n", 0, start) + 1
-        if line_start == seen_line:
-            continue
-        line_end = text.find("\n", end)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if "\t" not in line and "|" not in line and len(line) > _PROSE_LINE:
-            continue
-        if not is_column and text[line_start:start].strip(" ") and text[start - 1] not in "\t| ":
-            continue  # a label inside a cell's words, not at its start
-        seen_line = line_start
-        at = text.count("\n", 0, line_start)
-        # Before a column word: the header's first cells, split over lines with blank lines between.
-        wanted.update(range(max(0, at - (6 if is_column else 2)), at + (_ROW_WINDOW + 8 if is_column else 3)))
-    return sorted(wanted)
-
-
-@lru_cache(maxsize=4)
-def _automaton(vocab: TableVocab) -> Any:
-    """Aho-Corasick index of the labels and of the amount columns' words (a 资金情况 header holds one of
-    them): one C pass over the text finds them all."""
-    automaton = ahocorasick.Automaton()
-    for _, words in vocab.labels:
-        for w in words:
-            automaton.add_word(w, (w, False))
-    for key, words in vocab.columns:
-        if key in _HEADER_STARTS or key == "budget_adjusted":
-            for w in words:
-                automaton.add_word(w, (w, True))
-    automaton.make_automaton()
-    return automaton
-
-
-def reader_cells(text: str, table: Table) -> list[Cell]:
-    """The reader's table (PDF) as cells, each located in the text at or after the previous one."""
-    cells: list[Cell] = []
-    anchor = 0
-    for index, row in enumerate(table):
-        for raw in row:
-            cleaned = _clean(raw or "")
-            at = text.find(cleaned, anchor) if cleaned else -1
-            start = at if at >= 0 else anchor
-            end = start + len(cleaned) if at >= 0 else start
-            cells.append(Cell(cleaned, start, end, index))
-            if at >= 0:
-                anchor = end
-    return cells
 
 
 def _starts_with(cell: str, words: Sequence[str]) -> str | None:
@@ -271,7 +128,7 @@ class _Reader:
 
     def money_block(self) -> None:
         cells = self.cells = self.joined_header()
-        i = next((k for k, c in enumerate(cells) if self.column_of(c.text) in _HEADER_STARTS), None)
+        i = next((k for k, c in enumerate(cells) if self.column_of(c.text) in HEADER_STARTS), None)
         if i is None:
             return
         # The header starts with the first of its column cells (全年预算数 may stand before 执行数).
@@ -288,14 +145,14 @@ class _Reader:
         stated = self.in_yuan(i, k)
         rows: list[tuple[str, Cell, list[Cell]]] = []
         current: tuple[str, Cell, list[Cell]] | None = None
-        for c in cells[k : k + _ROW_WINDOW]:
+        for c in cells[k : k + ROW_WINDOW]:
             if _starts_with(c.text, self.v.block_end) or self.column_of(c.text) is not None:
                 break
-            if is_value(c.text) or (current is not None and _is_empty(c.text) and c.line == current[1].line):
+            if is_value(c.text) or (current is not None and is_empty(c.text) and c.line == current[1].line):
                 if current is not None:
                     current[2].append(c)
                 continue
-            if _is_empty(c.text):
+            if is_empty(c.text):
                 continue
             kind = self.row_kind(c.text)
             if kind is not None:
@@ -306,7 +163,7 @@ class _Reader:
             else:
                 current = None  # a lead or unknown row label: its values are not ours
         # Unstated, amounts of 100,000 and more are 元: no unit's spending reaches 10 亿元.
-        amounts = [to_decimal(m.group(0)) for _, _, vs in rows for v in vs if (m := _NUMBER.match(v.text))]
+        amounts = [to_decimal(m.group(0)) for _, _, vs in rows for v in vs if (m := NUMBER.match(v.text))]
         yuan = (
             stated if stated is not None else max((a for a in amounts if a is not None), default=0) >= 100000
         )
@@ -315,12 +172,36 @@ class _Reader:
         for (kind, label, _), by_col in zip(plans, chosen, strict=True):
             if by_col is not None:
                 self.money_row(kind, label, by_col, yuan)
+        self.rate_of_the_only_source(
+            [(kind, label, by_col) for (kind, label, _), by_col in zip(plans, chosen, strict=True)]
+        )
+
+    def rate_of_the_only_source(self, rows: list[tuple[str, Cell, dict[str, Cell] | None]]) -> None:
+        """A total row without its rate, and a funding-source row (其中:财政拨款) stating the same amounts with a
+        rate: the whole budget is that source, so the rate is the total's."""
+        if "execution_rate" in self.out:
+            return
+        total = next((by_col for kind, _, by_col in rows if kind == "total" and by_col is not None), None)
+        if total is None:
+            return
+        amounts = ("budget_initial", "budget_adjusted", "actual")
+        whole = {c: _amount(total, c) for c in amounts}
+        for kind, label, by_col in rows:
+            if kind != "source" or by_col is None or _amount(by_col, "rate") is None:
+                continue
+            part = {c: _amount(by_col, c) for c in amounts}
+            same = [c for c in amounts if whole[c] is not None and whole[c] == part[c]]
+            if len(same) >= 2 and all(whole[c] == part[c] for c in amounts):
+                rate = _amount(by_col, "rate")
+                if rate is not None and 0 <= rate <= _MAX_RATE:
+                    self.put("execution_rate", rate, label.start, by_col["rate"].end)
+                return
 
     def row_kind(self, cell: str) -> str | None:
         text = cell
         for w in self.v.scope_words:
             if text.startswith(w):
-                text = text[len(w) :].lstrip(_TRAILING)
+                text = text[len(w) :].lstrip(TRAILING)
                 break
         for key, words in self.v.rows:
             if _starts_with(text, words):
@@ -334,7 +215,7 @@ class _Reader:
         column and the amounts before it are either the first or the last of the amount columns."""
 
         def kept(pairs: Iterable[tuple[str, Cell]]) -> dict[str, Cell]:
-            return {col: v for col, v in pairs if not _is_empty(v.text)}
+            return {col: v for col, v in pairs if not is_empty(v.text)}
 
         if len(values) >= len(columns):
             return [kept(zip(columns, values, strict=False))]
@@ -364,7 +245,7 @@ class _Reader:
             cell = by_col.get(col)
             if cell is None:
                 continue
-            m = _NUMBER.match(cell.text)
+            m = NUMBER.match(cell.text)
             number = to_decimal(m.group(0).replace("−", "-")) if m else None
             if number is None:
                 continue
@@ -391,7 +272,7 @@ class _Reader:
                 if key == "score":
                     self.score(c, cells[n + 1 : n + 3])
                 elif key == "grade":
-                    grade = next((g for g in _GRADES if nxt.text.startswith(g)), None)
+                    grade = next((g for g in _grade_words() if nxt.text.startswith(g)), None)
                     if grade is not None:
                         self.put("grade", load_vocabulary().grades[grade], c.start, nxt.end)
                 elif key in ("staff_quota", "staff_actual"):
@@ -415,7 +296,7 @@ class _Reader:
     def score(self, label: Cell, after: list[Cell]) -> None:
         """自评总分 | 99.68, or 总分 | 100 | 99.68 (the weight, then the points): the points."""
         values = [c for c in after if c.line == after[0].line and is_value(c.text)] if after else []
-        numbers = [(c, to_decimal(_NUMBER.match(c.text).group(0))) for c in values if _NUMBER.match(c.text)]  # type: ignore[union-attr]  # matched in the same comprehension
+        numbers = [(c, to_decimal(NUMBER.match(c.text).group(0))) for c in values if NUMBER.match(c.text)]  # type: ignore[union-attr]  # matched in the same comprehension
         numbers = [(c, v) for c, v in numbers if v is not None and 0 <= v <= 100]
         if not numbers or not is_value(after[0].text):
             return
@@ -431,12 +312,16 @@ class _Reader:
 def _patterns(vocab: TableVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One regex for every column word (found anywhere in a cell) and one for every label (at its start):
     most cells are ruled out by a single search."""
-    columns = sorted({w for _, words in vocab.columns for w in words}, key=len, reverse=True)
-    labels = sorted({w for _, words in vocab.labels for w in words}, key=len, reverse=True)
     return (
-        re.compile("|".join(map(re.escape, columns))),
-        re.compile("|".join(map(re.escape, labels))),
+        re.compile(alternation(w for _, words in vocab.columns for w in words)),
+        re.compile(alternation(w for _, words in vocab.labels for w in words)),
     )
+
+
+@lru_cache(maxsize=1)
+def _grade_words() -> tuple[str, ...]:
+    """The grades' words, longest first (优秀 before 优)."""
+    return tuple(sorted(load_vocabulary().grades, key=len, reverse=True))
 
 
 def _beside(label: Cell, value: Cell, per_line: Counter[int]) -> bool:
@@ -445,46 +330,6 @@ def _beside(label: Cell, value: Cell, per_line: Counter[int]) -> bool:
     if value.line == label.line:
         return True
     return value.line == label.line + 1 and per_line[label.line] == 1 and per_line[value.line] == 1
-
-
-def _amount(by_col: dict[str, Cell] | None, col: str) -> Decimal | None:
-    cell = by_col.get(col) if by_col else None
-    m = _NUMBER.match(cell.text) if cell else None
-    return to_decimal(m.group(0).replace("−", "-")) if m else None
-
-
-def _disambiguate(rows: list[tuple[str, list[dict[str, Cell]]]]) -> list[dict[str, Cell] | None]:
-    """One placement per row; a row whose cells could sit two ways is settled by the table's arithmetic
-    (基本支出 + 项目支出 = 年度总金额; 执行数 / 全年预算数 = 执行率), or not read at all."""
-    chosen: list[dict[str, Cell] | None] = [opts[0] if len(opts) == 1 else None for _, opts in rows]
-    total = next((n for n, (kind, _) in enumerate(rows) if kind == "total"), None)
-    if total is not None and chosen[total] is None:
-        for option in rows[total][1]:
-            actual, budget, rate = (_amount(option, c) for c in ("actual", "budget_adjusted", "rate"))
-            if (
-                actual is not None
-                and budget
-                and rate is not None
-                and abs(actual / budget * 100 - rate) <= 0.05
-            ):
-                chosen[total] = option
-                break
-    target = _amount(chosen[total], "actual") if total is not None else None
-    parts = [n for n, (kind, _) in enumerate(rows) if kind in ("basic", "project")]
-    if target is None or len(parts) != 2 or all(chosen[n] is not None for n in parts):
-        return chosen
-    a, b = parts
-    fits = [
-        (x, y)
-        for x in (rows[a][1] if chosen[a] is None else [chosen[a]])
-        for y in (rows[b][1] if chosen[b] is None else [chosen[b]])
-        if (ax := _amount(x, "actual")) is not None
-        and (by := _amount(y, "actual")) is not None
-        and abs(ax + by - target) <= Decimal("0.01")
-    ]
-    if len(fits) == 1:
-        chosen[a], chosen[b] = fits[0]
-    return chosen
 
 
 def read_table(
@@ -497,7 +342,7 @@ def read_table(
     staff_actual, and ``unit`` / ``parent`` (the 预算单位 and the 项目主管部门 as written).
     """
     vocab = load_vocabulary().table
-    wanted = _wanted_lines(text, vocab)
+    wanted = wanted_lines(text, vocab)
     if not wanted and not tables:
         return {}  # no line or cell starts with a column word or a label: no table to read
     reader = _Reader(text_cells(text, wanted, lines), text, vocab)
@@ -520,4 +365,4 @@ def reader_cells_hint(row: tuple[str, ...], vocab: TableVocab) -> bool:
     return any(w in (c or "") for c in row for _, words in vocab.columns[:3] for w in words)
 
 
-__all__ = ["Cell", "TableValue", "is_value", "read_table", "reader_cells", "text_cells"]
+__all__ = ["TableValue", "read_table"]

@@ -6,9 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
-import ahocorasick
+from jixiao.parse.automaton import WordIndex
 
 
 @dataclass(frozen=True)
@@ -19,6 +18,7 @@ class Label:
     side: str
     needs: tuple[str, ...] = ()  # words the sentence must hold before the label
     siblings: tuple[str, ...] = ()  # other parts: named in the sentence, they make this label a part
+    tight: bool = False  # the number must follow the label at once
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,17 @@ class Vocabulary:
     budget_gap_words: tuple[str, ...]
     scope_words: tuple[str, ...]
     count_part_gap: tuple[str, ...]
+    budget_split_heads: tuple[str, ...]
     grades: dict[str, str]
     table: TableVocab
     kind: dict[str, tuple[str, ...]]  # ``[kind]``: words of each document kind's title
-    automaton: Any  # ahocorasick.Automaton: C extension without type information
+    organ: dict[str, tuple[str, ...]]  # ``[organ]``: the organ's own staff vs units under it
+    follow_up: dict[str, tuple[str, ...]]  # ``[follow_up]``: the other side's figure later in a sentence
+    sections: dict[str, tuple[str, ...]]
+    words: dict[
+        str, tuple[str, ...]
+    ]  # ``[words]``: the other word lists  # ``[sections]``: heading words and indicator kinds
+    automaton: WordIndex[Label]  # a label listed under two fields: the first listing wins
 
 
 @lru_cache(maxsize=1)
@@ -80,14 +87,9 @@ def load_vocabulary() -> Vocabulary:
                     side=entry["side"],
                     needs=tuple(entry.get("needs", ())),
                     siblings=tuple(entry.get("siblings", ())),
+                    tight=bool(entry.get("tight", False)),
                 )
             )
-    automaton = ahocorasick.Automaton()
-    for label in labels:
-        # A label listed under two fields would make the parse ambiguous; the first listing wins.
-        if automaton.get(label.text, None) is None:
-            automaton.add_word(label.text, label)
-    automaton.make_automaton()
     return Vocabulary(
         labels=tuple(labels),
         actual_markers=tuple(raw["actual_markers"]),
@@ -103,6 +105,7 @@ def load_vocabulary() -> Vocabulary:
         budget_gap_words=tuple(raw["budget_gap_words"]),
         scope_words=tuple(raw["scope_words"]),
         count_part_gap=tuple(raw["count_part_gap"]),
+        budget_split_heads=tuple(raw["budget_split_heads"]),
         grades=dict(raw["grades"]),
         table=TableVocab(
             columns=_pairs(raw["table"]["columns"]),
@@ -115,5 +118,9 @@ def load_vocabulary() -> Vocabulary:
             wan_marks=tuple(raw["table"]["wan_marks"]),
         ),
         kind={key: tuple(words) for key, words in raw["kind"].items()},
-        automaton=automaton,
+        organ={key: tuple(words) for key, words in raw["organ"].items()},
+        follow_up={key: tuple(words) for key, words in raw["follow_up"].items()},
+        words={key: tuple(words) for key, words in raw["words"].items()},
+        sections={key: tuple(words) for key, words in raw["sections"].items()},
+        automaton=WordIndex((label.text, label) for label in labels),
     )

@@ -1,0 +1,184 @@
+"""A table's text cut into cells, whatever shape it arrives in: tab-separated lines (.docx, text saved from
+Word), pipes (markdown, pasted text), cells separated by spaces (a PDF's text layer), one cell per line (a
+ruled PDF table, text copied from a web page) and the reader's rows of cells (PDFs). Every cell keeps its
+offsets in the normalised text, so a value's evidence points at the cell it came from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jixiao.parse.automaton import WordIndex
+from jixiao.parse.vocab import TableVocab
+
+Table = tuple[tuple[str, ...], ...]
+
+HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
+TRAILING = ":：;；,，"
+ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # spaces and a trailing colon taken off
+    start: int  # offsets of the cell in the normalised text (the reader's cells: where they were found)
+    end: int
+    line: int  # index of the line (or of the reader's row) the cell is on
+
+
+_VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|分|人|名)?")
+_EMPTY = re.compile(r"-+|—+|/|无|\*")
+NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+_LOST_AFTERNUMBER = re.compile(r"(?<=\d)[?\ufffd]+$")
+_SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
+_SPLIT = re.compile(r"\t|\|")
+_SPACE = re.compile(r"\S+")
+_PROSE = re.compile(r"[，。；;]")
+_PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
+
+
+def is_value(text: str) -> bool:
+    return _VALUE.fullmatch(text) is not None
+
+
+def is_empty(text: str) -> bool:
+    return text == "" or _EMPTY.fullmatch(text) is not None
+
+
+def clean(text: str) -> str:
+    # "3,724,055.00?": a character the page's encoding lost after a number is no part of the cell's value.
+    return _LOST_AFTERNUMBER.sub("", "".join(text.split()).rstrip(TRAILING))
+
+
+def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
+    """The cells of one line of text. Tabs and pipes always separate; spaces only in a line of short labels
+    and values (a PDF's table row), never in prose."""
+    cells: list[Cell] = []
+    tabular = "\t" in line or "|" in line
+    if not tabular and len(line) > _PROSE_LINE:
+        # Prose: one cell, too long to be a label or a value; it ends a table's rows.
+        return [Cell(line, pos, pos + len(line), index)]
+    if tabular:
+        if _SEPARATOR_ROW.fullmatch(line):
+            return []  # a markdown rule |---|---|
+        start = 0
+        parts: list[tuple[str, int]] = []
+        for m in _SPLIT.finditer(line):
+            parts.append((line[start : m.start()], start))
+            start = m.end()
+        parts.append((line[start:], start))
+        if "|" in line:
+            # "| a | b |": the edges are not cells.
+            while parts and not parts[0][0].strip():
+                parts.pop(0)
+            while parts and not parts[-1][0].strip():
+                parts.pop()
+        for raw, at in parts:
+            stripped = raw.strip()
+            offset = at + (raw.index(stripped) if stripped else 0)
+            cells.append(Cell(clean(stripped), pos + offset, pos + offset + len(stripped), index))
+        return cells
+    words = [(m.group(0), m.start()) for m in _SPACE.finditer(line)]
+    if len(words) > 1 and not _PROSE.search(line) and all(is_value(w) or len(w) <= 14 for w, _ in words):
+        # Adjacent label words ("其中: 基本支出") stay one cell; each value is a cell of its own.
+        merged: list[tuple[str, int, int]] = []
+        for w, at in words:
+            if merged and merged[-1][0][-1] in ":：" and not is_value(w) and not is_empty(w):
+                text, s, _ = merged[-1]
+                merged[-1] = (text + w, s, at + len(w))
+            else:
+                merged.append((w, at, at + len(w)))
+        return [Cell(clean(t), pos + s, pos + e, index) for t, s, e in merged]
+    stripped = line.strip()
+    if not stripped:
+        return []
+    at = line.index(stripped)
+    return [Cell(clean(stripped), pos + at, pos + at + len(stripped), index)]
+
+
+def text_cells(
+    text: str, wanted: Iterable[int] | None = None, lines: Sequence[tuple[int, str]] | None = None
+) -> list[Cell]:
+    """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order.
+    ``lines``: the text's (offset, line) pairs when the caller has them already."""
+    if lines is None:
+        lines = []
+        pos = 0
+        for line in text.split("\n"):
+            lines.append((pos, line))
+            pos += len(line) + 1
+    cells: list[Cell] = []
+    for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
+        if 0 <= i < len(lines):
+            cells.extend(_line_cells(lines[i][1], lines[i][0], i))
+    return cells
+
+
+def wanted_lines(text: str, vocab: TableVocab) -> list[int]:
+    """Lines worth cutting into cells: around each short or tabular line holding a column word (a header and
+    the rows under it) or a label at the start of a cell (and the cells after it). Prose lines are skipped:
+    they are one cell and can be neither. Empty when the text has no such line."""
+    wanted: set[int] = set()
+    seen_line = -1
+    for start, end, _, is_column in _index(vocab).iter(text):
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start == seen_line:
+            continue
+        line_end = text.find("\n", end - 1)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if "\t" not in line and "|" not in line and len(line) > _PROSE_LINE:
+            continue
+        if not is_column and text[line_start:start].strip(" ") and text[start - 1] not in "\t| ":
+            continue  # a label inside a cell's words, not at its start
+        seen_line = line_start
+        at = text.count("\n", 0, line_start)
+        # Before a column word: the header's first cells, split over lines with blank lines between.
+        wanted.update(range(max(0, at - (6 if is_column else 2)), at + (ROW_WINDOW + 8 if is_column else 3)))
+    return sorted(wanted)
+
+
+@lru_cache(maxsize=4)
+def _index(vocab: TableVocab) -> WordIndex[bool]:
+    """The labels and the amount columns' words (a 资金情况 header holds one of them), each marked whether it
+    is a column word; a word that is both is a column word."""
+    columns = [
+        (w, True)
+        for key, words in vocab.columns
+        if key in HEADER_STARTS or key == "budget_adjusted"
+        for w in words
+    ]
+    return WordIndex([*columns, *((w, False) for _, words in vocab.labels for w in words)])
+
+
+def reader_cells(text: str, table: Table) -> list[Cell]:
+    """The reader's table (PDF) as cells, each located in the text at or after the previous one."""
+    cells: list[Cell] = []
+    anchor = 0
+    for index, row in enumerate(table):
+        for raw in row:
+            cleaned = clean(raw or "")
+            at = text.find(cleaned, anchor) if cleaned else -1
+            start = at if at >= 0 else anchor
+            end = start + len(cleaned) if at >= 0 else start
+            cells.append(Cell(cleaned, start, end, index))
+            if at >= 0:
+                anchor = end
+    return cells
+
+
+__all__ = [
+    "HEADER_STARTS",
+    "NUMBER",
+    "ROW_WINDOW",
+    "TRAILING",
+    "Cell",
+    "Table",
+    "clean",
+    "is_empty",
+    "is_value",
+    "reader_cells",
+    "text_cells",
+    "wanted_lines",
+]

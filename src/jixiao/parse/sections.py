@@ -1,0 +1,116 @@
+"""The report's prose sections (its problems and its measures) and the indicator rates its body states.
+
+Headings are found by their numbering (一、 / (一) / 1、) and named by the words in ``vocab.toml``
+(``[sections]``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from jixiao.model import Evidence, Fact, Indicator
+from jixiao.parse.automaton import alternation
+from jixiao.parse.dates import AR_DATE, CN_DATE
+from jixiao.parse.identity import is_signature_name
+from jixiao.parse.numbers import to_decimal
+from jixiao.parse.vocab import load_vocabulary
+
+Lines = Sequence[tuple[int, str]]
+Heading = tuple[int, int, int, str]  # (start, end, level, text)
+
+_HEADING_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*、")
+_HEADING_SUB = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*、)")
+_SUB_HEADING_WIDTH = 40
+_PERCENT_ANY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    words = load_vocabulary().sections
+    return (
+        re.compile(alternation(words["problem"])),
+        re.compile(alternation(words["measure"])),
+        re.compile(rf"(?P<kind>{alternation(words['indicator_kinds'])})指标\s*[:：]"),
+    )
+
+
+def _headings(lines: Lines) -> list[Heading]:
+    out: list[Heading] = []
+    for pos, line in lines:
+        if _HEADING_TOP.match(line):
+            out.append((pos, pos + len(line), 1, line))
+        elif _HEADING_SUB.match(line) and len(line.strip()) <= _SUB_HEADING_WIDTH:
+            out.append((pos, pos + len(line), 2, line))
+    return out
+
+
+def _closes(stripped: str, names: frozenset[str]) -> bool:
+    """The signature block (unit name, date) closes the last section."""
+    return bool(
+        AR_DATE.fullmatch(stripped)
+        or CN_DATE.fullmatch(stripped)
+        or stripped in names
+        or is_signature_name(stripped)
+    )
+
+
+def _body(
+    text: str, chosen: Heading, headings: list[Heading], stop_at_measure: bool, names: frozenset[str]
+) -> Fact | None:
+    start, end, level, _ = chosen
+    measure = _patterns()[1]
+    stop = len(text)
+    for h in headings:
+        if h[0] > start and (h[2] <= level or (stop_at_measure and measure.search(h[3]))):
+            stop = h[0]
+            break
+    pos = end
+    for line in text[end:stop].split("\n"):
+        if line.strip() and _closes(line.strip(), names):
+            stop = pos
+            break
+        pos += len(line) + 1
+    body = text[end:stop].strip()
+    if not body:
+        return None
+    body_start = text.index(body, end)
+    return Fact("", body, None, Evidence(body_start, body_start + len(body), body[:80]))
+
+
+def read_sections(text: str, lines: Lines, names: frozenset[str]) -> dict[str, Fact]:
+    """``problems`` and ``measures``: the body under the last heading naming problems (stopping at a measures
+    heading) and under the first heading naming measures. A heading naming both (存在的问题及改进措施) opens
+    the problems only when no heading names problems alone."""
+    problem_words, measure_words, _ = _patterns()
+    headings = _headings(lines)
+    problem = [h for h in headings if problem_words.search(h[3])]
+    measure = [h for h in headings if measure_words.search(h[3]) and not problem_words.search(h[3])]
+    problem_only = [h for h in problem if not measure_words.search(h[3])]
+    out: dict[str, Fact] = {}
+    for name, chosen, stop_at_measure in (
+        ("problems", (problem_only or problem)[-1:], True),
+        ("measures", measure[:1], False),
+    ):
+        fact = _body(text, chosen[0], headings, stop_at_measure, names) if chosen else None
+        if fact is not None:
+            out[name] = Fact(name, fact.value, None, fact.evidence)
+    return out
+
+
+def indicators(
+    text: str, sentence: Callable[[int], tuple[int, int]], evidence: Callable[[int, int], Evidence]
+) -> tuple[Indicator, ...]:
+    """The rate each 数量/质量/…指标 sentence states last."""
+    out: list[Indicator] = []
+    for m in _patterns()[2].finditer(text):
+        _, s_end = sentence(m.end())
+        rates = list(_PERCENT_ANY.finditer(text, m.end(), s_end))
+        rate = to_decimal(rates[-1].group(1)) if rates else None
+        if rate is not None:
+            out.append(Indicator(m.group("kind") + "指标", rate, evidence(m.start(), rates[-1].end())))
+    return tuple(out)
+
+
+__all__ = ["indicators", "read_sections"]
