@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 from typing import BinaryIO
+
+from jixiao.errors import JixiaoError
 
 
 class NotRegularFile(OSError):
@@ -41,3 +44,39 @@ def _kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a regular file"
+
+
+class DiskFull(JixiaoError):
+    """A write failed because its file system is full: permanent for this run, never retried."""
+
+    def __init__(self, path: Path, doing: str) -> None:
+        super().__init__(
+            f"the disk is full: could not {doing} {path} ({_free(path)} free on its file system); "
+            "free some space and run again, nothing was lost"
+        )
+        self.path = path
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC or EDQUOT (quota) anywhere in the chain, or SQLite's "database or disk is full"."""
+    seen: BaseException | None = exc
+    chain: list[BaseException] = []
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "database or disk is full" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__ or getattr(seen, "orig", None)
+    return False
+
+
+def _free(path: Path) -> str:
+    for folder in (path, *path.parents):
+        try:
+            st = os.statvfs(folder)
+        except OSError:
+            continue
+        free = st.f_bavail * st.f_frsize
+        return f"{free / 1e6:.1f} MB" if free >= 100_000 else f"{free} bytes"
+    return "unknown space"
