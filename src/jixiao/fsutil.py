@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import logging
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -65,8 +68,8 @@ def is_disk_full(exc: BaseException) -> bool:
         chain.append(seen)
         if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
-        if "database or disk is full" in str(seen):
-            return True
+        if "database or disk is full" in str(seen) or getattr(seen, "sqlstate", None) == "53100":
+            return True  # SQLite's SQLITE_FULL; PostgreSQL's disk_full
         seen = seen.__cause__ or seen.__context__ or getattr(seen, "orig", None)
     return False
 
@@ -80,3 +83,34 @@ def _free(path: Path) -> str:
         free = st.f_bavail * st.f_frsize
         return f"{free / 1e6:.1f} MB" if free >= 100_000 else f"{free} bytes"
     return "unknown space"
+
+
+LOW_SPACE_BYTES = 1 << 20
+
+
+def out_of_space(path: Path) -> bool:
+    """Whether the file system holding ``path`` has (almost) no room left: under 1 MiB for this user.
+
+    SQLite reports a failed write of its journal or WAL as "disk I/O error"; this tells a full disk apart.
+    """
+    for folder in (path, *path.parents):
+        try:
+            st = os.statvfs(folder)
+        except OSError:
+            continue
+        return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
+    return False
+
+
+class QuietFileHandler(logging.FileHandler):
+    """A log file that, when it cannot be written (a full disk), stops trying instead of printing a
+    "--- Logging error ---" trace per record on the terminal: the error itself reaches the user."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's own name
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            with contextlib.suppress(OSError):
+                self.close()
+            self.setLevel(logging.CRITICAL + 1)
+            return
+        super().handleError(record)
