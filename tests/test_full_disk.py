@@ -100,6 +100,8 @@ def test_full_disk_stops_with_one_line_loses_nothing_and_the_next_run_completes(
     corpus = generate_corpus(
         tmp_path / "corpus", SynthConfig(n=N_FILES, seed=51, formats={"txt": 1.0}, violation_rate=0.0)
     )
+    for truth in (tmp_path / "corpus").glob("*.truth.json"):
+        truth.unlink()
     names = sorted(p.name for p in corpus)
     home = small_disk / "home"
     inbox = home / "inbox"
@@ -146,10 +148,13 @@ def task_runs_since(since: datetime) -> list[tuple[str, int]]:
     """(name, run count) of every Prefect task run started since ``since``, from the real API."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterStartTime
+    from prefect.client.schemas.sorting import TaskRunSort
 
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
-            task_run_filter=TaskRunFilter(start_time=TaskRunFilterStartTime(after_=since))
+            task_run_filter=TaskRunFilter(start_time=TaskRunFilterStartTime(after_=since)),
+            sort=TaskRunSort.EXPECTED_START_TIME_DESC,
+            limit=200,
         )
     return [(r.name, r.run_count) for r in runs]
 

@@ -76,3 +76,17 @@ def worker_init(creator: int) -> None:
     if os.getppid() == 1 or not _alive(creator):  # it died before the prctl took effect
         os._exit(1)
     watch_parent(creator)
+
+
+_following: list[threading.Thread] = []
+
+
+def end_with_launcher() -> bool:
+    """In a flow run that a Prefect runner or worker started as its own process (``PREFECT__FLOW_RUN_ID``
+    set), exit once the launching process is gone, so a ``kill -9`` of ``jixiao serve`` leaves no run
+    behind (the next run takes over its claims). A watchdog rather than ``PR_SET_PDEATHSIG``: the kernel
+    ties that to the launcher's forking thread, which Prefect does not promise to keep. Once per process."""
+    if not os.environ.get("PREFECT__FLOW_RUN_ID") or _following:
+        return bool(_following)
+    _following.append(watch_parent(os.getppid()))
+    return True

@@ -212,6 +212,8 @@ class _Batcher:
     first_pending: float | None = None
     # The same file at the same size and time is handed over once, even if events repeat.
     handed: set[tuple[Path, int, float]] = field(default_factory=set)
+    retry_at: float = 0.0  # after a failed batch: when to hand its files over again
+    backoff_s: float = 0.0
 
     def note(self, path: Path) -> None:
         if not is_candidate(path):
@@ -224,7 +226,7 @@ class _Batcher:
 
     def due(self, now: float) -> list[Path]:
         """The files to hand over now: stable ones, once the burst is quiet or the oldest waited too long."""
-        if not self.tracker.pending():
+        if not self.tracker.pending() or now < self.retry_at:
             return []
         ready = self.tracker.ready(now)
         quiet = now - self.last_event >= self.debounce_s
@@ -244,6 +246,17 @@ class _Batcher:
         self.first_pending = time.monotonic() if self.tracker.pending() else None
         return batch
 
+    def failed(self, batch: list[Path]) -> None:
+        """A failed batch (the API was not ready, the database was down) is handed over again later,
+        waiting 2 s, then twice as long each time up to a minute: its files are never left stranded."""
+        for p in batch:
+            key = self._key(p)
+            if key is not None:
+                self.handed.discard(key)
+                self.note(p)
+        self.backoff_s = min(60.0, max(2.0, 2 * self.backoff_s))
+        self.retry_at = time.monotonic() + self.backoff_s
+
     def sweep(self) -> None:
         """Note the files that landed while a batch ran and were not handed over yet."""
         for p in _scan(self.inbox):
@@ -260,11 +273,18 @@ class _Batcher:
         return (p, st.st_size, st.st_mtime)
 
 
-def _hand_over(on_batch: Callable[[list[Path]], object], batch: list[Path]) -> None:
+def _hand_over(on_batch: Callable[[list[Path]], object], batch: list[Path], state: _Batcher) -> None:
     try:
         on_batch(batch)
     except Exception:  # one failed batch must not stop the watcher; the files stay in the inbox
-        log.exception("a batch of %d file(s) failed; they stay in the inbox for the next run", len(batch))
+        state.failed(batch)
+        log.exception(
+            "a batch of %d file(s) failed; they stay in the inbox and are handed over again in %.0f s",
+            len(batch),
+            state.backoff_s,
+        )
+    else:
+        state.backoff_s = 0.0
 
 
 def watch_inbox(
@@ -307,7 +327,7 @@ def watch_inbox(
             state.note(Path(raw))
         batch = state.take(ready) if (ready := state.due(now)) else []
         if batch:
-            _hand_over(on_batch, batch)
+            _hand_over(on_batch, batch, state)
             state.sweep()  # files that landed while the batch ran
         if stop.is_set():
             break

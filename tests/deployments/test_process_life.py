@@ -201,3 +201,62 @@ def test_kill_9_of_ingest_mid_parse_leaves_no_worker(tmp_path: Path) -> None:
     finally:
         out.close()
         kill_all(family)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.usefixtures("prefect_api")
+def test_kill_9_of_serve_mid_run_leaves_no_run_or_worker(tmp_path: Path) -> None:
+    """`jixiao serve` runs watcher-triggered flow runs in processes of their own; killed with SIGKILL while
+    one parses, the run and its workers go with it."""
+    from prefect.settings import PREFECT_API_URL
+
+    from jixiao.synth import SynthConfig, generate_corpus
+
+    home = tmp_path / "home"
+    drop = tmp_path / "drop"
+    generate_corpus(drop, SynthConfig(n=600, seed=32, formats={"txt": 0.7, "docx": 0.3}))
+    for f in drop.glob("*.truth.json"):
+        f.unlink()
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "GX_ANALYTICS_ENABLED": "false",
+        "JIXIAO_HOME": str(home),
+        "JIXIAO_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
+        "JIXIAO_WORKERS": "3",
+        "JIXIAO_QUIET_S": "0.5",
+    }
+    out = (tmp_path / "serve.log").open("wb")
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "jixiao_cli.main", "serve"],
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    family: list[int] = []
+    try:
+        lock = home / "watcher.lock"
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and serve.poll() is None:
+            if lock.exists() and lock.read_text().strip():
+                break
+            time.sleep(0.2)
+        (home / "inbox").mkdir(parents=True, exist_ok=True)
+        for f in sorted(drop.iterdir()):
+            f.rename(home / "inbox" / f.name)
+        # The flow run's own process and its three parse workers.
+        while len(family) < 4 and time.monotonic() < deadline and serve.poll() is None:
+            time.sleep(0.2)
+            family = descendants(serve.pid)
+        assert len(family) >= 4, (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+        time.sleep(1.0)
+        family = descendants(serve.pid)
+        os.kill(serve.pid, signal.SIGKILL)
+        serve.wait(timeout=30)
+        assert survivors_after(family, within_s=5) == []
+    finally:
+        out.close()
+        kill_all([*family, serve.pid])
+        serve.wait(timeout=30)

@@ -115,6 +115,7 @@ def kill_some(procs: list[subprocess.Popen[bytes]], rng: random.Random) -> tuple
 
 
 @pytest.mark.slow
+@pytest.mark.soak
 @pytest.mark.timeout(3600)
 @pytest.mark.usefixtures("prefect_api")
 def test_soak_concurrent_runs_with_kills_then_a_clean_rerun(
