@@ -25,6 +25,7 @@ from jixiao.alerts import ReportInfo
 from jixiao.config import Settings, get_settings
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
+from jixiao.proclife import end_with_launcher
 from jixiao.quality import CheckOutcome, hold_for_review, with_evidence
 from jixiao.read import ReadLimits
 from tasks import artifacts, quality, stages
@@ -165,6 +166,7 @@ def ingest(
     Returns the run summary (a dict); the flow run's state says whether anything needs a person.
     """
     log = get_run_logger()
+    end_with_launcher()  # a served run ends with `jixiao serve`, even after a kill -9 (issue 17 K)
     settings = get_settings(home=home, database_url=database_url, workers=workers)
     settings.ensure_dirs()
     db_url = settings.db_url

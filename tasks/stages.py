@@ -24,6 +24,7 @@ from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
 from jixiao.db.models import IngestRun, utcnow
 from jixiao.errors import DatabaseUnavailable
+from jixiao.fsutil import is_disk_full
 from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher, MatchResult
@@ -37,8 +38,8 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
     """Retry only when the database was locked or unreachable; bad input is never retried."""
     try:
         state.result()
-    except TRANSIENT:
-        return True
+    except TRANSIENT as exc:
+        return not is_disk_full(exc)  # a full disk stays full: retrying only delays the message
     except Exception:
         return False
     return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -9,6 +10,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from jixiao.fsutil import DiskFull, is_disk_full
 from jixiao.pipeline import sha256_file
 
 NAME_MAX = 255  # bytes of one file name on the common file systems (ext4, xfs, btrfs)
@@ -83,9 +85,19 @@ def file_away(
         note_name = target.name + REASON_SUFFIX
         if len(note_name.encode()) > NAME_MAX:  # shortened, and told apart from its namesakes by the hash
             note_name = fit_name(target.name, f"-{sha256[:8]}", REASON_SUFFIX)
-        note = target.with_name(note_name)
-        note.write_text(f"{source.name}: {reason or 'unknown reason'}\n", encoding="utf-8")
+        _write_note(target.with_name(note_name), f"{source.name}: {reason or 'unknown reason'}\n")
     return target
+
+
+def _write_note(note: Path, text: str) -> None:
+    """The reason beside a quarantined file. The ledger holds the reason too, so a note that cannot be
+    written (a full disk) is reported and left out rather than stopping the batch."""
+    try:
+        note.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            note.unlink()
+        log.warning("could not write %s: %s; the reason is in the ledger", note, exc)
 
 
 def _move(source: Path, target: Path) -> None:
@@ -94,11 +106,26 @@ def _move(source: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-        shutil.move(str(source), target)  # another file system: copy, then remove
+        if source.is_dir() and not source.is_symlink():  # a hidden folder moved aside whole
+            shutil.move(str(source), target)
+            return
+        part = target.with_name(fit_name(target.name, extra=".part"))
+        try:  # another file system: copy, then remove; a failed copy leaves no partial file behind
+            shutil.copy2(source, part, follow_symlinks=False)
+            os.replace(part, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                part.unlink()
+            raise
+        source.unlink()
 
 
 def stage_into_inbox(paths: list[Path], inbox: Path, move: bool = False) -> list[Path]:
-    """Copy (or move) files and folders given on the command line into the inbox."""
+    """Copy (or move) files and folders given on the command line into the inbox.
+
+    Each copy is written under a temporary ``.part`` name (never taken by a run) and renamed when complete,
+    so a full disk or a kill never leaves a truncated file in the inbox that would hide the real one.
+    """
     inbox.mkdir(parents=True, exist_ok=True)
     staged: list[Path] = []
     for p in paths:
@@ -110,9 +137,28 @@ def stage_into_inbox(paths: list[Path], inbox: Path, move: bool = False) -> list
                     staged.append(target)
                     continue
                 target = _free_name(inbox, f.name, sha256_file(f))
-            if move:
-                shutil.move(str(f), target)
-            else:
-                shutil.copy2(f, target)
+            _stage_one(f, target, move)
             staged.append(target)
     return staged
+
+
+def _stage_one(source: Path, target: Path, move: bool) -> None:
+    if move:
+        try:
+            os.rename(source, target)  # same file system: no copy, no space needed
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+    part = target.with_name(fit_name(target.name, extra=".part"))
+    try:
+        shutil.copy2(source, part)
+        os.replace(part, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        if is_disk_full(exc):
+            raise DiskFull(target, "copy into the inbox") from exc
+        raise
+    if move:
+        source.unlink()

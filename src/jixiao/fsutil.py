@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import BinaryIO
+
+from jixiao.errors import JixiaoError
 
 
 class NotRegularFile(OSError):
@@ -41,3 +47,70 @@ def _kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a regular file"
+
+
+class DiskFull(JixiaoError):
+    """A write failed because its file system is full: permanent for this run, never retried."""
+
+    def __init__(self, path: Path, doing: str) -> None:
+        super().__init__(
+            f"the disk is full: could not {doing} {path} ({_free(path)} free on its file system); "
+            "free some space and run again, nothing was lost"
+        )
+        self.path = path
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC or EDQUOT (quota) anywhere in the chain, or SQLite's "database or disk is full"."""
+    seen: BaseException | None = exc
+    chain: list[BaseException] = []
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "database or disk is full" in str(seen) or getattr(seen, "sqlstate", None) == "53100":
+            return True  # SQLite's SQLITE_FULL; PostgreSQL's disk_full
+        seen = seen.__cause__ or seen.__context__ or getattr(seen, "orig", None)
+    return False
+
+
+def _free(path: Path) -> str:
+    for folder in (path, *path.parents):
+        try:
+            st = os.statvfs(folder)
+        except OSError:
+            continue
+        free = st.f_bavail * st.f_frsize
+        return f"{free / 1e6:.1f} MB" if free >= 100_000 else f"{free} bytes"
+    return "unknown space"
+
+
+LOW_SPACE_BYTES = 1 << 20
+
+
+def out_of_space(path: Path) -> bool:
+    """Whether the file system holding ``path`` has (almost) no room left: under 1 MiB for this user.
+
+    SQLite reports a failed write of its journal or WAL as "disk I/O error"; this tells a full disk apart.
+    """
+    for folder in (path, *path.parents):
+        try:
+            st = os.statvfs(folder)
+        except OSError:
+            continue
+        return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
+    return False
+
+
+class QuietFileHandler(logging.FileHandler):
+    """A log file that, when it cannot be written (a full disk), stops trying instead of printing a
+    "--- Logging error ---" trace per record on the terminal: the error itself reaches the user."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's own name
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            with contextlib.suppress(OSError):
+                self.close()
+            self.setLevel(logging.CRITICAL + 1)
+            return
+        super().handleError(record)

@@ -22,6 +22,7 @@ from jixiao.fsutil import NotRegularFile, open_regular
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
 from jixiao.parse.kind import refusal
+from jixiao.proclife import worker_init
 from jixiao.read import SUPPORTED, Document, ReadLimits, read_path
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.watch import inside, is_candidate
@@ -276,7 +277,8 @@ def read_and_parse_many(
     size = max(4, min(64, len(items) // (workers * 4) or 1))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     results: list[ReadParseResult] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Workers die with this process, even when it is killed with SIGKILL (issue 17 K).
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool:
         for chunk_result in pool.map(_read_and_parse_chunk, [(c, limits) for c in chunks]):
             results.extend(chunk_result)
             if progress:

@@ -200,6 +200,93 @@ def _scan(inbox: Path) -> list[Path]:
     return [p for p in inbox.rglob("*") if is_candidate(p) and (p.is_file() or p.is_symlink())]
 
 
+@dataclass
+class _Batcher:
+    """The watcher's state: which files are pending, since when, and which were handed over already."""
+
+    inbox: Path
+    tracker: StabilityTracker
+    debounce_s: float
+    max_wait_s: float
+    last_event: float = field(default_factory=time.monotonic)
+    first_pending: float | None = None
+    # The same file at the same size and time is handed over once, even if events repeat.
+    handed: set[tuple[Path, int, float]] = field(default_factory=set)
+    retry_at: float = 0.0  # after a failed batch: when to hand its files over again
+    backoff_s: float = 0.0
+
+    def note(self, path: Path) -> None:
+        if not is_candidate(path):
+            return
+        if path.is_symlink() and not inside(path, self.inbox):
+            log.warning("not following %s: symlink pointing outside the inbox", path.name)
+        self.tracker.observe(path)
+        if self.tracker.pending() and self.first_pending is None:
+            self.first_pending = time.monotonic()
+
+    def due(self, now: float) -> list[Path]:
+        """The files to hand over now: stable ones, once the burst is quiet or the oldest waited too long."""
+        if not self.tracker.pending() or now < self.retry_at:
+            return []
+        ready = self.tracker.ready(now)
+        quiet = now - self.last_event >= self.debounce_s
+        overdue = self.first_pending is not None and now - self.first_pending >= self.max_wait_s
+        if ready and (overdue or (quiet and len(ready) == self.tracker.pending())):
+            return ready
+        return []
+
+    def take(self, ready: list[Path]) -> list[Path]:
+        batch = []
+        for p in ready:
+            key = self._key(p)
+            if key is not None and key not in self.handed:  # gone already: taken by a CLI run or moved
+                self.handed.add(key)
+                batch.append(p)
+        self.tracker.forget(ready)
+        self.first_pending = time.monotonic() if self.tracker.pending() else None
+        return batch
+
+    def failed(self, batch: list[Path]) -> None:
+        """A failed batch (the API was not ready, the database was down) is handed over again later,
+        waiting 2 s, then twice as long each time up to a minute: its files are never left stranded."""
+        for p in batch:
+            key = self._key(p)
+            if key is not None:
+                self.handed.discard(key)
+                self.note(p)
+        self.backoff_s = min(60.0, max(2.0, 2 * self.backoff_s))
+        self.retry_at = time.monotonic() + self.backoff_s
+
+    def sweep(self) -> None:
+        """Note the files that landed while a batch ran and were not handed over yet."""
+        for p in _scan(self.inbox):
+            key = self._key(p)
+            if key is not None and key not in self.handed:
+                self.note(p)
+
+    @staticmethod
+    def _key(p: Path) -> tuple[Path, int, float] | None:
+        try:
+            st = p.lstat()
+        except OSError:
+            return None
+        return (p, st.st_size, st.st_mtime)
+
+
+def _hand_over(on_batch: Callable[[list[Path]], object], batch: list[Path], state: _Batcher) -> None:
+    try:
+        on_batch(batch)
+    except Exception:  # one failed batch must not stop the watcher; the files stay in the inbox
+        state.failed(batch)
+        log.exception(
+            "a batch of %d file(s) failed; they stay in the inbox and are handed over again in %.0f s",
+            len(batch),
+            state.backoff_s,
+        )
+    else:
+        state.backoff_s = 0.0
+
+
 def watch_inbox(
     inbox: Path,
     on_batch: Callable[[list[Path]], object],
@@ -220,25 +307,11 @@ def watch_inbox(
 
     stop = stop_event or threading.Event()
     inbox.mkdir(parents=True, exist_ok=True)
-    tracker = StabilityTracker(stable_s)
-    last_event = time.monotonic()
-    first_pending: float | None = None
-    handed: set[tuple[Path, int, float]] = set()
-
-    def note(path: Path) -> None:
-        nonlocal first_pending
-        if not is_candidate(path):
-            return
-        if path.is_symlink() and not inside(path, inbox):
-            log.warning("not following %s: symlink pointing outside the inbox", path.name)
-        tracker.observe(path)
-        if tracker.pending() and first_pending is None:
-            first_pending = time.monotonic()
-
+    state = _Batcher(inbox, StabilityTracker(stable_s), debounce_s, max_wait_s)
     if sweep_on_start:
         for p in _scan(inbox):
-            note(p)
-    for changes in watch(
+            state.note(p)
+    changes_seen = watch(
         inbox,
         stop_event=stop,
         rust_timeout=int(poll_s * 1000),
@@ -246,44 +319,15 @@ def watch_inbox(
         debounce=50,
         step=20,
         recursive=True,
-    ):
+    )
+    for changes in changes_seen:
         now = time.monotonic()
         for _, raw in changes:
-            last_event = now
-            note(Path(raw))
-        if not tracker.pending():
-            continue
-        ready = tracker.ready(now)
-        quiet = now - last_event >= debounce_s
-        overdue = first_pending is not None and now - first_pending >= max_wait_s
-        if (ready and (quiet or overdue) and len(ready) == tracker.pending()) or (ready and overdue):
-            batch = []
-            for p in ready:
-                try:
-                    st = p.lstat()
-                except OSError:  # gone already (taken by a CLI run or moved away): not a batch of its own
-                    continue
-                key = (p, st.st_size, st.st_mtime)
-                # The same file at the same size and time is handed over once, even if events repeat.
-                if key not in handed:
-                    handed.add(key)
-                    batch.append(p)
-            tracker.forget(ready)
-            first_pending = time.monotonic() if tracker.pending() else None
-            if batch:
-                try:
-                    on_batch(batch)
-                except Exception:  # one failed batch must not stop the watcher; the files stay in the inbox
-                    log.exception(
-                        "a batch of %d file(s) failed; they stay in the inbox for the next run", len(batch)
-                    )
-                # Files that landed while the batch ran are picked up by a sweep.
-                for p in _scan(inbox):
-                    try:
-                        st = p.lstat()
-                    except OSError:
-                        continue
-                    if (p, st.st_size, st.st_mtime) not in handed:
-                        note(p)
+            state.last_event = now
+            state.note(Path(raw))
+        batch = state.take(ready) if (ready := state.due(now)) else []
+        if batch:
+            _hand_over(on_batch, batch, state)
+            state.sweep()  # files that landed while the batch ran
         if stop.is_set():
             break

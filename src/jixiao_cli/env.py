@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.errors import JixiaoError
+from jixiao.fsutil import QuietFileHandler
 
 log = logging.getLogger("jixiao.cli")
 SERVER_PID_FILE = "temporary-server.pid"
@@ -195,7 +196,7 @@ def log_to_file(home: Path, level: int = logging.INFO) -> Path:
     import prefect  # noqa: F401  # Prefect configures its loggers on import; the handler is added after
 
     path = log_file(home)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = QuietFileHandler(path, encoding="utf-8")  # a full disk must not print a trace per record
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in ("prefect", "jixiao", "deployments", "flows", "tasks"):
@@ -253,15 +254,25 @@ def _short_db(text: str) -> str:
 def write_trace(home: Path | None, exc: BaseException) -> Path | None:
     import traceback
 
+    text = f"\n--- {time.strftime('%Y-%m-%dT%H:%M:%S')} jixiao {' '.join(sys.argv[1:])}\n"
+    text += "".join(traceback.format_exception(exc))
     try:
         base = Path(home or os.environ.get("JIXIAO_HOME") or "./jixiao-data").expanduser().resolve()
         path = log_file(base)
         with path.open("a", encoding="utf-8") as f:
-            f.write(f"\n--- {time.strftime('%Y-%m-%dT%H:%M:%S')} jixiao {' '.join(sys.argv[1:])}\n")
-            f.write("".join(traceback.format_exception(exc)))
+            f.write(text)
         return path
-    except OSError:
-        return None
+    except OSError:  # the home's disk is full or read-only: the trace goes to the temporary folder
+        import tempfile
+
+        fallback = (
+            Path(tempfile.gettempdir()) / f"jixiao-trace-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
+        )
+        try:
+            fallback.write_text(text, encoding="utf-8")
+        except OSError:
+            return None
+        return fallback
 
 
 def stop_children(grace_s: float = 10.0) -> int:

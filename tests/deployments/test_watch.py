@@ -158,3 +158,50 @@ def test_files_present_at_start_are_swept(tmp_path: Path) -> None:
     stop.set()
     thread.join(timeout=5)
     assert rec.names == ["waiting.txt"]
+
+
+class Flaky(Recorder):
+    """Fails its first ``failures`` calls, as `jixiao serve`'s watcher does while its deployment is not
+    registered yet."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+        self.attempts: list[float] = []
+
+    def __call__(self, paths: list[Path]) -> None:
+        self.attempts.append(time.monotonic())
+        if len(self.attempts) <= self.failures:
+            raise RuntimeError("deployment 'ingest/on-demand' not found")
+        super().__call__(paths)
+
+
+@pytest.mark.parametrize(
+    ("failures", "delivered", "max_attempts"),
+    [
+        pytest.param(1, ["early.txt"], 2, id="a-failed-batch-is-handed-over-again"),
+        pytest.param(99, [], 3, id="a-batch-that-keeps-failing-is-retried-with-growing-waits-not-hot-looped"),
+    ],
+)
+def test_failed_batch_is_retried_with_backoff(
+    tmp_path: Path, failures: int, delivered: list[str], max_attempts: int
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "early.txt").write_text("服务启动前到达的文件", encoding="utf-8")
+    rec = Flaky(failures)
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch_inbox,
+        args=(inbox, rec),
+        kwargs={"stop_event": stop, "debounce_s": 0.2, "stable_s": 0.2},
+        daemon=True,
+    )
+    thread.start()
+    rec.wait_for(1, timeout=7)
+    time.sleep(0.5)
+    stop.set()
+    thread.join(timeout=5)
+    assert rec.names == delivered
+    assert 2 <= len(rec.attempts) <= max_attempts
+    assert rec.attempts[1] - rec.attempts[0] >= 1.9  # waited before trying again

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from jixiao.errors import BadDatabaseUrl, DatabaseMissing, DatabaseUnavailable
+from jixiao.fsutil import DiskFull, is_disk_full, out_of_space
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
@@ -43,6 +44,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_disk_full(context: Any) -> None:
+    """A write that failed because the database's disk is full becomes DiskFull: named, never retried
+    (SQLite reports a full disk under its WAL or journal as "disk I/O error")."""
+    exc = context.original_exception
+    database = context.engine.url.database if context.engine is not None else None
+    if not database or database == ":memory:":
+        return
+    if is_disk_full(exc) or ("disk I/O error" in str(exc) and out_of_space(Path(database))):
+        raise DiskFull(Path(database), "write the database") from exc
+
+
 @lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
@@ -51,6 +63,7 @@ def _engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _sqlite_disk_full)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jixiao.errors import ReadError
+from jixiao.proclife import die_with_parent
 from jixiao.read.containers import Anchor, Deadline, Extracted, Table
 from jixiao.read.pdf_tables import is_page_number, rows_by_position
 
@@ -119,6 +120,7 @@ def _tesseract(png: bytes, timeout: float) -> str:
                 [exe, tmp.name, "-", "-l", LANG, "--psm", "6", "--dpi", str(DPI), "tsv"],
                 capture_output=True,
                 timeout=timeout,
+                preexec_fn=die_with_parent,  # a killed parse worker leaves no tesseract behind
                 env={
                     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                     "OMP_THREAD_LIMIT": "1",

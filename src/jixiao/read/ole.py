@@ -22,6 +22,7 @@ import tempfile
 from typing import Any
 
 from jixiao.errors import ReadError
+from jixiao.proclife import die_with_parent
 from jixiao.read.containers import Deadline, Extracted, Table
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -62,6 +63,7 @@ def _check_ole(data: bytes, fmt: str) -> None:
 
 def _limit_memory() -> None:  # runs in the child between fork and exec
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+    die_with_parent()  # a killed parse worker leaves no converter behind
 
 
 def _docbook(data: bytes, fmt: str, budget: Deadline) -> bytes:
