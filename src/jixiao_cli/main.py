@@ -8,7 +8,7 @@ that need them, so a command with nothing to do (``jixiao ingest`` of an empty i
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -18,7 +18,7 @@ from jixiao_cli.common import err
 from jixiao_cli.env import describe_error, exit_on_sigterm, stop_children, stop_prefect_server, write_trace
 from jixiao_cli.ingest_cmd import print_summary, run_ingest
 
-__all__ = ["PUBLIC_KEYS", "app", "main", "print_summary", "run_ingest"]
+__all__ = ["app", "main", "print_summary", "run_ingest"]  # and PUBLIC_KEYS, through __getattr__
 
 app = typer.Typer(
     help="jixiao (绩效): turn 部门整体支出绩效自评报告 into clean, checked data.",
@@ -56,7 +56,13 @@ app.command("watch")(services.watch)
 app.command("serve")(services.serve)
 dq_app.callback(invoke_without_command=True)(reads.dq)
 dq_app.command("docs")(review.dq_docs)
-PUBLIC_KEYS = reads.PUBLIC_KEYS
+
+
+def __getattr__(name: str) -> Any:
+    """PUBLIC_KEYS (the export schema's keys), loaded when asked for, not on every command."""
+    if name == "PUBLIC_KEYS":
+        return reads.PUBLIC_KEYS
+    raise AttributeError(name)
 
 
 def main() -> None:

@@ -158,5 +158,6 @@ def test_a_clone_whose_setup_cannot_work_fails_loudly(clone_dir: Path) -> None:
     print(f"broken set-up failed after {seconds:.0f} s")
     assert proc.returncode != 0
     assert "loaded" not in proc.stdout and "current reports" not in proc.stdout
-    assert "prefect" in proc.stderr  # the reason is shown: the pin pip could not satisfy
+    assert "ResolutionImpossible" in proc.stderr  # pip's reason is shown (the pin it could not satisfy)
+    assert not (clone / "jixiao-data").exists()  # nothing ran: no data folder, no database
     assert not nothing_left_running(clone)
