@@ -7,7 +7,8 @@ dependencies (from pip's cache or local wheels): 276 s measured on the shared 2-
 about 9, so the run is bounded at ``BUDGET_S`` and marked slow.
 
 A broken variant beside it: a clone whose pinned dependencies cannot be installed must fail loudly, not
-print an empty run.
+print an empty run. The first command run a second time in the same clone answers without a run (the seeds
+were processed before).
 """
 
 from __future__ import annotations
@@ -145,6 +146,15 @@ def test_readme_first_command_from_a_fresh_clone(clone_dir: Path) -> None:
     failed = jixiao_json(clone, "dq", "--failed")
     flagged = {(d["unit"], d["year"]) for d in failed if d["check"] == DATE_CHECK and d["status"] == "fail"}
     assert flagged == late_or_early
+
+    # The same command again: nothing new, so no run (no Prefect server), the same five reports.
+    again, seconds = run_readme_command(clone)
+    print(f"the same command again, nothing new: {seconds:.0f} s")
+    assert again.returncode == 0, (again.stdout + again.stderr)[-4000:]
+    assert "Traceback" not in again.stdout + again.stderr
+    assert f"{SEEDS} already processed earlier" in again.stdout and "no run started" in again.stdout
+    assert f"current reports ({SEEDS})" in again.stdout
+    assert not nothing_left_running(clone)
 
 
 def test_a_clone_whose_setup_cannot_work_fails_loudly(clone_dir: Path) -> None:
