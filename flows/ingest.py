@@ -18,6 +18,8 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote as q
 
+from flows import progress
+
 # Batch data goes to tasks quoted: Prefect otherwise walks every element of every argument looking for
 # futures (measured: 13 s of a 24 s run over 1,000 reports). The cost is the data-flow arrows in the UI graph.
 from jixiao import alerts, frames, pipeline
@@ -154,33 +156,15 @@ def _select_paths(paths: list[str] | None, inbox: Path) -> list[Path]:
     return chosen
 
 
-@flow(name="ingest", log_prints=False, on_failure=[_on_failure], on_crashed=[_on_failure])
-def ingest(
-    paths: list[str] | None = None,
-    home: str | None = None,
-    database_url: str | None = None,
-    workers: int | None = None,
-) -> Any:
-    """Process every file in the inbox (or the given inbox files) and account for each one.
-
-    Returns the run summary (a dict); the flow run's state says whether anything needs a person.
-    """
-    log = get_run_logger()
-    end_with_launcher()  # a served run ends with `jixiao serve`, even after a kill -9 (issue 17 K)
-    settings = get_settings(home=home, database_url=database_url, workers=workers)
-    settings.ensure_dirs()
-    db_url = settings.db_url
-    run_id = new_run_id()
-    if flow_run.get_id():
-        _RUN_IDS[str(flow_run.get_id())] = run_id
-    stages.prepare_database(db_url)
-    stages.close_stale_runs(db_url, run_id)
-
+def _take_inbox(settings: Settings, paths: list[str] | None, run_id: str) -> tuple[list[Any], dict[str, Any]]:
+    """inbox → describe (hash, once complete) → claim; files processed earlier are filed away again."""
     inbox_paths = _select_paths(paths, settings.inbox)
     _rename_run(run_name(len(inbox_paths)))
+    progress.start("read", len(inbox_paths))
     files = stages.describe_files(q(inbox_paths), settings.inbox, settings.quiet_s)
-    claimed, done = stages.claim(db_url, q(files), run_id)
-    stages.file_away_done(db_url, q(done), settings.archive, settings.quarantine)
+    claimed, done = stages.claim(settings.db_url, q(files), run_id)
+    progress.done("read")
+    stages.file_away_done(settings.db_url, q(done), settings.archive, settings.quarantine)
     summary: dict[str, Any] = {
         "run_id": run_id,
         "flow_run_id": flow_run.get_id(),
@@ -188,20 +172,38 @@ def ingest(
         "already_processed": len(done),
         "claimed": len(claimed),
     }
-    if not claimed:
-        log.info("nothing new in the inbox (%d file(s) were already processed)", len(done))
-        summary.update(by_status={}, reports_loaded=0, superseded=0, dq_errors=0, dq_warnings=0, outcomes=[])
-        _rename_run(run_name(len(files)))
-        _RUN_IDS.pop(str(flow_run.get_id()), None)
-        return summary
+    return claimed, summary
 
-    engine = get_engine(db_url)
-    stages.open_run(db_url, run_id, flow_run.get_id(), len(claimed))
+
+def _nothing_new(summary: dict[str, Any]) -> dict[str, Any]:
+    get_run_logger().info(
+        "nothing new in the inbox (%d file(s) were already processed)", summary["already_processed"]
+    )
+    summary.update(by_status={}, reports_loaded=0, superseded=0, dq_errors=0, dq_warnings=0, outcomes=[])
+    _rename_run(run_name(summary["files_seen"]))
+    _RUN_IDS.pop(str(flow_run.get_id()), None)
+    return summary
+
+
+def _read_parse_match(
+    settings: Settings, claimed: list[Any]
+) -> tuple[list[pipeline.ReadParseResult], dict[int, Any]]:
+    """read + parse in worker processes (progress per file), then match each unit to the registry."""
+    progress.start("parse", len(claimed))
     results = stages.read_parse(q(claimed), _limits(settings), settings.workers)
-    matches = stages.match(db_url, q(results), settings.match_auto, settings.match_review)
+    progress.done("parse")
+    progress.start("match", len(results))
+    matches = stages.match(settings.db_url, q(results), settings.match_auto, settings.match_review)
+    progress.done("match")
+    return results, matches
 
+
+def _validate(
+    settings: Settings, run_id: str, claimed: list[Any], results: list[Any], matches: dict[int, Any]
+) -> list[CheckOutcome]:
+    """One Great Expectations suite per step over the whole batch, before anything is loaded."""
+    progress.start("validate", progress.SUITES)
     names = {c.file_id: c.file.name for c in claimed}
-    gx_dir = settings.gx_dir
     outcomes: list[CheckOutcome] = []
     for step, frame in (
         ("read", frames.read_frame(results, names)),
@@ -209,22 +211,38 @@ def ingest(
         ("consistency", frames.parsed_frame(results)),
         ("matched", frames.matched_frame(results, matches)),
     ):
-        outcomes += quality.validate_step(step, q(frame), gx_dir, run_id, settings.match_auto)
+        outcomes += quality.validate_step(step, q(frame), settings.gx_dir, run_id, settings.match_auto)
+        progress.advance("validate")
+    return outcomes
 
+
+def _load(
+    settings: Settings,
+    run_id: str,
+    claimed: list[Any],
+    results: list[Any],
+    matches: dict[int, Any],
+    outcomes: list[CheckOutcome],
+) -> tuple[Any, list[CheckOutcome]]:
+    """Load the batch with its check outcomes in one transaction; then check the loaded tables."""
     # An error on the unit's identity keeps the report in the review queue instead of loading it as matched.
     matches = hold_for_review(matches, outcomes)
     outcomes = with_evidence(outcomes, {str(r.file_id): r.parsed for r in results if r.parsed is not None})
-    # The batch's check outcomes are recorded in the load's transaction, with the reports they judge.
-    loaded = stages.load(db_url, run_id, q(list(zip(claimed, results, strict=True))), q(matches), q(outcomes))
+    progress.start("load", len(claimed))
+    pairs = list(zip(claimed, results, strict=True))
+    loaded = stages.load(settings.db_url, run_id, q(pairs), q(matches), q(outcomes))
+    progress.done("load")
     duplicates = {str(o.file_id) for o in loaded.outcomes if o.status == "duplicate"}
     # A duplicate's checks repeat its original's: keep them out of the alert (the load did not store them).
     outcomes = [o for o in outcomes if o.report_id not in duplicates]
-    table_checks = quality.validate_loaded(db_url, gx_dir, run_id)
-    outcomes += table_checks
-    quality.record(db_url, run_id, q(table_checks), q({}), q({}))
-    stages.file_away(db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
-    docs = quality.data_docs(gx_dir)
+    table_checks = quality.validate_loaded(settings.db_url, settings.gx_dir, run_id)
+    quality.record(settings.db_url, run_id, q(table_checks), q({}), q({}))
+    progress.done("validate")
+    return loaded, outcomes + table_checks
 
+
+def _tell(settings: Settings, run_id: str, loaded: Any, outcomes: list[CheckOutcome]) -> bool | None:
+    """Alert the maintainers (digest) and publish the run's artifacts in the Prefect UI."""
     infos = {
         str(o.file_id): ReportInfo(
             unit_name=o.unit_name or "(未识别单位)",
@@ -239,7 +257,28 @@ def ingest(
         settings.alert_url_list(), q(outcomes), q(infos), run_id, ui_url, settings.alert_on_warnings
     )
     artifacts.publish(loaded.outcomes, outcomes, infos, run_id)
+    return delivered
 
+
+def _outcome_rows(loaded: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "file": o.name,
+            "status": o.status,
+            "unit": o.unit_name,
+            "adcode": o.adcode,
+            "year": o.fiscal_year,
+            "reason": o.reason,
+            "report_id": o.report_id,
+        }
+        for o in loaded.outcomes
+    ]
+
+
+def _finish(
+    settings: Settings, summary: dict[str, Any], loaded: Any, outcomes: list[CheckOutcome], **extra: Any
+) -> Any:
+    """Summarise, record the run as finished, name it after its counts; the state says who must look."""
     by_status = Counter(o.status for o in loaded.outcomes)
     failing = [o for o in outcomes if o.status != "pass"]
     summary.update(
@@ -250,27 +289,49 @@ def ingest(
         dq_errors=sum(1 for o in failing if o.severity == "error"),
         dq_warnings=sum(1 for o in failing if o.severity == "warning"),
         dq_check_errors=sum(1 for o in failing if o.status == "check_error"),
-        data_docs=docs,
-        alert_delivered=delivered,
-        outcomes=[
-            {
-                "file": o.name,
-                "status": o.status,
-                "unit": o.unit_name,
-                "adcode": o.adcode,
-                "year": o.fiscal_year,
-                "reason": o.reason,
-                "report_id": o.report_id,
-            }
-            for o in loaded.outcomes
-        ],
+        **extra,
+        outcomes=_outcome_rows(loaded),
     )
     state = final_state(summary, settings.fail_on_dq_errors)
     summary["state"] = state.name if state is not None else "Completed"
-    repo.finish_run(engine, run_id, {k: v for k, v in summary.items() if k != "outcomes"})
-    _rename_run(
-        run_name(len(claimed), summary["dq_errors"] + summary["dq_check_errors"], by_status["quarantined"])
+    repo.finish_run(
+        get_engine(settings.db_url), summary["run_id"], {k: v for k, v in summary.items() if k != "outcomes"}
     )
+    errors = summary["dq_errors"] + summary["dq_check_errors"]
+    _rename_run(run_name(summary["claimed"], errors, by_status["quarantined"]))
     _RUN_IDS.pop(str(flow_run.get_id()), None)
-    log.info("run %s: %s", run_id, dict(by_status))
+    get_run_logger().info("run %s: %s", summary["run_id"], dict(by_status))
     return state if state is not None else summary
+
+
+@flow(name="ingest", log_prints=False, on_failure=[_on_failure], on_crashed=[_on_failure])
+def ingest(
+    paths: list[str] | None = None,
+    home: str | None = None,
+    database_url: str | None = None,
+    workers: int | None = None,
+) -> Any:
+    """inbox → claim → read+parse → match → validate → load → validate loaded → file away → alert.
+
+    Every file is accounted for. Returns the run summary (a dict); the flow run's state says whether
+    anything needs a person.
+    """
+    end_with_launcher()  # a served run ends with `jixiao serve`, even after a kill -9 (issue 17 K)
+    settings = get_settings(home=home, database_url=database_url, workers=workers)
+    settings.ensure_dirs()
+    run_id = new_run_id()
+    if flow_run.get_id():
+        _RUN_IDS[str(flow_run.get_id())] = run_id  # for the failure hook; a finished run takes it back
+    stages.prepare_database(settings.db_url)
+    stages.close_stale_runs(settings.db_url, run_id)
+    claimed, summary = _take_inbox(settings, paths, run_id)
+    if not claimed:
+        return _nothing_new(summary)
+    stages.open_run(settings.db_url, run_id, flow_run.get_id(), len(claimed))
+    results, matches = _read_parse_match(settings, claimed)
+    outcomes = _validate(settings, run_id, claimed, results, matches)
+    loaded, outcomes = _load(settings, run_id, claimed, results, matches, outcomes)
+    stages.file_away(settings.db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
+    docs = quality.data_docs(settings.gx_dir)
+    delivered = _tell(settings, run_id, loaded, outcomes)
+    return _finish(settings, summary, loaded, outcomes, data_docs=docs, alert_delivered=delivered)

@@ -27,6 +27,7 @@ from jixiao.errors import DatabaseUnavailable
 from jixiao.fsutil import is_disk_full
 from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
+from jixiao.refile import refile_done
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
 from jixiao.watch import open_for_writing
@@ -264,13 +265,5 @@ def file_away(
 def file_away_done(db_url: str, done: Sequence[repo.AlreadyDone], archive: Path, quarantine: Path) -> int:
     """Re-delivered files (or files a crashed run left after recording them) leave the inbox unchanged in the DB:
     a copy identical to the stored one is dropped, not stored twice, and every row gets its stored path."""
-    stored = []
-    for d in done:
-        if os.path.lexists(d.file.path):
-            where = filing.file_away(
-                d.file.path, d.status, d.reason, d.file.sha256, archive, quarantine, known=d.stored_path
-            )
-            if str(where) != d.stored_path:
-                stored.append((d.file_id, str(where)))
-    repo.mark_stored(get_engine(db_url), stored)
+    repo.mark_stored(get_engine(db_url), refile_done(done, archive, quarantine))
     return len(done)

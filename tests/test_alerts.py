@@ -5,11 +5,13 @@ from __future__ import annotations
 import email
 import email.header
 import json
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from aiosmtpd.controller import Controller
 
 from jixiao.alerts import ReportInfo, render_digest, render_failure, send_digest
 from jixiao.quality import CheckOutcome
+from tests.support import ROOT
 
 
 def free_port() -> int:
@@ -230,3 +233,113 @@ def test_failure_notice_reaches_a_real_smtp_server(
     assert shown in text and all(name in text for name in waiting)
     assert "http://127.0.0.1:4200/runs/flow-run/f1" in text
     assert '<a href="http://127.0.0.1:4200/runs/flow-run/f1">' in html_of(msg)
+
+
+# ---------------------------------------------------------------------------------------------- the mail in a browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUT = ROOT / "test-output"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-sync",
+]
+SECOND = CheckOutcome(
+    "parsed",
+    "shares_sum_to_100",
+    "error",
+    "fail",
+    "8",
+    "92.5",
+    "人员经费占比 + 公用经费占比 = 100",
+    "personnel_share + public_share = 92.5 · 原文 「人员经费占比61.99%」",
+)
+TWO = {
+    "7": ReportInfo("临泽县科学技术协会", 2022, "004.txt", status="loaded"),
+    "8": ReportInfo("江华瑶族自治县科学技术协会", 2024, "003.txt", status="loaded"),
+}
+
+
+@pytest.fixture
+def run_page() -> Iterator[str]:
+    """A local stand-in for the Prefect UI's run page, so following the mail's link can be checked."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # http.server's hook name
+            body = b"<html><head><title>flow run page</title></head><body>run</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/runs/flow-run/abc"
+    server.shutdown()
+
+
+def mail_problems(page: Any, reports: dict[str, ReportInfo], link: str) -> list[str]:
+    """What a reader of the rendered mail would miss: a visible table per failing report, a link that works."""
+    problems = []
+    tables = page.locator("table")
+    if tables.count() != len(reports):
+        problems.append(f"{tables.count()} table(s) for {len(reports)} failing report(s)")
+    for i, info in enumerate(reports.values()):
+        heading = page.locator("h3", has_text=info.unit_name)
+        if heading.count() != 1 or not heading.is_visible():
+            problems.append(f"no visible heading for {info.unit_name}")
+        elif i < tables.count() and not tables.nth(i).is_visible():
+            problems.append(f"the table of {info.unit_name} is not visible")
+    anchor = page.locator(f'a[href="{link}"]')
+    if anchor.count() != 1 or not anchor.is_visible():
+        return [*problems, "no visible link to the run"]
+    anchor.click()
+    page.wait_for_load_state()
+    if page.url != link or page.title() != "flow run page":
+        problems.append(f"the link led to {page.url}")
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("as_sent", "expect_problems"),
+    [
+        pytest.param("digest", [], id="html-part-has-a-table-per-report-and-a-working-link"),
+        # The mail as it was before issue 16: the text body sent as the HTML part (one paragraph, no link).
+        pytest.param(
+            "text-as-html",
+            ["0 table(s) for 2", "no visible heading", "no visible heading", "no visible link"],
+            id="plain-text-as-html-fails",
+        ),
+    ],
+)
+def test_alert_mail_rendered_in_chromium(
+    smtp: tuple[Inbox, int], run_page: str, as_sent: str, expect_problems: list[str]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    inbox, port = smtp
+    digest = render_digest([FAIL, SECOND, PASS], TWO, run_id="run-9", flow_run_url=run_page)
+    assert digest is not None
+    sent = digest if as_sent == "digest" else digest._replace(html=digest.body)
+    url = f"mailto://127.0.0.1:{port}?from=jx@example.org&to=ops@example.org&mode=insecure"
+    assert send_digest([url], *sent)
+    (msg,) = inbox.messages
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (apt-get install -y chromium)"
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 700})
+        page.set_content(html_of(msg))
+        page.screenshot(path=str(OUT / f"alert-mail-{as_sent}.png"), full_page=True)
+        problems = mail_problems(page, TWO, run_page)
+        browser.close()
+    assert len(problems) == len(expect_problems), problems
+    for found, expected in zip(problems, expect_problems, strict=True):
+        assert found.startswith(expected), problems

@@ -84,6 +84,57 @@ def _link(url: str) -> str:
     return f'<a href="{u}">{u}</a>'
 
 
+def _wanted(outcomes: Sequence[CheckOutcome], include_warnings: bool) -> list[CheckOutcome]:
+    return [
+        o
+        for o in outcomes
+        if o.status == "check_error" or (o.status == "fail" and (o.severity == "error" or include_warnings))
+    ]
+
+
+def _report_head(info: ReportInfo | None) -> str:
+    if info is None:
+        return "批次级检查（不针对单份报告）"
+    year = f"{info.fiscal_year}年度" if info.fiscal_year else "年度未知"
+    return f"单位：{info.unit_name}　{year}　文件：{info.file_name}　（{status_text(info.status)}）"
+
+
+def _finding(o: CheckOutcome) -> tuple[list[str], str]:
+    """One failing check as plain-text lines and as a table row."""
+    message, quotes = _evidence(o.message)
+    wrong = what_is_wrong(o.check_id)
+    lines = [
+        f"  - [{_level(o)}] {wrong}（check: {o.check_id}）",
+        f"    实际值 (observed): {o.observed or '—'}；期望 (expected): {o.expected or '—'}",
+        f"    说明：{message}",
+        *([f"    原文：{quotes}"] if quotes else []),
+    ]
+    css = "err" if o.severity == "error" or o.status == "check_error" else "warn"
+    # Each cell names what it holds, so the mail's plain-text part (made from this HTML by apprise,
+    # one cell a line) reads as well as the table.
+    row = (
+        f'<tr><td class="{css}">【{html.escape(_level(o))}】{html.escape(wrong)}</td>'
+        f"<td>原文证据：{html.escape(quotes) or '—'}</td>"
+        f"<td>实际值：{html.escape(o.observed or '—')}；期望：{html.escape(o.expected or '—')}</td>"
+        f"<td>说明：{html.escape(message)}（检查项 <span class=code>{html.escape(o.check_id)}</span>）</td></tr>"
+    )
+    return lines, row
+
+
+def _actions(run_id: str, flow_run_url: str | None) -> tuple[list[str], str]:
+    """What to do next: the command for the details, the review queue, the run in the Prefect UI."""
+    dq_cmd = f"jixiao dq --failed --run {run_id}"
+    lines = [f"查看详情：{dq_cmd}", "单位匹配待人工确认的报告：jixiao review"]
+    items = [
+        f"<li>查看详情：<span class=code>{html.escape(dq_cmd)}</span></li>",
+        "<li>单位匹配待人工确认：<span class=code>jixiao review</span></li>",
+    ]
+    if flow_run_url:
+        lines.append(f"Prefect 运行记录：{flow_run_url}")
+        items.append(f"<li>Prefect 运行记录：{_link(flow_run_url)}</li>")
+    return lines, "<h3>如何处理</h3><ul>" + "".join(items) + "</ul>"
+
+
 def render_digest(
     outcomes: Sequence[CheckOutcome],
     reports: Mapping[str, ReportInfo],
@@ -92,12 +143,11 @@ def render_digest(
     flow_run_url: str | None,
     include_warnings: bool = False,
 ) -> Message | None:
-    """The data-quality digest in Chinese (check ids kept for searching); None when nothing needs a person."""
-    wanted = [
-        o
-        for o in outcomes
-        if o.status == "check_error" or (o.status == "fail" and (o.severity == "error" or include_warnings))
-    ]
+    """The data-quality digest in Chinese (check ids kept for searching); None when nothing needs a person.
+
+    HTML: a heading and a table per failing report; plain text: the same, one finding a few lines.
+    """
+    wanted = _wanted(outcomes, include_warnings)
     if not wanted:
         return None
     by_report: dict[str | None, list[CheckOutcome]] = defaultdict(list)
@@ -105,52 +155,24 @@ def render_digest(
         by_report[o.report_id].append(o)
     n_reports = len([k for k in by_report if k is not None])
     title = f"[jixiao] 数据质量告警：{n_reports} 份报告 {len(wanted)} 项检查未通过（run {run_id}）"
-    dq_cmd = f"jixiao dq --failed --run {run_id}"
     lines = [f"jixiao 入库运行 {run_id} 的数据质量检查发现以下问题：", ""]
     parts = [
         f"<h2>{html.escape(title)}</h2>",
         f"<p>jixiao 入库运行 <b>{html.escape(run_id)}</b> 的数据质量检查发现以下问题。</p>",
     ]
     for key, items in by_report.items():
-        info = reports.get(key) if key is not None else None
-        if info is not None:
-            year = f"{info.fiscal_year}年度" if info.fiscal_year else "年度未知"
-            head = f"单位：{info.unit_name}　{year}　文件：{info.file_name}　（{status_text(info.status)}）"
-        else:
-            head = "批次级检查（不针对单份报告）"
+        head = _report_head(reports.get(key) if key is not None else None)
         lines.append(f"■ {head}")
         parts.append(f"<h3>{html.escape(head)}</h3>")
         rows = []
         for o in items:
-            message, quotes = _evidence(o.message)
-            wrong = what_is_wrong(o.check_id)
-            lines.append(f"  - [{_level(o)}] {wrong}（check: {o.check_id}）")
-            lines.append(f"    实际值 (observed): {o.observed or '—'}；期望 (expected): {o.expected or '—'}")
-            lines.append(f"    说明：{message}")
-            if quotes:
-                lines.append(f"    原文：{quotes}")
-            css = "err" if o.severity == "error" or o.status == "check_error" else "warn"
-            # Each cell names what it holds, so the mail's plain-text part (made from this HTML by apprise,
-            # one cell a line) reads as well as the table.
-            rows.append(
-                f'<tr><td class="{css}">【{html.escape(_level(o))}】{html.escape(wrong)}</td>'
-                f"<td>原文证据：{html.escape(quotes) or '—'}</td>"
-                f"<td>实际值：{html.escape(o.observed or '—')}；期望：{html.escape(o.expected or '—')}</td>"
-                f"<td>说明：{html.escape(message)}（检查项 <span class=code>{html.escape(o.check_id)}</span>）</td></tr>"
-            )
+            text, row = _finding(o)
+            lines += text
+            rows.append(row)
         parts.append("<table>" + "".join(rows) + "</table>")
         lines.append("")
-    lines.append(f"查看详情：{dq_cmd}")
-    lines.append("单位匹配待人工确认的报告：jixiao review")
-    act = [
-        f"<li>查看详情：<span class=code>{html.escape(dq_cmd)}</span></li>",
-        "<li>单位匹配待人工确认：<span class=code>jixiao review</span></li>",
-    ]
-    if flow_run_url:
-        lines.append(f"Prefect 运行记录：{flow_run_url}")
-        act.append(f"<li>Prefect 运行记录：{_link(flow_run_url)}</li>")
-    parts.append("<h3>如何处理</h3><ul>" + "".join(act) + "</ul>")
-    return Message(title, "\n".join(lines), _page(title, parts))
+    act_lines, act_html = _actions(run_id, flow_run_url)
+    return Message(title, "\n".join(lines + act_lines), _page(title, [*parts, act_html]))
 
 
 def render_failure(

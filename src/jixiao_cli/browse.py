@@ -8,7 +8,7 @@ and the pages load nothing from elsewhere (no CDN, inline CSS only, a Content-Se
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -170,20 +170,20 @@ def _yoy(years: Sequence[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def make_app(engine: Any) -> Any:
-    """The browser as an ASGI app on ``engine`` (read-only queries only)."""
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _renderer() -> Callable[..., Any]:
+    """html(template, status=200, **context) → an HTML response; report text is always escaped."""
     from jinja2 import DictLoader, Environment, select_autoescape
     from markupsafe import Markup
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-    from starlette.requests import Request
-    from starlette.responses import HTMLResponse, Response
-    from starlette.routing import Route
+    from starlette.responses import HTMLResponse
 
     from jixiao.db import queries
-    from jixiao.errors import JixiaoError
-    from jixiao_cli.reads import build_filter
 
     env = Environment(
         loader=DictLoader({"page": PAGE, "list": LIST, "report": REPORT}),
@@ -195,106 +195,115 @@ def make_app(engine: Any) -> Any:
         dq=queries.dq_state,
         dq_label=lambda r: DQ_LABELS[queries.dq_state(r)],
     )
-    headers = {
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-    }
 
-    def html(name: str, status: int = 200, **ctx: Any) -> Response:
-        return HTMLResponse(env.get_template(name).render(**ctx), status_code=status, headers=headers)
+    def html(name: str, status: int = 200, **ctx: Any) -> Any:
+        return HTMLResponse(env.get_template(name).render(**ctx), status_code=status, headers=HEADERS)
 
-    def listing(request: Request) -> Response:
-        q = {k: v for k, v in request.query_params.items() if k in (*FACET_KEYS, "unit", "status") and v}
-        year = q.get("year")
-        if year is not None and not year.isdigit():
-            return html(
-                "list",
-                400,
-                title="错误",
-                facets=[],
-                reports=[],
-                chips=[],
-                empty=f"年度 {year!r} 不是数字",
-            )
-        try:
-            every = queries.count_current(engine)
-            flt = build_filter(
-                q.get("unit"),
-                int(year) if year else None,
-                q.get("province"),
-                q.get("dq"),
-                q.get("status"),
-                q.get("type"),
-            )
-            shown = queries.reports(engine, flt, evidence=False)
-        except (JixiaoError, typer.Exit) as exc:
-            return html("list", 400, title="错误", facets=[], reports=[], chips=[], empty=str(exc))
-        if q.get("province"):
-            shown = [r for r in shown if r.province == q["province"]]
-        if q.get("type"):
-            shown = [r for r in shown if (r.department_type or "（未分类）") == q["type"]]
-        counts = queries.facets(engine, shown)
+    return html
 
-        def href(**change: str | None) -> str:
-            new = {**q, **change}
-            clean = {k: v for k, v in new.items() if v}
-            return "/?" + urlencode(clean) if clean else "/"
 
-        facets = []
-        spec = [
-            ("province", "省", counts.province, None),
-            ("year", "年度", counts.year, None),
-            ("type", "部门类型", counts.department_type, None),
-            ("dq", "数据质量", counts.dq, DQ_LABELS),
+def _href(q: dict[str, str], **change: str | None) -> str:
+    clean = {k: v for k, v in {**q, **change}.items() if v}
+    return "/?" + urlencode(clean) if clean else "/"
+
+
+def _facets(q: dict[str, str], counts: Any) -> list[dict[str, Any]]:
+    """Each facet's values with their counts, most first; a chosen value links to its removal."""
+    facets = []
+    spec = [
+        ("province", "省", counts.province, None),
+        ("year", "年度", counts.year, None),
+        ("type", "部门类型", counts.department_type, None),
+        ("dq", "数据质量", counts.dq, DQ_LABELS),
+    ]
+    for key, title, counter, labels in spec:
+        items = [
+            {
+                "label": (labels or {}).get(value, value),
+                "n": n,
+                "on": q.get(key) == value,
+                "href": _href(q, **{key: None if q.get(key) == value else value}),
+            }
+            for value, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-        for key, title, counter, labels in spec:
-            items = [
-                {
-                    "label": (labels or {}).get(value, value),
-                    "n": n,
-                    "on": q.get(key) == value,
-                    "href": href(**{key: None if q.get(key) == value else value}),
-                }
-                for value, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-            ]
-            if items:
-                facets.append({"key": key, "title": title, "items": items})
-        chips = [{"label": f"{k}={v}", "href": href(**{k: None})} for k, v in q.items()]
-        empty = (
-            "尚未载入任何报告：先运行 jixiao ingest PATH。"
-            if not every
-            else f"没有符合筛选条件的报告（共 {every} 份当前报告）；去掉一个筛选条件试试。"
-        )
-        return html(
-            "list",
-            title="报告",
-            facets=facets,
-            reports=shown,
-            chips=chips,
-            empty=empty,
-        )
+        if items:
+            facets.append({"key": key, "title": title, "items": items})
+    return facets
 
-    def report(request: Request) -> Response:
-        try:
-            detail = queries.report_detail(engine, int(request.path_params["report_id"]))
-        except JixiaoError as exc:
-            return html("list", 404, title="未找到", facets=[], reports=[], chips=[], empty=str(exc))
-        fields = []
-        for f in detail.fields:
-            fields.append({**f, **sentence(detail.text, f["start"], f["end"], f["snippet"], f["value"])})
-        return html(
-            "report",
-            title=detail.report.unit_name or "报告",
-            r=detail.report,
-            fields=fields,
-            dq=detail.dq,
-            versions=detail.versions,
-            years=detail.years,
-            yoy=_yoy(detail.years),
-        )
 
-    routes = [Route("/", listing), Route("/report/{report_id:int}", report)]
+def listing(engine: Any, html: Callable[..., Any], params: Mapping[str, str]) -> Any:
+    """The faceted list of current reports."""
+    from jixiao.db import queries
+    from jixiao.errors import JixiaoError
+    from jixiao_cli.filters import QUERY_KEYS, Filters
+    from jixiao_cli.reads import build_filter
+
+    q = {k: v for k, v in params.items() if k in QUERY_KEYS and v}
+    error = {"title": "错误", "facets": [], "reports": [], "chips": []}
+    try:
+        filters = Filters.from_query(q)
+    except ValueError:
+        return html("list", 400, **error, empty=f"年度 {q.get('year')!r} 不是数字")
+    try:
+        every = queries.count_current(engine)
+        shown = queries.reports(engine, build_filter(filters), evidence=False)
+    except (JixiaoError, typer.Exit) as exc:
+        return html("list", 400, **error, empty=str(exc))
+    if q.get("province"):
+        shown = [r for r in shown if r.province == q["province"]]
+    if q.get("type"):
+        shown = [r for r in shown if (r.department_type or "（未分类）") == q["type"]]
+    empty = (
+        "尚未载入任何报告：先运行 jixiao ingest PATH。"
+        if not every
+        else f"没有符合筛选条件的报告（共 {every} 份当前报告）；去掉一个筛选条件试试。"
+    )
+    chips = [{"label": f"{k}={v}", "href": _href(q, **{k: None})} for k, v in q.items()]
+    facets = _facets(q, queries.facets(engine, shown))
+    return html("list", title="报告", facets=facets, reports=shown, chips=chips, empty=empty)
+
+
+def report_page(engine: Any, html: Callable[..., Any], report_id: int) -> Any:
+    """One report: each figure beside its sentence, its findings, versions and years side by side."""
+    from jixiao.db import queries
+    from jixiao.errors import JixiaoError
+
+    try:
+        detail = queries.report_detail(engine, report_id)
+    except JixiaoError as exc:
+        return html("list", 404, title="未找到", facets=[], reports=[], chips=[], empty=str(exc))
+    fields = [
+        {**f, **sentence(detail.text, f["start"], f["end"], f["snippet"], f["value"])} for f in detail.fields
+    ]
+    return html(
+        "report",
+        title=detail.report.unit_name or "报告",
+        r=detail.report,
+        fields=fields,
+        dq=detail.dq,
+        versions=detail.versions,
+        years=detail.years,
+        yoy=_yoy(detail.years),
+    )
+
+
+def make_app(engine: Any) -> Any:
+    """The browser as an ASGI app on ``engine`` (read-only queries only)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    html = _renderer()
+
+    def list_route(request: Request) -> Any:
+        return listing(engine, html, request.query_params)
+
+    def report_route(request: Request) -> Any:
+        return report_page(engine, html, int(request.path_params["report_id"]))
+
+    routes = [Route("/", list_route), Route("/report/{report_id:int}", report_route)]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "[::1]"])]
     return Starlette(routes=routes, middleware=middleware)
 

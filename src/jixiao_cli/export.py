@@ -7,26 +7,23 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jixiao.db.public import FLAT_COLUMNS, ReportPublic, flat_value
+from jixiao_cli.filters import Filters, with_filters
 from jixiao_cli.output import (
     DbOpt,
-    DqOpt,
     HomeOpt,
-    ProvinceOpt,
-    StatusOpt,
-    TypeOpt,
-    UnitOpt,
-    YearOpt,
     fail,
     note,
     read_engine,
     stdout_console,
 )
 from jixiao_cli.reads import build_filter, query_reports, write_csv
+
+if TYPE_CHECKING:
+    from jixiao.db.public import ReportPublic
 
 FORMATS = ("xlsx", "csv", "json")
 NUMBER_FORMATS = {
@@ -110,6 +107,8 @@ def _cell(value: Any, kind: str) -> Any:
 
 
 def _flat(r: ReportPublic, keys: Sequence[str] | None = None) -> dict[str, Any]:
+    from jixiao.db.public import FLAT_COLUMNS, flat_value
+
     return {c.key: flat_value(r, c.key) for c in FLAT_COLUMNS if keys is None or c.key in keys}
 
 
@@ -120,6 +119,8 @@ def write_xlsx(
     evidence: Sequence[dict[str, Any]],
 ) -> None:
     from openpyxl import Workbook
+
+    from jixiao.db.public import FLAT_COLUMNS
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -138,6 +139,27 @@ def write_xlsx(
     wb.save(path)
 
 
+def _write_workbook(engine: Any, flt: Any, current: list[ReportPublic], out: Path | None) -> None:
+    """The .xlsx: current reports, their evidence, every version of their units and years, their findings."""
+    from jixiao.db import queries
+
+    target = out or Path(f"jixiao-reports-{date.today():%Y%m%d}.xlsx")
+    if target.suffix.lower() != ".xlsx":
+        fail(f"{target} does not end in .xlsx; Excel/WPS open a workbook by its extension")
+    if not target.parent.is_dir():
+        fail(f"no folder {target.parent} to write {target.name} into")
+    groups = {(r.adcode or r.unit_name, r.fiscal_year) for r in current}
+    everything = query_reports(engine, queries.ReportFilter(unit=flt.unit, year=flt.year, current_only=False))
+    versions = [r for r in everything if (r.adcode or r.unit_name, r.fiscal_year) in groups]
+    evidence = queries.evidence_rows(engine, current)
+    write_xlsx(target, current, versions, evidence)
+    stdout_console().print(
+        f"wrote {target}: {len(current)} report(s), {len(evidence)} evidence row(s), "
+        f"{len(versions)} version(s), {sum(len(r.dq) for r in current)} data-quality finding(s)"
+    )
+
+
+@with_filters
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv or json.")] = "xlsx",
     out: Annotated[
@@ -148,56 +170,34 @@ def export(
     ] = None,
     home: HomeOpt = None,
     database_url: DbOpt = None,
-    unit: UnitOpt = None,
-    year: YearOpt = None,
-    province: ProvinceOpt = None,
-    dq_state: DqOpt = None,
-    status: StatusOpt = None,
-    department_type: TypeOpt = None,
     plain: Annotated[
         bool, typer.Option("--plain", help="CSV for programs: no BOM, dates as bare YYYY-MM(-DD).")
     ] = False,
+    *,
+    filters: Filters,
 ) -> None:
     """Export current reports for Excel/WPS: .xlsx (reports, evidence, versions, data quality), CSV or JSON."""
     from jixiao.db import queries
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use xlsx, csv or json")
-    flt = build_filter(unit, year, province, dq_state, status, department_type)
+    flt = build_filter(filters)
     engine = read_engine(home, database_url)
     current = query_reports(engine, flt)
     if flt.unit and flt.unit.names:
         note(f"--unit {flt.unit.text} → {flt.unit.names[0]} ({flt.unit.adcodes[0]})")
     if not current:
         fail(queries.why_empty(engine, flt), code=1)
+    if fmt == "xlsx":
+        _write_workbook(engine, flt, current, out)
+        return
     if fmt == "json":
-        _emit(
-            out,
-            json.dumps([r.model_dump(mode="json") for r in current], ensure_ascii=False, indent=2) + "\n",
-            "utf-8",
-        )
-    elif fmt == "csv":
+        rows = [r.model_dump(mode="json") for r in current]
+        _emit(out, json.dumps(rows, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    else:
         buf = io.StringIO()
         write_csv(current, buf, excel=not plain)
         _emit(out, buf.getvalue(), "utf-8" if plain else "utf-8-sig")
-    else:
-        target = out or Path(f"jixiao-reports-{date.today():%Y%m%d}.xlsx")
-        if target.suffix.lower() != ".xlsx":
-            fail(f"{target} does not end in .xlsx; Excel/WPS open a workbook by its extension")
-        if not target.parent.is_dir():
-            fail(f"no folder {target.parent} to write {target.name} into")
-        groups = {(r.adcode or r.unit_name, r.fiscal_year) for r in current}
-        everything = query_reports(
-            engine, queries.ReportFilter(unit=flt.unit, year=flt.year, current_only=False)
-        )
-        versions = [r for r in everything if (r.adcode or r.unit_name, r.fiscal_year) in groups]
-        evidence = queries.evidence_rows(engine, current)
-        write_xlsx(target, current, versions, evidence)
-        stdout_console().print(
-            f"wrote {target}: {len(current)} report(s), {len(evidence)} evidence row(s), "
-            f"{len(versions)} version(s), {sum(len(r.dq) for r in current)} data-quality finding(s)"
-        )
-        return
     if out is not None:
         stdout_console().print(f"wrote {len(current)} report(s) to {out}")
 

@@ -110,16 +110,3 @@ DbOpt = Annotated[
     typer.Option("--database-url", help="SQLAlchemy URL (env JIXIAO_DATABASE_URL; default SQLite in home)."),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
-UnitOpt = Annotated[
-    str | None,
-    typer.Option("--unit", help="A unit as written (abbreviations allowed): resolved through the registry."),
-]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Fiscal year.")]
-ProvinceOpt = Annotated[str | None, typer.Option("--province", help="Province (e.g. 河北省 or 河北).")]
-DqOpt = Annotated[str | None, typer.Option("--dq", help="Data quality: failed, warning or passed.")]
-StatusOpt = Annotated[
-    str | None, typer.Option("--status", help="Unit match: needs-review, matched or unmatched.")
-]
-TypeOpt = Annotated[
-    str | None, typer.Option("--type", help="Department type (needs the department_type column).")
-]

@@ -6,22 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jixiao.db.public import FLAT_COLUMNS, PUBLIC_KEYS, ReportPublic, flat_value
+from jixiao_cli.filters import Filters, with_filters
 from jixiao_cli.output import (
     Col,
     DbOpt,
-    DqOpt,
     FormatOpt,
     HomeOpt,
-    ProvinceOpt,
-    StatusOpt,
-    TypeOpt,
-    UnitOpt,
-    YearOpt,
     check_format,
     fail,
     note,
@@ -31,21 +25,27 @@ from jixiao_cli.output import (
     stdout_console,
 )
 
-__all__ = ["PUBLIC_KEYS", "build_filter", "dq", "files", "reports", "runs"]
+if TYPE_CHECKING:
+    from jixiao.db.public import ReportPublic
+
+__all__ = ["build_filter", "dq", "files", "reports", "runs"]
 
 
-def build_filter(
-    unit: str | None = None,
-    year: int | None = None,
-    province: str | None = None,
-    dq_state: str | None = None,
-    status: str | None = None,
-    department_type: str | None = None,
-    current_only: bool = True,
-) -> Any:
-    """A ReportFilter from the command-line flags; an unknown value is an error listing the valid ones."""
+def __getattr__(name: str) -> Any:
+    """PUBLIC_KEYS, imported when asked for: the export schema's module is not needed to do nothing."""
+    if name == "PUBLIC_KEYS":
+        from jixiao.db.public import PUBLIC_KEYS
+
+        return PUBLIC_KEYS
+    raise AttributeError(name)
+
+
+def build_filter(filters: Filters, current_only: bool = True) -> Any:
+    """A ReportFilter from the filter options; an unknown value is an error listing the valid ones."""
     from jixiao.db.queries import DQ_STATES, MATCH_STATUSES, ReportFilter, resolve_unit
 
+    unit, year, province, dq_state = filters.unit, filters.year, filters.province, filters.dq
+    status, department_type = filters.status, filters.department_type
     if dq_state is not None and dq_state not in DQ_STATES:
         fail(f"unknown --dq {dq_state!r}; use one of: {', '.join(DQ_STATES)}")
     if status is not None and status not in MATCH_STATUSES:
@@ -118,11 +118,15 @@ HISTORY_TABLE = [
 
 
 def flat(r: ReportPublic) -> dict[str, Any]:
+    from jixiao.db.public import FLAT_COLUMNS, flat_value
+
     return {c.key: flat_value(r, c.key) for c in FLAT_COLUMNS}
 
 
 def write_csv(rows: list[ReportPublic], out: Any, excel: bool = True) -> None:
     """The flat schema with Chinese headers; for Excel, dates are written as text formulas (="2020-11")."""
+    from jixiao.db.public import FLAT_COLUMNS, flat_value
+
     writer = csv.writer(out)
     writer.writerow([c.header for c in FLAT_COLUMNS])
     for r in rows:
@@ -135,25 +139,22 @@ def write_csv(rows: list[ReportPublic], out: Any, excel: bool = True) -> None:
         writer.writerow(cells)
 
 
+@with_filters
 def reports(
     home: HomeOpt = None,
     database_url: DbOpt = None,
     fmt: FormatOpt = "table",
-    unit: UnitOpt = None,
-    year: YearOpt = None,
-    province: ProvinceOpt = None,
-    dq_state: DqOpt = None,
-    status: StatusOpt = None,
-    department_type: TypeOpt = None,
     history: Annotated[
         bool, typer.Option("--history", help="Every version, marked 当前/已替代 with the reason.")
     ] = False,
+    *,
+    filters: Filters,
 ) -> None:
     """List current reports (json/csv: the export schema); --history shows every version and why it was replaced."""
     from jixiao.db import queries
 
     check_format(fmt)
-    flt = build_filter(unit, year, province, dq_state, status, department_type, current_only=not history)
+    flt = build_filter(filters, current_only=not history)
     engine = read_engine(home, database_url)
     rows = query_reports(engine, flt)
     if flt.unit and flt.unit.names and fmt == "table":

@@ -11,20 +11,12 @@ not with Prefect's or croniter's own code.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -38,25 +30,9 @@ from prefect.client.schemas.responses import DeploymentResponse
 from prefect.client.schemas.sorting import DeploymentSort, FlowRunSort
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-BIN = Path(sys.executable).parent
+from tests.deployments.prefect_server import Operator, free_port, wait_for
+
 SCHEDULER_MIN_RUNS = 3  # Prefect's default PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout_s: float, logs: list[Path]) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(1)
-    tails = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-4000:]}" for p in logs if p.exists())
-    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}\n{tails}")
 
 
 @dataclass(frozen=True)
@@ -67,13 +43,6 @@ class Served:
     runs: dict[str, list[FlowRun]]
     server_log: Path
     started: datetime
-
-
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 async def _read(api: str) -> tuple[dict[str, DeploymentResponse], dict[str, list[FlowRun]]]:
@@ -99,58 +68,26 @@ async def _read(api: str) -> tuple[dict[str, DeploymentResponse], dict[str, list
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`prefect server start` + `jixiao serve` in a fresh folder, until the nightly deployment has its runs."""
-    folder = tmp_path_factory.mktemp("nightly")
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "JIXIAO_"))} | {
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PREFECT_HOME": str(folder / ".prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
-        "GX_ANALYTICS_ENABLED": "false",
-    }
-    procs: list[subprocess.Popen[bytes]] = []
-    logs: list[Path] = []
-
-    def start(name: str, args: list[str], **extra: str) -> None:
-        log = folder / f"{name}.log"
-        logs.append(log)
-        out: IO[bytes] = log.open("wb")
-        procs.append(
-            subprocess.Popen(
-                args,
-                cwd=folder,
-                env=env | extra,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-
+    op = Operator(
+        tmp_path_factory.mktemp("nightly"), free_port(), PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5"
+    )
+    api, logs = op.api(), op.logs
     try:
-        start("prefect-server", ["prefect", "server", "start", "--port", str(port)])
-        wait_for("the Prefect server", lambda: _healthy(api), 90, logs)
+        op.start_server(90)
         started = datetime.now(UTC)
-        start("jixiao-serve", ["jixiao", "serve"], PREFECT_API_URL=api)
-        wait_for("both deployments", lambda: len(asyncio.run(_read(api))[0]) == 2, 60, logs)
+        op.start("jixiao-serve", ["jixiao", "serve"], PREFECT_API_URL=api)
+        wait_for("both deployments", lambda: len(asyncio.run(_read(api))[0]) == 2, 60, logs, poll_s=1)
 
         def nightly_scheduled() -> tuple[dict[str, DeploymentResponse], dict[str, list[FlowRun]]] | None:
             deployments, runs = asyncio.run(_read(api))
             return (deployments, runs) if len(runs["nightly"]) >= SCHEDULER_MIN_RUNS else None
 
         deployments, runs = wait_for(
-            f"{SCHEDULER_MIN_RUNS} runs of ingest/nightly", nightly_scheduled, 45, logs
+            f"{SCHEDULER_MIN_RUNS} runs of ingest/nightly", nightly_scheduled, 45, logs, poll_s=1
         )
         yield Served(deployments, runs, logs[0], started)
     finally:
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+        op.stop_all()
 
 
 def daily_at(hour: int, minute: int, tz: str, after: datetime, count: int) -> list[datetime]:

@@ -11,92 +11,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.deployments.prefect_server import Operator, free_port, wait_for
 from tests.support import seed
-
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout_s: float, logs: list[Path]) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    tails = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs if p.exists())
-    raise AssertionError(f"timed out waiting for {what}\n{tails}")
-
-
-class Operator:
-    """A shell in a fresh folder: processes started with relative paths, outputs kept in files."""
-
-    def __init__(self, folder: Path, port: int) -> None:
-        self.folder = folder
-        self.port = port
-        self.procs: list[subprocess.Popen[bytes]] = []
-        self.logs: list[Path] = []
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "JIXIAO_"))} | {
-            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PREFECT_HOME": str(folder / ".prefect"),  # the operator's own, not the tests'
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "GX_ANALYTICS_ENABLED": "false",
-            "JIXIAO_WORKERS": "1",
-        }
-
-    def api(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
-
-    def start(self, name: str, args: list[str], **env: str) -> subprocess.Popen[bytes]:
-        log = self.folder / f"{name}.log"
-        self.logs.append(log)
-        out: IO[bytes] = log.open("wb")
-        proc = subprocess.Popen(
-            args,
-            cwd=self.folder,
-            env=self.env | env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append(proc)
-        return proc
-
-    def run(self, name: str, args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            args, cwd=self.folder, env=self.env | env, capture_output=True, text=True, timeout=150
-        )
-        log = self.folder / f"{name}.log"
-        log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
-        self.logs.append(log)
-        return proc
-
-    def stop_all(self) -> None:
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
 
 
 def tracebacks(output: str) -> list[str]:
@@ -133,7 +57,7 @@ def flow_runs(api: str, deployment: str = "on-demand") -> list[dict[str, Any]]:
 
 @pytest.fixture
 def operator(tmp_path: Path) -> Iterator[Operator]:
-    op = Operator(tmp_path, free_port())
+    op = Operator(tmp_path, free_port(), JIXIAO_WORKERS="1")
     yield op
     op.stop_all()
 
@@ -143,8 +67,7 @@ def test_the_readme_operator_section(operator: Operator) -> None:
     op = operator
     logs = op.logs
     # 1. Start the Prefect server and UI.
-    server = op.start("prefect-server", ["prefect", "server", "start", "--port", str(op.port)])
-    wait_for("the Prefect server", lambda: _healthy(op.api()), 150, logs)
+    server = op.start_server(150)
     # 2. In another shell, point jixiao at it and serve the deployments + the inbox watcher.
     serve = op.start("jixiao-serve", ["jixiao", "serve"], PREFECT_API_URL=op.api())
     inbox = op.folder / "jixiao-data" / "inbox"
@@ -198,13 +121,6 @@ def test_the_readme_operator_section(operator: Operator) -> None:
         assert tracebacks(log.read_text(errors="replace")) == [], log.name
     time.sleep(1)
     assert session_processes(serve_sid) == [] and session_processes(server_sid) == []
-
-
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _deployments(api: str) -> list[Any]:

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 
 from jixiao.db.engine import get_engine
-from jixiao.read import decode
 from jixiao_dev.synth import SynthConfig, generate_corpus
 from tests.support import ROOT
 
