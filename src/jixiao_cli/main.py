@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from jixiao_cli import browse, export, reads
+from jixiao_cli import browse, export, reads, server
 from jixiao_cli.env import (
     describe_error,
     ensure_prefect_api,
@@ -45,6 +45,7 @@ dq_app = typer.Typer(help="Data-quality outcomes of ingest runs.")
 app.add_typer(units_app, name="units")
 app.add_typer(review_app, name="review")
 app.add_typer(dq_app, name="dq")
+app.add_typer(server.app, name="server")
 
 # Piped output (CI logs, files) gets a wide table instead of an 80-column squeeze. Standard output shows
 # text from reports (unit names, file names, evidence): it is never read as Rich markup ("科协[/]").
