@@ -9,6 +9,7 @@ table and written to benchmarks/results/bench-<timestamp>.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -19,6 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -263,6 +265,27 @@ def run_stage(
     return result
 
 
+@contextlib.contextmanager
+def bench_server() -> Iterator[None]:
+    """One Prefect server for every full-ingest stage, started before them, so no stage times a server start
+    (and none fails Prefect's own 20 s start limit on a loaded machine); an operator's PREFECT_API_URL is used
+    as it is."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from jixiao_cli.server import ensure_background_server, stop_background_server
+
+    home = ROOT / "benchmarks" / ".prefect-home"
+    os.environ["PREFECT_HOME"] = str(home)
+    url, _ = ensure_background_server(home, 600)
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL")
+        stop_background_server(home)
+
+
 def pg_database() -> str | None:
     try:
         from sqlalchemy import create_engine, text
@@ -474,7 +497,8 @@ def main() -> None:
     folder = corpus(args.n)
     n = len(report_files(folder))
     cores = len(os.sched_getaffinity(0))
-    rows, scaling = run_batch(folder, args)
+    with bench_server():
+        rows, scaling = run_batch(folder, args)
     latencies = watcher_latency()
     extras: dict[str, Any] = {"read_by_format": {}, "startup": {}, "readers": {}}
     if args.formats_scale > 0:

@@ -95,7 +95,8 @@ def measure_reader(name: str, files: dict[str, list[Path]]) -> dict[str, dict[st
             out[fmt] = {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}
             continue
         pairs = [
-            ({**load_truth(p), "file": p.name}, extracted(parse())) for p, parse in zip(paths, parse_later, strict=True)
+            ({**load_truth(p), "file": p.name}, extracted(parse()))
+            for p, parse in zip(paths, parse_later, strict=True)
         ]
         report = evaluate(pairs, keep_examples=0)
         out[fmt] = {"n": len(paths), "ms_per_file": 1000 * wall / len(paths), "accuracy": report.overall}
