@@ -250,6 +250,10 @@ def _prefect_home(home: Path | None) -> Path:
     from jixiao_cli.env import prepare_environment
 
     prepare_environment(home)
+    if os.environ.get("PREFECT_API_URL"):
+        typer.echo(
+            f"PREFECT_API_URL is set ({os.environ['PREFECT_API_URL']}): jixiao uses that server, not its own"
+        )
     return Path(os.environ["PREFECT_HOME"])
 
 
