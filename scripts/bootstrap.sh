@@ -13,6 +13,8 @@ need=()
 command -v antiword >/dev/null 2>&1 || need+=(antiword)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-chi-sim)
+# The CJK TrueType font `jixiao synth` embeds in its PDFs, as Word/WPS exports embed theirs (~5 MB).
+ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "jixiao: installing ${need[*]} (apt-get)" >&2

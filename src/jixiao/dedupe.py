@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -42,9 +43,16 @@ _NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{_CN}十百千万亿]*[{_CN}][{_CN}十百
 _PAGE_LINE = re.compile(rf"^\s*(?:{PAGE_NUMBER.pattern})\s*$", re.M)
 
 
+@lru_cache(maxsize=4)
+def _nfkc(text: str) -> str:
+    """NFKC of a report's text (~4 ms for 5,000 characters of Chinese, under load): the fingerprint and the
+    figures of one text are worked out one after the other, and share it."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def reduce_text(text: str) -> str:
     """NFKC, lower-case, no whitespace or punctuation: what two copies of one report share."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _DROP.sub("", _nfkc(text).lower())
 
 
 def content_fingerprint(text: str) -> str:
@@ -55,7 +63,7 @@ def content_fingerprint(text: str) -> str:
 def numbers_of(text: str) -> tuple[str, ...]:
     """The figures in the text, in order: Arabic (thousands separators and trailing decimal zeros dropped)
     and runs of Chinese numerals (综合得分九十八分), page numbers left out."""
-    text = _PAGE_LINE.sub("", unicodedata.normalize("NFKC", text))
+    text = _PAGE_LINE.sub("", _nfkc(text))
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     out = []
     for m in _NUMBER.finditer(text):

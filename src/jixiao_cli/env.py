@@ -1,8 +1,9 @@
 """Process environment the frameworks read at import time; set before Prefect or GX is imported.
 
-Also the life of the temporary Prefect server a CLI run starts when no PREFECT_API_URL is set: started
-with a progress line and a generous, configurable time limit, stopped on exit and on SIGTERM, and a server
-orphaned by a killed run (kill -9) is stopped by the next run.
+Also which Prefect API a CLI run uses when no PREFECT_API_URL is set: by default the local background server
+that later commands reuse (jixiao_cli.server); with JIXIAO_PREFECT_SERVER=temporary, a temporary server per
+command as before: started with a progress line and a generous, configurable time limit, stopped on exit and
+on SIGTERM, and a server orphaned by a killed run (kill -9) is stopped by the next run.
 """
 
 from __future__ import annotations
@@ -21,14 +22,12 @@ from typing import Any
 
 from jixiao.errors import JixiaoError
 from jixiao.fsutil import QuietFileHandler
+from jixiao_cli.server import PrefectStartError as PrefectStartError
+from jixiao_cli.server import ensure_background_server, use_api
 
 log = logging.getLogger("jixiao.cli")
 SERVER_PID_FILE = "temporary-server.pid"
 _SERVER_MARK = "prefect.server.api.server:create_app"
-
-
-class PrefectStartError(JixiaoError):
-    """The temporary Prefect server did not come up."""
 
 
 def prepare_environment(home: Path | None) -> None:
@@ -113,7 +112,8 @@ def stop_orphaned_server(prefect_home: Path) -> bool:
 
 
 def ensure_prefect_api(timeout_s: float, on_wait: Callable[[float], None] | None = None) -> str | None:
-    """Start the temporary Prefect server unless PREFECT_API_URL is set; wait with progress; its API URL.
+    """Unless PREFECT_API_URL is set: reuse or start the background server (or, with
+    JIXIAO_PREFECT_SERVER=temporary, start a temporary one); wait with progress; its API URL.
 
     Returns None when an API is configured. Raises PrefectStartError (one line naming the cause).
     """
@@ -121,11 +121,21 @@ def ensure_prefect_api(timeout_s: float, on_wait: Callable[[float], None] | None
 
     if PREFECT_API_URL.value():
         return None
-    from prefect.server.api.server import SubprocessASGIServer
-
     prefect_home = Path(os.environ["PREFECT_HOME"])
     prefect_home.mkdir(parents=True, exist_ok=True)
     stop_orphaned_server(prefect_home)
+    if os.environ.get("JIXIAO_PREFECT_SERVER", "background") != "temporary":
+        url, _ = ensure_background_server(prefect_home, timeout_s, on_wait)
+        use_api(url)
+        return url
+    return _start_temporary_server(prefect_home, timeout_s, on_wait)
+
+
+def _start_temporary_server(
+    prefect_home: Path, timeout_s: float, on_wait: Callable[[float], None] | None
+) -> str:
+    from prefect.server.api.server import SubprocessASGIServer
+
     # The same instance Prefect's clients use when no API URL is set: once running, they reuse it.
     server = SubprocessASGIServer()
     failure: list[BaseException] = []

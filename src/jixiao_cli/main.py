@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from jixiao_cli import browse, corpus_cmds, export, ingest_cmd, reads, review, services
+from jixiao_cli import browse, corpus_cmds, export, ingest_cmd, reads, review, server, services
 from jixiao_cli.common import err
 from jixiao_cli.env import describe_error, exit_on_sigterm, stop_children, stop_prefect_server, write_trace
 from jixiao_cli.ingest_cmd import print_summary, run_ingest
@@ -32,6 +32,7 @@ dq_app = typer.Typer(help="Data-quality outcomes of ingest runs.")
 app.add_typer(review.units_app, name="units")
 app.add_typer(review.review_app, name="review")
 app.add_typer(dq_app, name="dq")
+app.add_typer(server.app, name="server")
 
 
 @app.callback()

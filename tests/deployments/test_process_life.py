@@ -45,7 +45,8 @@ def test_no_temporary_server_outlives_its_command(
     (home / "inbox").mkdir(parents=True)
     shutil.copy2(seed("000"), home / "inbox")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "JIXIAO_"))}
-    env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    # The per-command temporary server (the default background server is tested in test_server_reuse.py).
+    env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "JIXIAO_PREFECT_SERVER": "temporary"}
     # Output to a file, not a pipe: an orphaned server holds the pipe open after its parent is gone.
     out = (tmp_path / "ingest.log").open("wb")
     cli = subprocess.Popen(jixiao(home), env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import os
 import random
 import zipfile
 from datetime import datetime
@@ -61,9 +62,26 @@ def render_docx(report: SyntheticReport, path: Path, rng: random.Random) -> None
             dst.writestr(fixed, src.read(info.filename))
 
 
-@lru_cache(maxsize=1)
-def _register_font() -> str:
+# Word and WPS exports embed their CJK font, and so do these PDFs when WenQuanYi is installed (Debian
+# fonts-wqy-microhei, scripts/bootstrap.sh): PDFium then reads the embedded subset instead of loading a system
+# CJK font per page. JIXIAO_SYNTH_PDF_FONT=cid keeps the CID font without a font file (the benchmark's
+# non-embedded stage); it is also the fallback when no WenQuanYi font is installed.
+EMBED_FONT_FILES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+)
+
+
+@lru_cache(maxsize=2)
+def _register_font(kind: str = "embed") -> str:
     from reportlab.pdfbase import pdfmetrics
+
+    found = next((f for f in EMBED_FONT_FILES if f.is_file()), None) if kind != "cid" else None
+    if found is not None:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont("WenQuanYi", str(found), subfontIndex=0))
+        return "WenQuanYi"
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
@@ -92,7 +110,7 @@ def render_pdf(report: SyntheticReport, path: Path | IO[bytes], rng: random.Rand
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    font = _register_font()
+    font = _register_font(os.environ.get("JIXIAO_SYNTH_PDF_FONT", "embed"))
     c = canvas.Canvas(str(path) if isinstance(path, Path) else path, pagesize=A4, invariant=True)
     page_numbers = rng.random() < 0.5
     page = 1
