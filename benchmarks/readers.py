@@ -73,8 +73,8 @@ def sample(folder: Path) -> dict[str, list[Path]]:
 
 def measure_reader(name: str, files: dict[str, list[Path]]) -> dict[str, dict[str, Any]]:
     """ms per file and field accuracy, per format, for one reader."""
-    from jixiao.synth import load_truth
-    from jixiao.synth.accuracy import evaluate, extracted
+    from jixiao_dev.synth import load_truth
+    from jixiao_dev.synth.accuracy import evaluate, extracted
 
     try:
         read = READERS[name]()

@@ -175,7 +175,7 @@ def test_kill_9_of_ingest_mid_parse_leaves_no_worker(tmp_path: Path) -> None:
     (workers and anything they started) is gone within a few seconds."""
     from prefect.settings import PREFECT_API_URL
 
-    from jixiao.synth import SynthConfig, generate_corpus
+    from jixiao_dev.synth import SynthConfig, generate_corpus
 
     home = tmp_path / "home"
     files = generate_corpus(home / "inbox", SynthConfig(n=600, seed=31, formats={"txt": 0.7, "docx": 0.3}))
@@ -212,7 +212,7 @@ def test_kill_9_of_serve_mid_run_leaves_no_run_or_worker(tmp_path: Path) -> None
     one parses, the run and its workers go with it."""
     from prefect.settings import PREFECT_API_URL
 
-    from jixiao.synth import SynthConfig, generate_corpus
+    from jixiao_dev.synth import SynthConfig, generate_corpus
 
     home = tmp_path / "home"
     drop = tmp_path / "drop"
