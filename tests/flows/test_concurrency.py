@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from sqlalchemy import text
 
 from jixiao.db.engine import get_engine
 from jixiao_dev.synth import SynthConfig, generate_corpus
-from tests.support import ROOT
+from tests.support import ROOT, env_for_api, ingest_argv
 
 
 def corpus(folder: Path, n: int, seed: int) -> list[Path]:
@@ -28,31 +27,8 @@ def fill_inbox(home: Path, files: list[Path]) -> None:
         (inbox / f.name).write_bytes(f.read_bytes())
 
 
-def ingest_cmd(home: Path, db_url: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "jixiao_cli.main",
-        "ingest",
-        "--home",
-        str(home),
-        "--database-url",
-        db_url,
-        "--workers",
-        "1",
-        "--format",
-        "json",
-    ]
-
-
 def archived(home: Path) -> int:
     return sum(1 for p in (home / "archive").rglob("*") if p.is_file())
-
-
-def env_for_api() -> dict[str, str]:
-    from prefect.settings import PREFECT_API_URL
-
-    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "GX_ANALYTICS_ENABLED": "false"}
 
 
 def counts(db_url: str) -> dict[str, int]:
@@ -86,7 +62,7 @@ def test_two_concurrent_ingests_process_each_file_once(tmp_path: Path, pg_url: s
     get_engine(pg_url)  # migrate first so both processes start on equal terms
     procs = [
         subprocess.Popen(
-            ingest_cmd(home, pg_url),
+            ingest_argv(home, pg_url),
             cwd=ROOT,
             env=env_for_api(),
             stdout=subprocess.PIPE,
@@ -115,7 +91,7 @@ def test_a_run_killed_mid_batch_is_finished_by_the_next(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'k.db'}"
     get_engine(db_url)
     proc = subprocess.Popen(
-        ingest_cmd(home, db_url),
+        ingest_argv(home, db_url),
         cwd=ROOT,
         env=env_for_api(),
         stdout=subprocess.DEVNULL,
@@ -138,7 +114,7 @@ def test_a_run_killed_mid_batch_is_finished_by_the_next(tmp_path: Path) -> None:
     assert inbox_left + archived(home) == 60
 
     rerun = subprocess.run(
-        ingest_cmd(home, db_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=600
+        ingest_argv(home, db_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=600
     )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     c = counts(db_url)
@@ -183,7 +159,7 @@ def test_checks_survive_a_kill_right_after_the_load(tmp_path: Path, pg_url: str)
     fill_inbox(home, files)
     clean_db = f"sqlite:///{tmp_path / 'clean.db'}"
     done = subprocess.run(
-        ingest_cmd(clean_home, clean_db),
+        ingest_argv(clean_home, clean_db),
         cwd=ROOT,
         env=env_for_api(),
         capture_output=True,
@@ -196,7 +172,7 @@ def test_checks_survive_a_kill_right_after_the_load(tmp_path: Path, pg_url: str)
 
     get_engine(pg_url)
     proc = subprocess.Popen(
-        ingest_cmd(home, pg_url),
+        ingest_argv(home, pg_url),
         cwd=ROOT,
         env=env_for_api(),
         stdout=subprocess.DEVNULL,
@@ -218,7 +194,7 @@ def test_checks_survive_a_kill_right_after_the_load(tmp_path: Path, pg_url: str)
     assert report_checks(pg_url) == expected
 
     rerun = subprocess.run(
-        ingest_cmd(home, pg_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=600
+        ingest_argv(home, pg_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=600
     )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert report_checks(pg_url) == expected

@@ -11,7 +11,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,11 +21,11 @@ from jixiao.db.engine import get_engine
 from jixiao.read import decode
 from jixiao_dev.synth import SynthConfig, generate_corpus
 from tests.deployments.test_process_life import descendants, running
-from tests.support import ROOT
+from tests.support import ROOT, env_for_api, ingest_argv
 
 SOAK_FILES = int(os.environ.get("JIXIAO_SOAK_FILES", "1500"))
 SOAK_SEED = int(os.environ.get("JIXIAO_SOAK_SEED", "17"))
-WORKERS = "2"  # parse workers per run: three runs, so six workers on the machine at once
+WORKERS = 2  # parse workers per run: three runs, so six workers on the machine at once
 # The cheap formats: text-layer PDFs and scans are the slow ones to write and to read.
 FORMATS = {"txt": 0.6, "docx": 0.25, "xlsx": 0.1, "pdf": 0.05}
 
@@ -54,30 +53,6 @@ def soak_corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = files + sorted(extra.iterdir())
     assert len(out) == SOAK_FILES
     return out
-
-
-def ingest(home: Path, db_url: str, paths: list[Path] | None = None) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "jixiao_cli.main",
-        "ingest",
-        "--home",
-        str(home),
-        "--database-url",
-        db_url,
-        "--workers",
-        WORKERS,
-        "--format",
-        "json",
-        *(str(p) for p in paths or []),
-    ]
-
-
-def env_for_api() -> dict[str, str]:
-    from prefect.settings import PREFECT_API_URL
-
-    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "GX_ANALYTICS_ENABLED": "false"}
 
 
 def scalar(db_url: str, sql: str) -> int:
@@ -136,7 +111,11 @@ def test_soak_concurrent_runs_with_kills_then_a_clean_rerun(
     logs = [(tmp_path / f"run-{i}.log").open("wb") for i in range(3)]
     procs = [
         subprocess.Popen(
-            ingest(home, db_url, split), cwd=ROOT, env=env_for_api(), stdout=log, stderr=subprocess.STDOUT
+            ingest_argv(home, db_url, WORKERS, split),
+            cwd=ROOT,
+            env=env_for_api(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         for split, log in zip(splits, logs, strict=True)
     ]
@@ -151,7 +130,12 @@ def test_soak_concurrent_runs_with_kills_then_a_clean_rerun(
     assert [pid for pid in family if running(pid)] == []
 
     rerun = subprocess.run(
-        ingest(home, db_url), cwd=ROOT, env=env_for_api(), capture_output=True, text=True, timeout=3000
+        ingest_argv(home, db_url, WORKERS),
+        cwd=ROOT,
+        env=env_for_api(),
+        capture_output=True,
+        text=True,
+        timeout=3000,
     )
     assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
 
