@@ -15,6 +15,10 @@ class ReadError(JixiaoError):
         self.reason = reason
 
 
+class OcrDeferred(ReadError):
+    """A PDF has pages without a text layer and OCR was left to its own pool (``ReadLimits.ocr`` False)."""
+
+
 class ParseError(JixiaoError):
     """Text was read but is not recognisable as a performance self-evaluation report."""
 

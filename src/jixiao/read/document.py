@@ -15,6 +15,8 @@ class ReadLimits:
     max_inflated_bytes: int = 200 * 1024**2  # docx zip-bomb guard
     max_pdf_pages: int = 300
     timeout_s: float = 30.0  # per-file budget, checked between pages, body elements and zip chunks
+    ocr: bool = True  # False: a page that needs OCR raises ``OcrDeferred`` (the pipeline's OCR pool reads it)
+    ocr_page_s: float = 60.0  # OCR's own budget per scanned page, on top of the file's
 
 
 @dataclass(frozen=True)

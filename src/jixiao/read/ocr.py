@@ -36,11 +36,13 @@ if TYPE_CHECKING:
 TESSERACT = "tesseract"
 LANG = "chi_sim"
 DPI = 150  # 10.5 pt text is 22 px high: enough for chi_sim, and twice as fast as 200 dpi
-PAGE_BUDGET_S = 60.0  # one page's recognition; the file's own budget still applies
+UPSCALE = 1
+MEDIAN = 3
 LOW_CONFIDENCE = 0.80  # OCR words below this are not to be trusted without a person's look
 MAX_SKEW_DEG = 5.0
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim (scripts/bootstrap.sh does so as root)"
 _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
+_HEADER_GAP = 7.0  # points between two header cells of a table read by OCR (a character is 10.5)
 _ASCII_WORD = re.compile(r"[0-9A-Za-z.%]")
 
 
@@ -102,7 +104,9 @@ def _prepare(image: Any) -> Any:
     page = Image.fromarray(gray)
     if abs(angle) >= 0.25:
         page = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-    return page.filter(ImageFilter.MedianFilter(3))  # scanner speckle would be read as punctuation
+    if UPSCALE != 1:
+        page = page.resize((page.width * UPSCALE, page.height * UPSCALE), Image.Resampling.BICUBIC)
+    return page.filter(ImageFilter.MedianFilter(MEDIAN)) if MEDIAN else page
 
 
 def _tesseract(png: bytes, timeout: float) -> str:
@@ -116,7 +120,7 @@ def _tesseract(png: bytes, timeout: float) -> str:
         tmp.flush()
         try:
             done = subprocess.run(
-                [exe, tmp.name, "-", "-l", LANG, "--psm", "6", "--dpi", str(DPI), "tsv"],
+                [exe, tmp.name, "-", "-l", LANG, "--psm", "6", "--dpi", str(DPI * UPSCALE), "tsv"],
                 capture_output=True,
                 timeout=timeout,
                 env={
@@ -128,7 +132,7 @@ def _tesseract(png: bytes, timeout: float) -> str:
             )
         except subprocess.TimeoutExpired as exc:
             raise ReadError(
-                f"scanned PDF: OCR of one page took longer than its {timeout:.0f} s budget"
+                f"scanned PDF: OCR of one page took longer than its {timeout:g} s budget (ReadLimits.ocr_page_s)"
             ) from exc
     if done.returncode != 0:
         err = done.stderr.decode("utf-8", "replace")
@@ -163,6 +167,16 @@ def _lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(ws, key=lambda w: w.left) for ws in ordered]
 
 
+# "4,295,700元" read as "4.295,700": a decimal point is never followed by a thousands group, so every
+# separator of such a figure is a thousands comma.
+_MISREAD_GROUPS = re.compile(r"(?<![\d.,])(\d{1,3})[.,](\d{3}),(\d{3})(?![\d.,])")
+
+
+def repair_figures(text: str) -> str:
+    """Separators OCR misread in grouped figures, restored where only one reading is possible (same length)."""
+    return _MISREAD_GROUPS.sub(r"\1,\2,\3", text)
+
+
 def page_from_words(words: list[Word], offset: int, page_no: int) -> tuple[str, list[Anchor]]:
     """The page's text (lines top to bottom) and one anchor per word, offsets counted from ``offset``."""
     out: list[str] = []
@@ -185,7 +199,7 @@ def page_from_words(words: list[Word], offset: int, page_no: int) -> tuple[str, 
                 Anchor(start, start + len(w.text), f"page {page_no} (OCR)", round(w.confidence, 3))
             )
             prev = w
-        out.append(text)
+        out.append(repair_figures(text))
         pos += len(text) + 1
     while out and is_page_number(out[-1]):
         out.pop()
@@ -193,9 +207,24 @@ def page_from_words(words: list[Word], offset: int, page_no: int) -> tuple[str, 
 
 
 def _word_chars(words: list[Word]) -> list[dict[str, Any]]:
-    """Words in the shape of pdfplumber's chars (points), for the borderless-table rebuild."""
-    k = 72 / DPI
-    return [{"text": w.text, "x0": w.left * k, "x1": (w.left + w.width) * k, "top": w.top * k} for w in words]
+    """Words as pdfplumber's chars (points), for the borderless-table rebuild: a word's characters share its
+    box (a CJK character twice as wide as a digit), and every character of a line sits at the line's top,
+    so punctuation that Tesseract boxes low stays on its line."""
+    k = 72 / (DPI * UPSCALE)
+    out: list[dict[str, Any]] = []
+    for line in _lines(words):
+        top = sorted(w.top for w in line)[len(line) // 2] * k
+        end = 0.0
+        for w in line:
+            # Boxes of neighbouring words can overlap; their characters must not interleave.
+            x = max(float(w.left), end)
+            weights = [1 if ord(ch) < 128 else 2 for ch in w.text]
+            unit = max(1.0, w.left + w.width - x) / max(1, sum(weights))
+            for ch, weight in zip(w.text, weights, strict=True):
+                out.append({"text": ch, "x0": x * k, "x1": (x + unit * weight) * k, "top": top})
+                x += unit * weight
+            end = x
+    return out
 
 
 def read_scanned_pdf(
@@ -221,14 +250,14 @@ def read_scanned_pdf(
             ends = [*starts[1:], len(raw) + 1]
             texts = [raw[s : e - 1] for s, e in zip(starts, ends, strict=True)]
         # OCR has its own budget, per page recognised, on top of the file's (which the text layer used).
-        ocr_budget = Deadline(limits.timeout_s + PAGE_BUDGET_S * len(todo))
+        ocr_budget = Deadline(limits.timeout_s + limits.ocr_page_s * len(todo))
         page_words: dict[int, list[Word]] = {}
         for i in todo:
             ocr_budget.check(f"recognising page {i + 1} of {n} of the scanned .pdf")
             image = doc[i].render(scale=DPI / 72).to_pil()
             buffer = io.BytesIO()
             _prepare(image).save(buffer, format="PNG")
-            timeout = min(PAGE_BUDGET_S, max(1.0, ocr_budget.left()))
+            timeout = min(limits.ocr_page_s, max(0.1, ocr_budget.left()))
             page_words[i] = parse_tsv(_tesseract(buffer.getvalue(), timeout))
     finally:
         doc.close()
@@ -249,7 +278,8 @@ def read_scanned_pdf(
     for i in sorted(page_words):
         if _TABLE_HINT.search(texts[i]):
             rows = rows_by_position(
-                [_word_chars(page_words[k]) for k in range(i, min(i + 3, n)) if k in page_words]
+                [_word_chars(page_words[k]) for k in range(i, min(i + 3, n)) if k in page_words],
+                header_gap=_HEADER_GAP,
             )
             if rows:
                 tables.append(rows)

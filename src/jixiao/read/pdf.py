@@ -7,7 +7,7 @@ import io
 import re
 from typing import Any
 
-from jixiao.errors import ReadError
+from jixiao.errors import OcrDeferred, ReadError
 from jixiao.read.containers import Deadline, Extracted, Table
 from jixiao.read.document import ReadLimits
 from jixiao.read.pdf_tables import is_page_number, rows_by_position
@@ -246,8 +246,12 @@ def read_pdf_or_scan(data: bytes, limits: ReadLimits) -> Extracted:
     except ReadError as exc:
         if not exc.reason.startswith("scanned PDF"):
             raise
+        if not limits.ocr:
+            raise OcrDeferred("scanned PDF: no text layer; left for the OCR pool") from exc
         return read_scanned_pdf(data, limits, None)
     if blank := blank_pages(raw, page_starts):  # a mixed PDF: OCR only the pages without text
+        if not limits.ocr:
+            raise OcrDeferred(f"mixed PDF: {len(blank)} page(s) without a text layer; left for the OCR pool")
         scanned = read_scanned_pdf(data, limits, (raw, page_starts, blank))
         return Extracted(scanned.raw, tables, scanned.page_starts, (), scanned.anchors)
     return Extracted(raw, tables, page_starts)
