@@ -38,6 +38,8 @@ LANG = "chi_sim"
 DPI = 150  # 10.5 pt text is 22 px high: enough for chi_sim, and twice as fast as 200 dpi
 UPSCALE = 1
 MEDIAN = 3
+MAX_PAGE_PIXELS = 40e6  # an A4 page at 150 dpi is 2.2 megapixels; A0 is 35
+MAX_IMAGE_PIXELS = 80e6  # an embedded scan decoded whole (3 bytes a pixel)
 LOW_CONFIDENCE = 0.80  # OCR words below this are not to be trusted without a person's look
 MAX_SKEW_DEG = 5.0
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim (scripts/bootstrap.sh does so as root)"
@@ -227,6 +229,30 @@ def _word_chars(words: list[Word]) -> list[dict[str, Any]]:
     return out
 
 
+def _page_png(page: Any, page_no: int) -> bytes:
+    """The page rendered and prepared for recognition, as PNG; a page or image too large to hold in memory
+    is refused before anything is decoded (PDFium decodes an embedded image whole)."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    pixels = width * height * (DPI * UPSCALE / 72) ** 2
+    if pixels > MAX_PAGE_PIXELS:
+        raise ReadError(
+            f"scanned PDF: page {page_no} is {width * 25.4 / 72:.0f} × {height * 25.4 / 72:.0f} mm, "
+            f"too large to recognise (over {MAX_PAGE_PIXELS / 1e6:g} megapixels at {DPI} dpi)"
+        )
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        w, h = image.get_px_size()
+        if w * h > MAX_IMAGE_PIXELS:
+            raise ReadError(
+                f"scanned PDF: page {page_no} holds a {w} × {h} pixel image, over the "
+                f"{MAX_IMAGE_PIXELS / 1e6:g}-megapixel limit (a 600 dpi A4 scan is 35)"
+            )
+    buffer = io.BytesIO()
+    _prepare(page.render(scale=DPI / 72).to_pil()).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def read_scanned_pdf(
     data: bytes, limits: ReadLimits, partial: tuple[str, tuple[int, ...], tuple[int, ...]] | None
 ) -> Extracted:
@@ -254,11 +280,9 @@ def read_scanned_pdf(
         page_words: dict[int, list[Word]] = {}
         for i in todo:
             ocr_budget.check(f"recognising page {i + 1} of {n} of the scanned .pdf")
-            image = doc[i].render(scale=DPI / 72).to_pil()
-            buffer = io.BytesIO()
-            _prepare(image).save(buffer, format="PNG")
+            png = _page_png(doc[i], i + 1)
             timeout = min(limits.ocr_page_s, max(0.1, ocr_budget.left()))
-            page_words[i] = parse_tsv(_tesseract(buffer.getvalue(), timeout))
+            page_words[i] = parse_tsv(_tesseract(png, timeout))
     finally:
         doc.close()
     anchors: list[Anchor] = []
