@@ -21,9 +21,9 @@ from jixiao.synth.render import (
     render_ofd,
     render_pdf,
     render_scanned_pdf,
-    render_xlsx,
 )
 from jixiao.synth.text import CHECK_IDS, SyntheticReport, compose
+from jixiao.synth.xlsx import render_xlsx
 from jixiao.units.registry import Unit, load_registry
 
 # utf-16 is written with its BOM (Python's "utf-16" codec), as Windows Notepad saves "Unicode".
