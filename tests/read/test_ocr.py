@@ -14,7 +14,7 @@ from PIL import Image
 
 from jixiao.errors import ReadError
 from jixiao.read import read_bytes, read_path
-from jixiao.read.ocr import LOW_CONFIDENCE, page_from_words, parse_tsv, skew_angle
+from jixiao.read.ocr import LOW_CONFIDENCE, page_from_words, parse_tsv, repair_figures, skew_angle
 from jixiao.synth.render import scan_pages
 from tests.read.conftest import PdfMaker
 
@@ -112,3 +112,22 @@ def test_without_tesseract_a_scan_is_refused_with_the_install_command(
         ReadError, match=r"OCR is not installed .*apt-get install tesseract-ocr tesseract-ocr-chi-sim"
     ):
         read_bytes(_image_pdf([page]), "scan.pdf")
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        pytest.param("结余394.800元，", "结余394,800元，", id="yuan-never-have-three-decimals"),
+        pytest.param("支出7.387.200.00元", "支出7,387,200.00元", id="one-decimal-point-at-most"),
+        pytest.param("收入4.295,700元", "收入4,295,700元", id="a-point-before-a-thousands-group"),
+        pytest.param("结余394.800万元", "结余394.800万元", id="wan-yuan-may-have-three-decimals"),
+        pytest.param("2024.06.13印发", "2024.06.13印发", id="a-dotted-date-is-not-a-figure"),
+        pytest.param("见1.2.3节", "见1.2.3节", id="a-section-number-is-not-a-figure"),
+        pytest.param("462.74万元", "462.74万元", id="a-plain-figure-is-left-alone"),
+    ],
+)
+def test_separators_misread_in_figures_are_restored_only_where_one_reading_is_possible(
+    read: str, repaired: str
+) -> None:
+    assert repair_figures(read) == repaired
+    assert len(repair_figures(read)) == len(read)  # offsets into the page hold

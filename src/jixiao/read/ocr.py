@@ -169,14 +169,28 @@ def _lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(ws, key=lambda w: w.left) for ws in ordered]
 
 
-# "4,295,700元" read as "4.295,700": a decimal point is never followed by a thousands group, so every
-# separator of such a figure is a thousands comma.
-_MISREAD_GROUPS = re.compile(r"(?<![\d.,])(\d{1,3})[.,](\d{3}),(\d{3})(?![\d.,])")
+_FIGURE_TOKEN = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d+)+(?![\d.,])")
+
+
+def _repaired(m: re.Match[str]) -> str:
+    token = m[0]
+    groups = re.split(r"[.,]", token)
+    middle_ok = all(len(g) == 3 for g in groups[1:-1])
+    if len(groups) >= 3 and middle_ok and len(groups[-1]) == 3:  # "4.295,700" → "4,295,700"
+        return ",".join(groups)
+    if len(groups) >= 3 and middle_ok and len(groups[-1]) <= 2:  # "7.387.200.00" → "7,387,200.00"
+        return ",".join(groups[:-1]) + "." + groups[-1]
+    after = m.string[m.end() : m.end() + 1]
+    if len(groups) == 2 and len(groups[1]) == 3 and after == "元":  # yuan have two decimals (fen) at most
+        return f"{groups[0]},{groups[1]}"
+    return token
 
 
 def repair_figures(text: str) -> str:
-    """Separators OCR misread in grouped figures, restored where only one reading is possible (same length)."""
-    return _MISREAD_GROUPS.sub(r"\1,\2,\3", text)
+    """Separators OCR misread in figures, restored where only one reading is possible (lengths kept, so
+    offsets hold): a figure has one decimal point at most, its other separators group thousands; and an
+    amount in 元 has two decimals at most, so "394.800元" is 394,800 元."""
+    return _FIGURE_TOKEN.sub(_repaired, text)
 
 
 def page_from_words(words: list[Word], offset: int, page_no: int) -> tuple[str, list[Anchor]]:

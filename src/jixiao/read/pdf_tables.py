@@ -144,7 +144,7 @@ def rows_by_position(
     if not body:
         return ()
     if header_gap is not None:
-        columns = [x for x, _ in header.runs(header_gap)]
+        columns = _header_columns(header.runs(header_gap))
     else:
         columns = _columns([*header_lines, *body])
     head = [""] * len(columns)
@@ -161,6 +161,18 @@ def rows_by_position(
             # A wrapped cell: its next line joins the row above, column by column.
             rows[-1] = [a + b for a, b in zip(rows[-1], cells, strict=True)]
     return tuple(tuple(r) for r in rows)
+
+
+def _header_columns(runs: list[tuple[float, str]]) -> list[float]:
+    """Column starts from a header's cells, a cell never split inside its brackets ("支出金额(万元)")."""
+    columns: list[float] = []
+    open_bracket = False
+    for x, text in runs:
+        if not open_bracket:
+            columns.append(x)
+        depth = text.count("(") + text.count("（") - text.count(")") - text.count("）")
+        open_bracket = (open_bracket or depth > 0) and not text.rstrip().endswith((")", "）"))
+    return columns
 
 
 def _header_cells(header: _Line, columns: Sequence[float]) -> list[tuple[float, str]]:
