@@ -164,14 +164,14 @@ def rows_by_position(
 
 
 def _header_columns(runs: list[tuple[float, str]]) -> list[float]:
-    """Column starts from a header's cells, a cell never split inside its brackets ("支出金额(万元)")."""
+    """Column starts from a header's cells; a bracket's short content is not a cell of its own (OCR reads
+    "支出金额(万" with a gap after the bracket, the "元)" wrapped onto the next line)."""
     columns: list[float] = []
-    open_bracket = False
+    unclosed = False
     for x, text in runs:
-        if not open_bracket:
+        if not (unclosed and len(text.strip()) <= 2):
             columns.append(x)
-        depth = text.count("(") + text.count("（") - text.count(")") - text.count("）")
-        open_bracket = (open_bracket or depth > 0) and not text.rstrip().endswith((")", "）"))
+        unclosed = text.count("(") + text.count("（") > text.count(")") + text.count("）")
     return columns
 
 
