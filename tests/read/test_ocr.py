@@ -14,7 +14,14 @@ from PIL import Image
 
 from jixiao.errors import ReadError
 from jixiao.read import read_bytes, read_path
-from jixiao.read.ocr import LOW_CONFIDENCE, page_from_words, parse_tsv, repair_figures, skew_angle
+from jixiao.read.ocr import (
+    LOW_CONFIDENCE,
+    mend_spilled_digits,
+    page_from_words,
+    parse_tsv,
+    repair_figures,
+    skew_angle,
+)
 from jixiao.synth.render import scan_pages
 from tests.read.conftest import PdfMaker
 
@@ -131,3 +138,29 @@ def test_separators_misread_in_figures_are_restored_only_where_one_reading_is_po
 ) -> None:
     assert repair_figures(read) == repaired
     assert len(repair_figures(read)) == len(read)  # offsets into the page hold
+
+
+@pytest.mark.parametrize(
+    ("row", "mended"),
+    [
+        pytest.param(
+            ("3", "普法经费", "完成年度目标9", "1"),
+            ("3", "普法经费", "完成年度目标", "91"),
+            id="spilled-digit",
+        ),
+        pytest.param(
+            ("3", "普法经费", "完成年度目标", "91"),
+            ("3", "普法经费", "完成年度目标", "91"),
+            id="nothing-spilled",
+        ),
+        pytest.param(
+            ("3", "2024年经费", "按期完成", "91"),
+            ("3", "2024年经费", "按期完成", "91"),
+            id="a-year-inside-a-name",
+        ),
+    ],
+)
+def test_digits_ocr_boxed_across_a_column_gap_go_back_to_their_figure(
+    row: tuple[str, ...], mended: tuple[str, ...]
+) -> None:
+    assert mend_spilled_digits(row) == mended

@@ -243,6 +243,20 @@ def _word_chars(words: list[Word]) -> list[dict[str, Any]]:
     return out
 
 
+_SPILLED = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,2}$")
+
+
+def mend_spilled_digits(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A figure's first digits placed in the text cell before it ("完成年度目标9" | "1"): OCR boxes a word
+    across the column gap. Digits glued to the end of Chinese text go back to a figure that follows."""
+    cells = list(row)
+    for i in range(len(cells) - 1):
+        spill = _SPILLED.search(cells[i])
+        if spill and cells[i + 1][:1].isdigit():
+            cells[i], cells[i + 1] = cells[i][: spill.start()], spill[0] + cells[i + 1]
+    return tuple(cells)
+
+
 def _page_png(page: Any, page_no: int) -> bytes:
     """The page rendered and prepared for recognition, as PNG; a page or image too large to hold in memory
     is refused before anything is decoded (PDFium decodes an embedded image whole)."""
@@ -320,5 +334,5 @@ def read_scanned_pdf(
                 header_gap=_HEADER_GAP,
             )
             if rows:
-                tables.append(rows)
+                tables.append(tuple(mend_spilled_digits(row) for row in rows))
     return Extracted("\n".join(texts), tuple(tables), tuple(starts_out), (), tuple(anchors))
