@@ -16,6 +16,7 @@ from jixiao.errors import ReadError
 from jixiao.read import read_bytes, read_path
 from jixiao.read.ocr import (
     LOW_CONFIDENCE,
+    implausible_figures,
     mend_spilled_digits,
     page_from_words,
     parse_tsv,
@@ -169,3 +170,51 @@ def test_digits_ocr_boxed_across_a_column_gap_go_back_to_their_figure(
     row: tuple[str, ...], mended: tuple[str, ...]
 ) -> None:
     assert mend_spilled_digits(row) == mended
+
+
+HEAD = ("序号", "项目名称", "分配资金(万元)", "自评得分")
+
+
+@pytest.mark.parametrize(
+    ("rows", "suspect"),
+    [
+        pytest.param(
+            [
+                ("1", "普法经费", "25.82", "96"),
+                ("2", "科普经费", "1451", "95.5"),
+                ("3", "学会经费", "39.19", "91"),
+            ],
+            {"1451"},
+            id="a-decimal-point-lost-among-two-decimal-figures",
+        ),
+        pytest.param(
+            [
+                ("1", "普法经费", "25.82", "96"),
+                ("2", "科普经费", "14.51", "895"),
+                ("3", "学会经费", "39.19", "91"),
+            ],
+            {"895"},
+            id="a-score-over-100",
+        ),
+        pytest.param(
+            [
+                ("1", "普法经费", "25.82", "96"),
+                ("2", "科普经费", "14.51", "89.5"),
+                ("3", "学会经费", "39.19", "91"),
+            ],
+            set(),
+            id="a-consistent-table-has-no-suspect",
+        ),
+        pytest.param(
+            [
+                ("1", "普法经费", "2580", "96"),
+                ("2", "科普经费", "1451", "95"),
+                ("3", "学会经费", "3919", "91"),
+            ],
+            set(),
+            id="whole-numbers-throughout-are-not-suspect",
+        ),
+    ],
+)
+def test_figures_an_ocr_table_contradicts_are_marked(rows: list[tuple[str, ...]], suspect: set[str]) -> None:
+    assert implausible_figures((HEAD, *rows)) == suspect

@@ -257,6 +257,47 @@ def mend_spilled_digits(row: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(cells)
 
 
+_TWO_DECIMALS = re.compile(r"\d+\.\d{2}")
+_BARE = re.compile(r"\d{3,}")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SCORE_HEADER = re.compile(r"得分|评分|分值")
+IMPLAUSIBLE = 0.5  # the confidence given to a figure its own table contradicts
+
+
+def implausible_figures(table: Table) -> set[str]:
+    """Figures of an OCR table that its own columns contradict: a bare number of three or more digits in a
+    column whose other figures have two decimals (a decimal point lost: "1451" for 14.51), and a score
+    over 100 in a score column ("895" for 89.5)."""
+    out: set[str] = set()
+    if len(table) < 3:
+        return out
+    for c, head in enumerate(table[0]):
+        cells = [row[c].strip() for row in table[1:] if c < len(row) and row[c].strip()]
+        lost_point = sum(1 for v in cells if _TWO_DECIMALS.fullmatch(v)) >= max(2, len(cells) // 2)
+        score_column = _SCORE_HEADER.search(head) is not None
+        out.update(
+            v
+            for v in cells
+            if (lost_point and _BARE.fullmatch(v))
+            or (score_column and _NUMBER.fullmatch(v) and float(v) > 100)
+        )
+    return out
+
+
+def _distrust(anchors: list[Anchor], texts: list[str], suspects: set[str]) -> tuple[Anchor, ...]:
+    """Anchors whose word holds a suspect figure, with their confidence lowered to ``IMPLAUSIBLE``."""
+    if not suspects:
+        return tuple(anchors)
+    raw = "\n".join(texts)
+    pattern = re.compile("|".join(rf"(?<![\d.]){re.escape(f)}(?![\d.])" for f in sorted(suspects)))
+    return tuple(
+        Anchor(a.start, a.end, a.where, min(a.confidence or 1.0, IMPLAUSIBLE))
+        if pattern.search(raw[a.start : a.end])
+        else a
+        for a in anchors
+    )
+
+
 def _page_png(page: Any, page_no: int) -> bytes:
     """The page rendered and prepared for recognition, as PNG; a page or image too large to hold in memory
     is refused before anything is decoded (PDFium decodes an embedded image whole)."""
@@ -335,4 +376,7 @@ def read_scanned_pdf(
             )
             if rows:
                 tables.append(tuple(mend_spilled_digits(row) for row in rows))
-    return Extracted("\n".join(texts), tuple(tables), tuple(starts_out), (), tuple(anchors))
+    suspects = {f for table in tables for f in implausible_figures(table)}
+    return Extracted(
+        "\n".join(texts), tuple(tables), tuple(starts_out), (), _distrust(anchors, texts, suspects)
+    )
