@@ -10,8 +10,12 @@ Every recognised word carries Tesseract's confidence (``Anchor.confidence``, 0-1
 gives the lowest over a stretch of text, and figures read below ``LOW_CONFIDENCE`` are for a data-quality
 check to flag rather than to load silently. Words are joined into lines as Tesseract found them, without
 the spaces it puts between Chinese characters, with a space where a gap wider than two characters
-separates table cells (as a PDF's text layer reads); tables are rebuilt from the word positions by the PDF reader's borderless-table
-rule, so their rows have the PDF shape.
+separates table cells (as a PDF's text layer reads). Tables are rebuilt by the PDF reader's borderless-table
+rule with the header's cells as columns (``rows_by_position(header_gap=...)``), each word's characters placed
+inside its box, so their rows have the PDF shape. Separators misread in figures are restored where only one
+reading is possible (``repair_figures``), and a figure its own table contradicts (``implausible_figures``)
+gets confidence ``IMPLAUSIBLE`` so the check flags it. The pipeline runs OCR in a pool of its own
+(``jixiao.pipeline.iter_read_and_parse``); ``ReadLimits.ocr_page_s`` is the budget of one page.
 """
 
 from __future__ import annotations
