@@ -11,13 +11,13 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.dedupe import content_fingerprint, figures_key
-from jixiao.errors import ReadError
+from jixiao.errors import OcrDeferred, ReadError
 from jixiao.fsutil import NotRegularFile, open_regular
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
@@ -55,6 +55,7 @@ class ReadParseResult:
     figures: str | None = None  # ``figures_key`` of the text, for near-duplicate tests at load time
     parsed: ParsedReport | None = None
     ocr_low_confidence: tuple[str, ...] = ()  # fields whose figure OCR read below the confidence threshold
+    deferred: bool = False  # read with OCR left out, and the file needs OCR: not a result yet
 
     @property
     def ok(self) -> bool:
@@ -199,6 +200,8 @@ def read_and_parse(file_id: int, path: str, limits: ReadLimits) -> ReadParseResu
     """Read, normalise and parse one file. Never raises for bad input: the reason says what is wrong."""
     try:
         doc = read_path(Path(path), limits)
+    except OcrDeferred as exc:
+        return ReadParseResult(file_id=file_id, reason=exc.reason, deferred=True)
     except ReadError as exc:
         return ReadParseResult(file_id=file_id, reason=exc.reason)
     except Exception as exc:  # a reader bug must quarantine one file, not stop the batch
@@ -262,28 +265,79 @@ def read_and_parse_many(
 ) -> list[ReadParseResult]:
     """Read and parse a batch, in ``workers`` processes (0 = one per core; 1 = in this process).
 
-    Files go to workers in chunks so process start-up and pickling stay small next to the work;
-    results come back in input order, so a parallel run equals a serial one.
+    Results come back in input order, so a parallel run equals a serial one; see ``iter_read_and_parse``
+    for the order they are ready in (scanned PDFs last, from their own OCR pool).
     """
+    done: dict[int, ReadParseResult] = {}
+    for k, result in iter_read_and_parse(items, limits, workers, progress):
+        done[k] = result
+    return [done[k] for k in range(len(items))]
+
+
+OCR_WORKERS = 1  # processes recognising scanned pages; each runs one Tesseract at a time
+
+
+def iter_read_and_parse(
+    items: Sequence[tuple[int, str]],
+    limits: ReadLimits,
+    workers: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, ReadParseResult]]:
+    """(index in ``items``, result) as each is ready. Files go to the workers in chunks with OCR left out
+    (``ReadLimits.ocr`` False); a PDF with pages to recognise comes back deferred and goes to a pool of
+    its own (``OCR_WORKERS``) with its own time budget per page, so scanned files never hold up the
+    others. Without a pool (``workers`` 1 or a small batch) the deferred files are read after the rest."""
     progress = progress or _progress_hook
     workers = workers or default_workers()
+    first = replace(limits, ocr=False)
     if workers == 1 or len(items) < 8:
-        out = []
-        for fid, path in items:
-            out.append(read_and_parse(fid, path, limits))
+        deferred: list[int] = []
+        for k, (fid, path) in enumerate(items):
+            result = read_and_parse(fid, path, first)
+            if result.deferred:
+                deferred.append(k)
+                continue
+            yield k, result
             if progress:
                 progress(1)
-        return out
-    size = max(4, min(64, len(items) // (workers * 4) or 1))
-    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
-    results: list[ReadParseResult] = []
-    # Workers die with this process, even when it is killed with SIGKILL (issue 17 K).
-    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool:
-        for chunk_result in pool.map(_read_and_parse_chunk, [(c, limits) for c in chunks]):
-            results.extend(chunk_result)
+        for k in deferred:
+            yield k, read_and_parse(*items[k], limits)
             if progress:
-                progress(len(chunk_result))
-    return results
+                progress(1)
+        return
+    yield from _pooled(items, limits, first, workers, progress)
+
+
+def _pooled(
+    items: Sequence[tuple[int, str]],
+    limits: ReadLimits,
+    first: ReadLimits,
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[int, ReadParseResult]]:
+    size = max(4, min(64, len(items) // (workers * 4) or 1))
+    # Workers of both pools die with this process, even when it is killed with SIGKILL (issue 17 K).
+    with (
+        ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool,
+        ProcessPoolExecutor(max_workers=OCR_WORKERS, initializer=worker_init, initargs=(os.getpid(),)) as ocr_pool,
+    ):
+        chunks = {
+            pool.submit(_read_and_parse_chunk, (list(items[i : i + size]), first)): i
+            for i in range(0, len(items), size)
+        }
+        ocr: dict[Future[ReadParseResult], int] = {}
+        for future in as_completed(chunks):
+            for k, result in enumerate(future.result(), chunks[future]):
+                if result.deferred:
+                    ocr[ocr_pool.submit(read_and_parse, *items[k], limits)] = k
+                    continue
+                yield k, result
+                if progress:
+                    progress(1)
+        for recognised in as_completed(ocr):
+            yield ocr[recognised], recognised.result()
+            if progress:
+                progress(1)
 
 
 def match_many(results: Iterable[ReadParseResult], matcher: Matcher) -> dict[int, MatchResult]:

@@ -104,3 +104,24 @@ def test_a_missing_antiword_is_a_refusal_that_says_how_to_install_it(
 def test_the_time_budget_bounds_the_conversion() -> None:
     with pytest.raises(ReadError, match=r"took longer than the 0 s budget"):
         read_bytes(DOC, "r.doc", ReadLimits(timeout_s=0.0))
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(DOC, None, id="a-wps-file-is-read"),
+        pytest.param(_encrypted_doc(), r"refused \.wps: it is encrypted", id="encrypted-wps"),
+        pytest.param(
+            DOC[:5000], r"corrupt \.wps: (damaged OLE compound file|the WordDocument)", id="truncated-wps"
+        ),
+        pytest.param(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), r"corrupt \.wps", id="ole-header-only-wps"
+        ),
+    ],
+)
+def test_a_wps_file_is_refused_under_its_own_name(data: bytes, reason: str | None) -> None:
+    if reason is None:
+        assert read_bytes(data, "r.wps").format == "wps"
+        return
+    with pytest.raises(ReadError, match=reason):
+        read_bytes(data, "r.wps")

@@ -12,7 +12,7 @@ import xlwt
 
 from jixiao.errors import ReadError
 from jixiao.read import ReadLimits, read_bytes
-from jixiao_dev.synth.render import Cell, xlsx_bytes
+from jixiao_dev.synth.xlsx import Cell, xlsx_bytes
 
 TITLE = "香河县科学技术协会2024年度部门整体支出绩效自评表"
 SHEET: list[list[Cell]] = [

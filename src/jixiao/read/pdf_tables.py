@@ -22,6 +22,7 @@ _LINE_TOLERANCE = 3.0  # points: characters whose tops differ by less sit on one
 _GAP = 2.5  # points of empty space that separate two cells on a line
 _COLUMN_TOLERANCE = 4.0  # points: cell starts closer than this are one column
 _SEQ = re.compile(r"\d{1,3}")
+_OCR_SPECKS = re.compile(r"[。.,，、'\"“”‘’`:：;；_-]+")  # what OCR reads into a scan's blank margin
 # Page numbers printed in a margin ("- 4 -", "第 4 页 共 9 页", "4/9"): the first or last line of a page only.
 PAGE_NUMBER = re.compile(
     r"[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
@@ -40,12 +41,12 @@ class _Line:
     def text(self) -> str:
         return "".join(str(c["text"]) for c in self.chars)
 
-    def runs(self) -> list[tuple[float, str]]:
-        """(start x, text) of each run of characters separated by empty space."""
+    def runs(self, gap: float = _GAP) -> list[tuple[float, str]]:
+        """(start x, text) of each run of characters separated by more than ``gap`` of empty space."""
         out: list[tuple[float, str]] = []
         prev_x1: float | None = None
         for c in self.chars:
-            if prev_x1 is None or float(c["x0"]) - prev_x1 > _GAP:
+            if prev_x1 is None or float(c["x0"]) - prev_x1 > gap:
                 out.append((float(c["x0"]), ""))
             out[-1] = (out[-1][0], out[-1][1] + str(c["text"]))
             prev_x1 = float(c["x1"])
@@ -88,12 +89,8 @@ def _cells(line: _Line, columns: Sequence[float]) -> list[str]:
     return cells
 
 
-def rows_by_position(pages: Sequence[Iterable[Char]], header_word: str = "项目名称") -> tuple[Row, ...]:
-    """The borderless table whose header names ``header_word``: header row, then one row per numbered line.
-
-    ``pages`` are the characters of the page holding the header and of the pages after it, where the table
-    may continue; ``top`` grows down the page. Returns () when no such header is found or no numbered row follows it.
-    """
+def _table_lines(pages: Sequence[Iterable[Char]], header_word: str) -> tuple[list[_Line], int | None]:
+    """The lines of the header's page and the pages after it (page numbers left out), and the header's index."""
     lines: list[_Line] = []
     header_at: int | None = None
     for n, chars in enumerate(pages):
@@ -106,8 +103,22 @@ def rows_by_position(pages: Sequence[Iterable[Char]], header_word: str = "项目
             # page's own.
             header_at = next((i for i, ln in enumerate(page_lines) if header_word in ln.text), None)
             if header_at is None:
-                return ()
+                return [], None
         lines.extend(page_lines)
+    return lines, header_at
+
+
+def rows_by_position(
+    pages: Sequence[Iterable[Char]], header_word: str = "项目名称", *, header_gap: float | None = None
+) -> tuple[Row, ...]:
+    """The borderless table whose header names ``header_word``: header row, then one row per numbered line.
+
+    ``pages`` are the characters of the page holding the header and of the pages after it, where the table
+    may continue; ``top`` grows down the page. Returns () when no such header is found or no numbered row follows it.
+    With ``header_gap`` (OCR, whose character boxes are too ragged for recurring cell starts) the columns are
+    the header's cells, split where more than ``header_gap`` points of space separate them.
+    """
+    lines, header_at = _table_lines(pages, header_word)
     if header_at is None:
         return ()
     header = lines[header_at]
@@ -120,6 +131,8 @@ def rows_by_position(pages: Sequence[Iterable[Char]], header_word: str = "项目
         lead = "".join(
             str(c["text"]) for c in line.chars if float(c["x0"]) < first_cell_end - _COLUMN_TOLERANCE
         )
+        if header_gap is not None:
+            lead = _OCR_SPECKS.sub("", lead)
         if lead and not _SEQ.fullmatch(lead):
             break  # prose or a heading starts in the first column: the table is over
         if not lead and not body:
@@ -130,19 +143,36 @@ def rows_by_position(pages: Sequence[Iterable[Char]], header_word: str = "项目
         body.append(line)
     if not body:
         return ()
-    columns = _columns([*header_lines, *body])
+    if header_gap is not None:
+        columns = _header_columns(header.runs(header_gap))
+    else:
+        columns = _columns([*header_lines, *body])
     head = [""] * len(columns)
     for line in header_lines:
         head = [a + text for a, (_, text) in zip(head, _header_cells(line, columns), strict=True)]
     rows: list[list[str]] = [head]
     for line in body:
         cells = _cells(line, columns)
+        if header_gap is not None:
+            cells[0] = _OCR_SPECKS.sub("", cells[0])
         if _SEQ.fullmatch(cells[0]):
             rows.append(cells)
         else:
             # A wrapped cell: its next line joins the row above, column by column.
             rows[-1] = [a + b for a, b in zip(rows[-1], cells, strict=True)]
     return tuple(tuple(r) for r in rows)
+
+
+def _header_columns(runs: list[tuple[float, str]]) -> list[float]:
+    """Column starts from a header's cells; a bracket's short content is not a cell of its own (OCR reads
+    "支出金额(万" with a gap after the bracket, the "元)" wrapped onto the next line)."""
+    columns: list[float] = []
+    unclosed = False
+    for x, text in runs:
+        if not (unclosed and len(text.strip()) <= 2):
+            columns.append(x)
+        unclosed = text.count("(") + text.count("（") > text.count(")") + text.count("）")
+    return columns
 
 
 def _header_cells(header: _Line, columns: Sequence[float]) -> list[tuple[float, str]]:

@@ -187,8 +187,7 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())  # a cell's own line breaks would split the row line
 
 
-def read_sheets(data: bytes, fmt: str, max_inflated: int, budget: Budget) -> Extracted:
-    """Every sheet of an .xlsx, .xls or .et as table rows; ``fmt`` is the extension without the dot."""
+def _open_workbook(data: bytes, fmt: str, max_inflated: int, budget: Budget) -> Any:
     if data.startswith(b"PK"):
         guard_zip(data, fmt, max_inflated, budget, required="xl/workbook.xml", kind="an Excel workbook")
         _check_xlsx_extent(data, budget)
@@ -199,12 +198,32 @@ def read_sheets(data: bytes, fmt: str, max_inflated: int, budget: Budget) -> Ext
     try:
         from python_calamine import CalamineWorkbook
 
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine's errors: PasswordError, XmlError, ZipError, CalamineError
         name = type(exc).__name__
         if "Password" in name or "ncrypt" in str(exc):
             raise ReadError(f"refused .{fmt}: it is encrypted (password-protected)") from exc
         raise ReadError(f"corrupt .{fmt}: {name}: {exc}") from exc
+
+
+def _filled_rows(grid: Any, what: str, budget: Budget) -> tuple[list[tuple[int, list[str]]], int]:
+    """The rows holding a value (with their 0-based row numbers) and the width of the widest."""
+    rows: list[tuple[int, list[str]]] = []
+    width = 0
+    for r, values in enumerate(grid):
+        if r & 0x3FFF == 0:
+            budget.check(what)
+        texts = [_cell(v) for v in values]
+        last = max((i for i, t in enumerate(texts) if t), default=-1)
+        if last >= 0:
+            rows.append((r, texts))
+            width = max(width, last + 1)
+    return rows, width
+
+
+def read_sheets(data: bytes, fmt: str, max_inflated: int, budget: Budget) -> Extracted:
+    """Every sheet of an .xlsx, .xls or .et as table rows; ``fmt`` is the extension without the dot."""
+    workbook = _open_workbook(data, fmt, max_inflated, budget)
     names = list(workbook.sheet_names)
     if len(names) > MAX_SHEETS:
         raise ReadError(f"refused .{fmt}: {len(names)} sheets, over {MAX_SHEETS}")
@@ -214,23 +233,14 @@ def read_sheets(data: bytes, fmt: str, max_inflated: int, budget: Budget) -> Ext
     page_starts: list[int] = []
     pos = 0
     for name in names:
-        budget.check(f"reading sheet {name!r} of the .{fmt}")
+        what = f"reading sheet {name!r} of the .{fmt}"
+        budget.check(what)
         try:
-            sheet = workbook.get_sheet_by_name(name)
-            grid = sheet.to_python(skip_empty_area=False)
+            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
             raise ReadError(f"corrupt .{fmt}: sheet {name!r}: {type(exc).__name__}: {exc}") from exc
         page_starts.append(pos)
-        rows: list[tuple[int, list[str]]] = []
-        width = 0
-        for r, values in enumerate(grid):
-            if r & 0x3FFF == 0:
-                budget.check(f"reading sheet {name!r} of the .{fmt}")
-            texts = [_cell(v) for v in values]
-            last = max((i for i, t in enumerate(texts) if t), default=-1)
-            if last >= 0:
-                rows.append((r, texts))
-                width = max(width, last + 1)
+        rows, width = _filled_rows(grid, what, budget)
         table: list[tuple[str, ...]] = []
         for r, texts in rows:
             row = tuple((texts + [""] * width)[:width])

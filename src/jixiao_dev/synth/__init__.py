@@ -22,9 +22,9 @@ from jixiao_dev.synth.render import (
     render_ofd,
     render_pdf,
     render_scanned_pdf,
-    render_xlsx,
 )
 from jixiao_dev.synth.text import CHECK_IDS, SyntheticReport, compose
+from jixiao_dev.synth.xlsx import render_xlsx
 
 # utf-16 is written with its BOM (Python's "utf-16" codec), as Windows Notepad saves "Unicode".
 TXT_ENCODINGS: tuple[tuple[str, float], ...] = (
