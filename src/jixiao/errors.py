@@ -19,7 +19,6 @@ class OcrDeferred(ReadError):
     """A PDF has pages without a text layer and OCR was left to its own pool (``ReadLimits.ocr`` False)."""
 
 
-
 class DatabaseUnavailable(JixiaoError):
     """The database could not be reached; transient, worth a retry."""
 

@@ -319,7 +319,9 @@ def _pooled(
     # Workers of both pools die with this process, even when it is killed with SIGKILL (issue 17 K).
     with (
         ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool,
-        ProcessPoolExecutor(max_workers=OCR_WORKERS, initializer=worker_init, initargs=(os.getpid(),)) as ocr_pool,
+        ProcessPoolExecutor(
+            max_workers=OCR_WORKERS, initializer=worker_init, initargs=(os.getpid(),)
+        ) as ocr_pool,
     ):
         chunks = {
             pool.submit(_read_and_parse_chunk, (list(items[i : i + size]), first)): i

@@ -7,19 +7,11 @@ import random
 import zipfile
 from pathlib import Path
 
+from jixiao.read.sheets import column_letters
 from jixiao_dev.synth.text import SyntheticReport
 
 Cell = str | int | float
 _XLSX_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def _col(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _xml_text(value: str) -> str:
@@ -31,7 +23,7 @@ def _sheet_rows(rows: list[list[Cell]]) -> str:
     for r, row in enumerate(rows, 1):
         cells = []
         for c, value in enumerate(row):
-            ref = f"{_col(c)}{r}"
+            ref = f"{column_letters(c)}{r}"
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cells.append(f'<c r="{ref}"><v>{value}</v></c>')
             elif value != "":
