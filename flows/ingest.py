@@ -30,6 +30,7 @@ from jixiao.db.engine import get_engine
 from jixiao.proclife import end_with_launcher
 from jixiao.quality import CheckOutcome, hold_for_review, with_evidence
 from jixiao.read import ReadLimits
+from jixiao.status import RunState
 from tasks import artifacts, quality, stages
 
 
@@ -79,17 +80,17 @@ def final_state(summary: dict[str, Any], fail_on_dq_errors: bool) -> State[Any] 
         )
         if fail_on_dq_errors:
             return Failed(name=DQ_FAILED, message=message, data=summary)
-        return Completed(name="Completed with DQ errors", message=message, data=summary)
+        return Completed(name=RunState.COMPLETED_WITH_DQ_ERRORS, message=message, data=summary)
     if claimed and quarantined == claimed:
         return Completed(
-            name="Completed, all quarantined",
+            name=RunState.ALL_QUARANTINED,
             message=f"all {claimed} file(s) quarantined: jixiao files --status quarantined",
             data=summary,
         )
     return None
 
 
-DQ_FAILED = "Failed with DQ errors"
+DQ_FAILED = RunState.FAILED_WITH_DQ_ERRORS
 # jixiao's run id of each flow run in this process, for the failure hook (which sees only the flow run).
 _RUN_IDS: dict[str, str] = {}
 

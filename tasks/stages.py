@@ -6,12 +6,9 @@ than the work itself, so stages take the batch and parallelism happens inside re
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import time
 from collections.abc import Sequence
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +19,13 @@ from sqlalchemy.exc import OperationalError
 from jixiao import filing, pipeline
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
-from jixiao.db.models import IngestRun, utcnow
 from jixiao.errors import DatabaseUnavailable
 from jixiao.fsutil import is_disk_full
+from jixiao.proclife import owner_alive, owner_tag
 from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from jixiao.refile import refile_done
+from jixiao.status import RunState
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
 from jixiao.watch import open_for_writing
@@ -110,70 +108,23 @@ def describe_files(paths: Sequence[Path], inbox: Path, quiet_s: float = 0.0) -> 
     return out
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _owner_alive(owner: str | None) -> bool | None:
-    """True/False for a process on this host; None when it cannot be told (another host, no owner)."""
-    host, _, pid = (owner or "").partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @db_task
 def open_run(db_url: str, run_id: str, flow_run_id: str | None, n_files: int) -> None:
     """Record the run as running, with the process that owns it (so a later run can tell it was killed)."""
     engine = get_engine(db_url)
     repo.start_run(engine, run_id, flow_run_id, n_files)
-    close_run.fn(db_url, run_id, "running", None, finished=False)
+    close_run.fn(db_url, run_id, RunState.RUNNING, None, finished=False)
 
 
 @db_task
 def close_run(db_url: str, run_id: str, state: str, error: str | None, finished: bool = True) -> None:
-    from sqlmodel import Session
-
-    with Session(get_engine(db_url)) as session:
-        row = session.get(IngestRun, run_id)
-        if row is None:
-            return
-        summary = json.loads(row.summary) if row.summary else {}
-        summary.update(state=state, owner=summary.get("owner") or _owner())
-        if error:
-            summary["error"] = error.splitlines()[0][:500] if error.strip() else error
-        row.summary = json.dumps(summary, ensure_ascii=False, default=str)
-        if finished:
-            row.finished_at = utcnow()
-        session.add(row)
-        session.commit()
+    repo.mark_run(get_engine(db_url), run_id, state, error, owner_tag(), finished)
 
 
 @db_task
 def close_stale_runs(db_url: str, run_id: str) -> int:
     """Runs left open by a killed process are closed as "Killed" (their files are taken over by claim)."""
-    from sqlmodel import Session, select
-
-    closed = 0
-    with Session(get_engine(db_url)) as session:
-        for row in session.exec(select(IngestRun).where(IngestRun.finished_at.is_(None))).all():  # type: ignore[union-attr]  # a Column at class level
-            summary = json.loads(row.summary) if row.summary else {}
-            alive = _owner_alive(summary.get("owner"))
-            started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
-            old = utcnow() - started > repo.CLAIM_LEASE
-            if alive is False or (alive is None and old):
-                summary.update(state="Killed", closed_by=run_id)
-                row.summary = json.dumps(summary, ensure_ascii=False, default=str)
-                row.finished_at = utcnow()
-                session.add(row)
-                closed += 1
-        session.commit()
+    closed = repo.close_stale_runs(get_engine(db_url), run_id, repo.CLAIM_LEASE, owner_alive)
     if closed:
         get_run_logger().warning("closed %d run(s) left open by a killed process", closed)
     return closed

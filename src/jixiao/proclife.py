@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -89,4 +90,23 @@ def end_with_launcher() -> bool:
     if not os.environ.get("PREFECT__FLOW_RUN_ID") or _following:
         return bool(_following)
     _following.append(watch_parent(os.getppid()))
+    return True
+
+
+def owner_tag() -> str:
+    """``host:pid`` of this process, stored with a run so a later run can tell whether it still lives."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def owner_alive(owner: str | None) -> bool | None:
+    """True/False for a process on this host; None when it cannot be told (another host, no owner)."""
+    host, _, pid = (owner or "").partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True

@@ -52,3 +52,18 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+class RunState(StrEnum):
+    """``ingest_run.summary["state"]``: the Prefect end state's name, or how jixiao closed the run.
+
+    The non-plain names are also the flow run's state names in the Prefect UI, so an operator reads the
+    same words in both places.
+    """
+
+    RUNNING = "running"
+    COMPLETED = "Completed"
+    COMPLETED_WITH_DQ_ERRORS = "Completed with DQ errors"
+    ALL_QUARANTINED = "Completed, all quarantined"
+    FAILED_WITH_DQ_ERRORS = "Failed with DQ errors"
+    KILLED = "Killed"

@@ -41,7 +41,7 @@ from jixiao.db.models import (
     utcnow,
 )
 from jixiao.db.repair import RepairResult, repair
-from jixiao.db.runs import finish_run, record_dq, start_run
+from jixiao.db.runs import close_stale_runs, finish_run, mark_run, record_dq, start_run
 from jixiao.loadplan import Ref, choose_current, currency_key
 from jixiao.status import MatchStatus, ReviewStatus
 from jixiao.units.departments import (
@@ -67,6 +67,7 @@ __all__ = [
     "choose_current",
     "claim_files",
     "claimer_id",
+    "close_stale_runs",
     "count_reports",
     "currency_key",
     "dq_results",
@@ -75,6 +76,7 @@ __all__ = [
     "list_files",
     "load_batch",
     "locked",
+    "mark_run",
     "mark_stored",
     "record_dq",
     "repair",
