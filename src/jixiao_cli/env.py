@@ -125,7 +125,14 @@ def ensure_prefect_api(timeout_s: float, on_wait: Callable[[float], None] | None
     prefect_home.mkdir(parents=True, exist_ok=True)
     stop_orphaned_server(prefect_home)
     if os.environ.get("JIXIAO_PREFECT_SERVER", "background") != "temporary":
-        url, _ = ensure_background_server(prefect_home, timeout_s, on_wait)
+        url, started = ensure_background_server(prefect_home, timeout_s, on_wait)
+        if started:
+            # It outlives this command on purpose (later commands skip the start): say so, and how to stop it.
+            print(
+                f"jixiao: a Prefect server now runs in the background at {url} for later commands; "
+                "stop it with `jixiao server stop`",
+                file=sys.stderr,
+            )
         use_api(url)
         return url
     return _start_temporary_server(prefect_home, timeout_s, on_wait)
