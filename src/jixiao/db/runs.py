@@ -96,7 +96,7 @@ def close_stale_runs(
     closed = 0
     now = utcnow()
     with Session(engine) as session:
-        for row in session.exec(select(IngestRun).where(IngestRun.finished_at.is_(None))).all():  # type: ignore[union-attr]  # a Column at class level
+        for row in session.exec(select(IngestRun).where(IngestRun.finished_at.is_(None))).all():
             summary = json.loads(row.summary) if row.summary else {}
             if is_stale(alive(summary.get("owner")), row.started_at, now, lease):
                 summary.update(state=RunState.KILLED, closed_by=run_id)
