@@ -137,7 +137,8 @@ def test_full_disk_stops_with_one_line_loses_nothing_and_the_next_run_completes(
         assert set(names) <= in_inbox | set(ledger(db_url)) | ({f.name for f in corpus} if given else set())
         assert not [n for n in in_inbox if n not in names], f"partial copies left in the inbox: {in_inbox}"
         first = ingest(home, db_url, *given)
-    assert first.returncode == 0, first.stdout + first.stderr
+    # On failure the message carries the trace too: the log sits on the tmpfs, which is gone after the test.
+    assert first.returncode == 0, first.stdout + first.stderr + trace_text(home, first.stderr)[-6000:]
     assert sorted(ledger(db_url)) == names
     assert set(ledger(db_url).values()) == {"loaded"}
     assert files_under(inbox) == []
