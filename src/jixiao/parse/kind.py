@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parse.automaton import alternation
+from jixiao.parse.disclosure import disclosure_label, disclosure_sections, disclosure_title
 from jixiao.parse.page import content_head, file_title, is_furniture, strip_ruby
 from jixiao.parse.vocab import load_vocabulary
 
@@ -37,7 +38,8 @@ class Kind:
 def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The title block: the first lines that are not page furniture, pinyin glosses taken out, each line also
     joined with the next (a title wrapped over two lines: "科普活动项目支出" / "绩效自评报告"), and the document
-    name of a viewer's file-name caption first (《….docx》由会员分享: its words are the document's title)."""
+    name of a viewer's file-name caption first (《….docx》由会员分享: its words are the document's title); a
+    line that is only a table of contents' heading is left out."""
     out: list[tuple[int, str]] = []
     for pos, line in lines[:40]:
         if is_furniture(line):
@@ -45,6 +47,10 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
     content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    # "目录" alone: the table of contents' heading, no part of a title (nor a list's title).
+    content = [
+        (pos, t) for pos, t in content if "".join(t.split()) not in load_vocabulary().kind["other_headings"]
+    ]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
         joined = line.strip() + content[k + 1][1].strip()
@@ -105,6 +111,9 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     head = _head(lines)
     titles = [(pos, _QUOTED.sub(lambda m: " " * len(m.group(0)), line)) for pos, line in head]
     titles = [(pos, t) for pos, t in titles if len(t.strip()) <= _TITLE_WIDTH and not _PROSE.search(t)]
+    found = disclosure_title(lines, titles) or disclosure_sections(lines, titles)
+    if found is not None:  # a 决算/预算 disclosure, whatever its 预算绩效 section says
+        return Kind("other", *found)
     project = [re.compile(p) for p in words["project_pattern"]]
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
@@ -150,9 +159,13 @@ def refusal(kind: str, words: str) -> str | None:
     """Why a document of ``kind`` is not loaded as a department's report (None when it is)."""
     if kind not in _REFUSALS:
         return None
-    said = f" — its title says {words!r}" if words else ""
+    label = disclosure_label(words) if kind == "other" and words else None
+    if label is not None:
+        what = f"{label}, not a performance self-evaluation report: it reads {words!r}"
+    else:
+        what = _REFUSALS[kind] + (f" — its title says {words!r}" if words else "")
     return (
-        f"{_REFUSALS[kind]}{said}: not loaded as a 部门整体 report. Ingest the department's own "
+        f"{what}: not loaded as a 部门整体 report. Ingest the department's own "
         "部门整体支出绩效自评报告 or 自评表 instead"
     )
 
