@@ -74,6 +74,17 @@ REPORT_BODY = """一、部门基本情况
             id="final-accounts-table",
         ),
         pytest.param(
+            "中国某某协会\n2023年度部门决算\n" + FINAL_ACCOUNTS.split("\n", 1)[1],
+            "other",
+            id="title-wrapped-over-two-lines",
+        ),
+        pytest.param(
+            # A budget's table of contents names 项目支出绩效目标表: targets, not an evaluation.
+            "项目支出绩效目标表\n" + BUDGET,
+            "other",
+            id="budget-with-performance-target-table",
+        ),
+        pytest.param(
             # No title at all (a page cut from its head): the disclosure's own sections say what it is.
             FINAL_ACCOUNTS.split("\n", 3)[3],
             "other",

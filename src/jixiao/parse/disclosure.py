@@ -52,6 +52,8 @@ def _performance() -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
 
 def names_performance(title: str) -> bool:
     plain, patterns = _performance()
+    for words in load_vocabulary().kind["disclosure_not_performance"]:
+        title = title.replace(words, "")
     return any(w in title for w in plain) or any(p.search(title) for p in patterns)
 
 
