@@ -101,6 +101,20 @@ def _other_line(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
     return None
 
 
+def _own_title_end(titles: list[tuple[int, str]]) -> int | None:
+    """Where the first title line that is a department report's or table's whole title ends (it names one and
+    ends as a title: "…部门整体支出绩效自评报告"). A notice cited on a line after it is the report's body quoting
+    the notice it answers, not the document's title; a title that runs on ("…绩效自评工作的" / "通知") is none."""
+    words = load_vocabulary().kind
+    own = [
+        (pos, len(t.strip()))
+        for pos, t in titles
+        if t.strip().endswith(words["title_endings"])
+        and any(w in t for w in (*words["dept_table"], *words["dept_report"]))
+    ]
+    return sum(min(own)) if own else None
+
+
 def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     """The kind of the document whose (offset, line) pairs are ``lines``.
 
@@ -115,6 +129,7 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     if found is not None:  # a 决算/预算 disclosure, whatever its 预算绩效 section says
         return Kind("other", *found)
     project = [re.compile(p) for p in words["project_pattern"]]
+    own_end = _own_title_end(titles)
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
     for kind in ("project_report", "other", "dept_table", "dept_report"):
@@ -127,6 +142,8 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
                 hit = m.group(0) if m else None
             if hit is not None:
                 at = max(title.find(hit), 0)
+                if kind == "other" and own_end is not None and pos + at >= own_end:
+                    continue  # a notice the report cites below its own title
                 return Kind(kind, pos + at, pos + at + len(hit), hit)
         if kind == "project_report":
             other = _other_line(lines)
