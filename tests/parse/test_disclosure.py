@@ -85,6 +85,11 @@ REPORT_BODY = """一、部门基本情况
             id="budget-with-performance-target-table",
         ),
         pytest.param(
+            "某某局2024年度部门预算（草案）\n" + BUDGET.split("\n", 1)[1],
+            "other",
+            id="budget-title-with-a-bracketed-note",
+        ),
+        pytest.param(
             # No title at all (a page cut from its head): the disclosure's own sections say what it is.
             FINAL_ACCOUNTS.split("\n", 3)[3],
             "other",
