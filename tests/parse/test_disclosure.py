@@ -109,6 +109,14 @@ REPORT_BODY = """一、部门基本情况
         pytest.param("某某县水务局2023年度绩效自评\n" + REPORT_BODY, "dept_report", id="short-title"),
         pytest.param("某某县水务局\n" + REPORT_BODY, "dept_report", id="unit-name-only"),
         pytest.param(
+            # No title, and prose about its own 决算: not the disclosure's headings or table titles.
+            "一、部门整体支出情况\n(一)收入决算情况:全年收入合计980.00万元。\n(二)支出决算情况:全年支出合计"
+            "960.50万元，一般公共预算财政拨款支出决算数900.00万元；“三公”经费支出决算数4.20万元；机关运行"
+            "经费支出情况良好。\n二、绩效自评结果\n部门整体支出绩效自评得分92分。\n",
+            "dept_report",
+            id="untitled-self-evaluation-discussing-its-final-accounts",
+        ),
+        pytest.param(
             # A self-evaluation published under its 部门决算's name: its own title decides.
             "名称:2023年度某某县水务局部门决算\n2023年度某某县水务局\n整体支出绩效自评报告\n" + REPORT_BODY,
             "dept_report",
