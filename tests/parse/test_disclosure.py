@@ -96,6 +96,14 @@ REPORT_BODY = """一、部门基本情况
             id="final-accounts-sections-without-title",
         ),
         pytest.param(
+            # An excerpt that opens at the disclosure's 预算绩效 section: its neighbours still say what it is.
+            "十三、预算绩效管理情况说明\n根据预算绩效管理要求，本部门组织对2023年度8个项目开展绩效自评，涉及资金"
+            "390.00万元；组织对部门整体支出开展绩效自评，自评得分95分。\n十四、国有资产占用情况说明\n"
+            "截至2023年12月31日，共有车辆2辆。\n第三部分 名词解释\n一、财政拨款收入\n",
+            "other",
+            id="excerpt-opening-at-the-performance-section",
+        ),
+        pytest.param(
             "某某县水务局2023年度部门整体支出绩效自评报告\n" + REPORT_BODY,
             "dept_report",
             id="self-evaluation-quoting-final-accounts",
