@@ -41,6 +41,16 @@ BODY = "\n一、基本情况\n2023年度总支出799.12万元,其中基本支出
             id="quoted-notice-is-not-the-title",
         ),
         pytest.param("某某县科学技术协会\n一、部门概况", "dept_report", id="no-title-default"),
+        pytest.param(
+            "某某县科学技术协会2023年度部门整体支出绩效自评报告\n根据县财政局绩效自评工作通知要求",
+            "dept_report",
+            id="notice-cited-below-the-report-title",
+        ),
+        pytest.param(
+            "某某县财政局关于开展2023年度部门整体支出绩效自评工作的\n通知",
+            "other",
+            id="notice-title-wrapped-over-two-lines",
+        ),
     ],
 )
 def test_document_kind(head: str, kind: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parse.automaton import alternation
+from jixiao.parse.disclosure import disclosure_label, disclosure_sections, disclosure_title
 from jixiao.parse.page import content_head, file_title, is_furniture, strip_ruby
 from jixiao.parse.vocab import load_vocabulary
 
@@ -37,7 +38,8 @@ class Kind:
 def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The title block: the first lines that are not page furniture, pinyin glosses taken out, each line also
     joined with the next (a title wrapped over two lines: "科普活动项目支出" / "绩效自评报告"), and the document
-    name of a viewer's file-name caption first (《….docx》由会员分享: its words are the document's title)."""
+    name of a viewer's file-name caption first (《….docx》由会员分享: its words are the document's title); a
+    line that is only a table of contents' heading is left out."""
     out: list[tuple[int, str]] = []
     for pos, line in lines[:40]:
         if is_furniture(line):
@@ -45,6 +47,10 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
     content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    # "目录" alone: the table of contents' heading, no part of a title (nor a list's title).
+    content = [
+        (pos, t) for pos, t in content if "".join(t.split()) not in load_vocabulary().kind["other_headings"]
+    ]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
         joined = line.strip() + content[k + 1][1].strip()
@@ -95,6 +101,20 @@ def _other_line(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
     return None
 
 
+def _own_title_end(titles: list[tuple[int, str]]) -> int | None:
+    """Where the first title line that is a department report's or table's whole title ends (it names one and
+    ends as a title: "…部门整体支出绩效自评报告"). A notice cited on a line after it is the report's body quoting
+    the notice it answers, not the document's title; a title that runs on ("…绩效自评工作的" / "通知") is none."""
+    words = load_vocabulary().kind
+    own = [
+        (pos, len(t.strip()))
+        for pos, t in titles
+        if t.strip().endswith(words["title_endings"])
+        and any(w in t for w in (*words["dept_table"], *words["dept_report"]))
+    ]
+    return sum(min(own)) if own else None
+
+
 def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     """The kind of the document whose (offset, line) pairs are ``lines``.
 
@@ -105,7 +125,11 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     head = _head(lines)
     titles = [(pos, _QUOTED.sub(lambda m: " " * len(m.group(0)), line)) for pos, line in head]
     titles = [(pos, t) for pos, t in titles if len(t.strip()) <= _TITLE_WIDTH and not _PROSE.search(t)]
+    found = disclosure_title(lines, titles) or disclosure_sections(lines, titles)
+    if found is not None:  # a 决算/预算 disclosure, whatever its 预算绩效 section says
+        return Kind("other", *found)
     project = [re.compile(p) for p in words["project_pattern"]]
+    own_end = _own_title_end(titles)
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
     for kind in ("project_report", "other", "dept_table", "dept_report"):
@@ -118,6 +142,8 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
                 hit = m.group(0) if m else None
             if hit is not None:
                 at = max(title.find(hit), 0)
+                if kind == "other" and own_end is not None and pos + at >= own_end:
+                    continue  # a notice the report cites below its own title
                 return Kind(kind, pos + at, pos + at + len(hit), hit)
         if kind == "project_report":
             other = _other_line(lines)
@@ -150,9 +176,13 @@ def refusal(kind: str, words: str) -> str | None:
     """Why a document of ``kind`` is not loaded as a department's report (None when it is)."""
     if kind not in _REFUSALS:
         return None
-    said = f" — its title says {words!r}" if words else ""
+    label = disclosure_label(words) if kind == "other" and words else None
+    if label is not None:
+        what = f"{label}, not a performance self-evaluation report: it reads {words!r}"
+    else:
+        what = _REFUSALS[kind] + (f" — its title says {words!r}" if words else "")
     return (
-        f"{_REFUSALS[kind]}{said}: not loaded as a 部门整体 report. Ingest the department's own "
+        f"{what}: not loaded as a 部门整体 report. Ingest the department's own "
         "部门整体支出绩效自评报告 or 自评表 instead"
     )
 
