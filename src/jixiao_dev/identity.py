@@ -126,6 +126,10 @@ def expected_unit(
         note = str(entry.get("why", ""))
         if "adcode" not in entry:
             return Expected(None, None, clean_name(name) or "(no unit)", "checked", note)
+        if str(entry["type"]) not in matcher.departments.by_key:  # a type a later vocabulary adds
+            return Expected(
+                None, None, clean_name(name), "checked", f"type {entry['type']} not in the vocabulary"
+            )
         unit = unit_of(matcher.by_code[str(entry["adcode"])], str(entry["type"]))
         return Expected(unit.adcode, str(entry["type"]), unit.name, "checked", note)
     if not name.strip():

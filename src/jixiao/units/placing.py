@@ -145,6 +145,7 @@ class Placer:
         """A name with a place in it. None when no unit of that place fits the report's level."""
         assert name.dtype is not None and name.dtype.key is not None  # a place name has a type
         mentions, dtype = name.mentions, name.dtype
+        written = name.text or spelling  # the offsets are into the spelling as read
         start, _, place = mentions[-1]  # the place nearest the organisation words names the unit
         units = [u for u in self.index.units(place) if fits_level(u, level)]
         if not units:
@@ -165,13 +166,13 @@ class Placer:
         score = round(0.5 * place_score + 0.5 * dtype.score, 2)
         key = dtype.key
         assert key is not None
-        if spelling in {unit_of(u, key).name for u in units}:
+        if written in {unit_of(u, key).name for u in units}:
             method = "exact"
         elif dtype.score >= 100:
             method = "alias"
         else:
             method = "fuzzy"
-        evidence = spelling[start:] if not spelling[:start].strip() or prefix else spelling
+        evidence = written[start:] if not written[:start].strip() or prefix else written
         result = self._result(units, score, method + method_suffix, evidence, spelling, key)
         if method_suffix and result.status != MatchStatus.UNMATCHED:
             reason = "the name's province or prefecture contradicts its place"

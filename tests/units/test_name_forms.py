@@ -1,0 +1,102 @@
+"""How real reports write a unit's name, each rule with a name it matches and one it must not: templates
+that wrap the province or prefecture too, the full names of party and league organs, the offices of the
+provincial bodies, names in Traditional characters, with pinyin ruby or spaced out, and the department
+types every division has that the first vocabulary lacked. All names are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.units.match import Matcher
+
+XIANGHE, HEBEI = "131024", "130000"
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "adcode", "dtype"),
+    [
+        # A template around the place and its province (政协 + 河北省香河县 + 委员会).
+        pytest.param(
+            "政协河北省香河县委员会", "matched", XIANGHE, "政协", id="template-around-province-and-county"
+        ),
+        pytest.param(
+            "中国人民政治协商会议河北省香河县委员会",
+            "matched",
+            XIANGHE,
+            "政协",
+            id="full-cppcc-name-with-province",
+        ),
+        pytest.param(
+            "政协山东省香河县委员会",
+            "needs_review",
+            None,
+            "政协",
+            id="template-with-a-contradicting-province",
+        ),
+        # The league's and the party's full names.
+        pytest.param("中国共产主义青年团香河县委员会", "matched", XIANGHE, "共青团", id="league-full-name"),
+        pytest.param(
+            "中国共产主义青年团香河县淑阳镇委员会",
+            "unmatched",
+            None,
+            None,
+            id="league-of-a-town-is-no-registry-unit",
+        ),
+        pytest.param("中共香河县委员会办公室", "matched", XIANGHE, "党委办公室", id="party-office-full-name"),
+        pytest.param(
+            "中共河北省香河县委员会办公室", "matched", XIANGHE, "党委办公室", id="party-office-with-province"
+        ),
+        pytest.param("香河县委员会办公室", "unmatched", None, None, id="committee-office-of-no-named-organ"),
+        # A provincial body's office is its 办公厅.
+        pytest.param(
+            "中国人民政治协商会议河北省委员会办公厅",
+            "matched",
+            HEBEI,
+            "政协",
+            id="provincial-cppcc-general-office",
+        ),
+        pytest.param(
+            "河北省人民政府办公厅", "matched", HEBEI, "政府办", id="provincial-government-general-office"
+        ),
+        pytest.param("河北省委员会办公厅", "unmatched", None, None, id="general-office-of-no-named-organ"),
+        # Traditional characters, pinyin ruby and spaces are not part of a name.
+        pytest.param("香河縣婦女聯合會", "matched", XIANGHE, "妇联", id="traditional-characters"),
+        pytest.param("香河縣老科協", "unmatched", None, None, id="traditional-other-body-stays-refused"),
+        pytest.param("乾县妇联", "matched", "610424", "妇联", id="simplified-name-with-a-t2s-character-kept"),
+        pytest.param("香河县妇女联(lián)合会", "matched", XIANGHE, "妇联", id="pinyin-ruby-dropped"),
+        pytest.param("淑阳镇(zhèn)妇联", "unmatched", None, None, id="pinyin-ruby-on-a-town-body"),
+        pytest.param("香河县妇联(筹)", "needs_review", None, "妇联", id="a-word-in-brackets-is-no-ruby"),
+        pytest.param("香 河 县 妇 联", "matched", XIANGHE, "妇联", id="spaced-out-name"),
+        pytest.param("香 河 县 老 科 协", "unmatched", None, None, id="spaced-out-other-body"),
+        # Types every division has.
+        pytest.param("中共香河县委统战部", "matched", XIANGHE, "统战部", id="united-front-department"),
+        pytest.param("香河县委组织部", "matched", XIANGHE, "组织部", id="organisation-department"),
+        pytest.param("中共香河县纪律检查委员会", "matched", XIANGHE, "纪委监委", id="discipline-commission"),
+        pytest.param("香河县淑阳镇纪委", "unmatched", None, None, id="town-discipline-body"),
+        pytest.param("河北省人民检察院", "matched", HEBEI, "检察院", id="procuratorate"),
+        pytest.param(
+            "香河县检察院第一检察部", "needs_review", None, "检察院", id="a-section-of-the-procuratorate"
+        ),
+        pytest.param("香河县工业和信息化局", "matched", XIANGHE, "工信局", id="industry-bureau"),
+        pytest.param("香河县城市管理综合执法局", "matched", XIANGHE, "城管局", id="urban-management-bureau"),
+        pytest.param(
+            "香河县城市管理监督指挥中心", "unmatched", None, None, id="a-centre-under-urban-management"
+        ),
+        pytest.param("香河县人民法院", "unmatched", None, None, id="court-not-in-the-vocabulary"),
+        # Variants of bureau names.
+        pytest.param(
+            "香河县文化广电体育和旅游局", "matched", XIANGHE, "文旅广电局", id="culture-sports-tourism-bureau"
+        ),
+        pytest.param("香河县发展改革委", "matched", XIANGHE, "发改委", id="development-commission-short"),
+        pytest.param(
+            "香河县人力资源社会保障局", "matched", XIANGHE, "人社局", id="human-resources-without-and"
+        ),
+        pytest.param(
+            "香河县人力资源服务中心", "unmatched", None, None, id="human-resources-centre-is-no-bureau"
+        ),
+    ],
+)
+def test_name_forms(matcher: Matcher, name: str, status: str, adcode: str | None, dtype: str | None) -> None:
+    result = matcher.match([name], "")
+    assert (result.status, result.adcode, result.department_type) == (status, adcode, dtype), result
+    assert result.spelling == name  # the name as written, for the review queue and the report
