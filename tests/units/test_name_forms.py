@@ -100,3 +100,41 @@ def test_name_forms(matcher: Matcher, name: str, status: str, adcode: str | None
     result = matcher.match([name], "")
     assert (result.status, result.adcode, result.department_type) == (status, adcode, dtype), result
     assert result.spelling == name  # the name as written, for the review queue and the report
+
+
+@pytest.mark.parametrize(
+    ("names", "text", "status", "adcode"),
+    [
+        # A generic own name (县政协) placed by the text naming one county with the report's own type.
+        pytest.param(
+            ["县政协"], "香河县政协2023年度履职情况良好", "matched", XIANGHE, id="county-named-with-the-type"
+        ),
+        pytest.param(
+            ["县政协"], "政协香河县委员会召开全体会议", "matched", XIANGHE, id="county-inside-the-template"
+        ),
+        pytest.param(
+            ["县委办公室"], "中共香河县委办公室牵头", "matched", XIANGHE, id="party-office-named-in-the-text"
+        ),
+        pytest.param(
+            ["县政协"],
+            "香河县政协与大厂回族自治县政协交流",
+            "needs_review",
+            None,
+            id="two-counties-with-the-type",
+        ),
+        pytest.param(
+            ["政协"], "香河县政协2023年度履职情况良好", "needs_review", None, id="no-level-word-no-place"
+        ),
+        pytest.param(
+            ["县委办公室"], "中共香河县委组织部牵头", "needs_review", None, id="another-organ-of-the-county"
+        ),
+        pytest.param(
+            ["县政协"], "廊坊市政协召开会议", "unmatched", None, id="the-prefecture-s-body-is-no-county"
+        ),
+    ],
+)
+def test_generic_name_placed_by_the_text(
+    matcher: Matcher, names: list[str], text: str, status: str, adcode: str | None
+) -> None:
+    result = matcher.match(names, text)
+    assert (result.status, result.adcode) == (status, adcode), result
