@@ -138,3 +138,77 @@ def test_generic_name_placed_by_the_text(
 ) -> None:
     result = matcher.match(names, text)
     assert (result.status, result.adcode) == (status, adcode), result
+
+
+BODY = "\n一、部门基本情况\n本单位2023年度预算执行良好。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "adcode", "dtype"),
+    [
+        # The parser found no own name: the title's first words, or a name line under the title, give it.
+        pytest.param(
+            "香河县妇女联(lián)合会部门整体支出绩效自评报告" + BODY,
+            "matched",
+            XIANGHE,
+            "妇联",
+            id="title-begins-with-the-name",
+        ),
+        pytest.param(
+            "2023年度香河县妇女联合会部门整体支出绩效自评报告" + BODY,
+            "matched",
+            XIANGHE,
+            "妇联",
+            id="year-then-name-then-title",
+        ),
+        pytest.param(
+            "项目支出\n绩效自评报告\n香河县妇女联合会" + BODY,
+            "matched",
+            XIANGHE,
+            "妇联",
+            id="name-line-under-the-title",
+        ),
+        pytest.param(
+            "香河县财政局\n部门整体支出绩效自评报告" + BODY,
+            "needs_review",
+            None,
+            None,
+            id="site-name-above-the-title",
+        ),
+        pytest.param(
+            "部门整体支出绩效自评报告\n香河县财政局:" + BODY,
+            "needs_review",
+            None,
+            None,
+            id="addressee-under-the-title",
+        ),
+        pytest.param(
+            "部门整体支出绩效自评报告\n香河县妇女联合会\n香河县总工会" + BODY,
+            "needs_review",
+            None,
+            None,
+            id="two-units-under-the-title",
+        ),
+        pytest.param(
+            "香河县妇女联合会科普中心部门整体支出绩效自评报告" + BODY,
+            "needs_review",
+            None,
+            None,
+            id="a-body-under-a-type",
+        ),
+    ],
+)
+def test_own_name_from_the_first_lines(
+    matcher: Matcher, text: str, status: str, adcode: str | None, dtype: str | None
+) -> None:
+    result = matcher.match([], text, own_names=[])
+    assert (result.status, result.adcode, result.department_type) == (status, adcode, dtype), result
+
+
+def test_first_lines_are_read_only_when_the_parser_found_no_own_name(matcher: Matcher) -> None:
+    text = "香河县妇女联合会部门整体支出绩效自评报告" + BODY
+    assert (
+        matcher.match(["大厂回族自治县总工会"], text, own_names=["大厂回族自治县总工会"]).department_type
+        == "总工会"
+    )
+    assert matcher.match([], text).status == "needs_review"  # own names not given: nothing is read as own
