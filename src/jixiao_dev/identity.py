@@ -160,9 +160,43 @@ def judge(expected: Expected, result: MatchResult | None) -> str:
     return "no_unit" if expected.note.startswith(NO_UNIT) else "not_in_registry"
 
 
+def held(results: Sequence[Any], matches: dict[int, MatchResult]) -> dict[int, MatchResult]:
+    """``matches`` after the ingest's identity checks: an automatic match of a report without a plausible
+    unit name, or matched with no own name, is held for review (``quality.hold_for_review``). The checks
+    are read from the same core frames the GX suites validate (parsed: ``unit_name`` not null,
+    ``unit_name_plausible`` 1; matched: ``matched_without_own_name`` 0)."""
+    from dataclasses import replace
+
+    from jixiao import frames, quality
+
+    ok = [r for r in results if r.file_id in matches]
+    if not ok:
+        return matches
+    parsed = quality.parsed_checks_frame(frames.parsed_frame(ok)).set_index("report_id")
+    matched = quality.matched_checks_frame(frames.matched_frame(ok, matches), 90.0).set_index("report_id")
+    out = dict(matches)
+    for file_id, m in matches.items():
+        row, mrow = parsed.loc[str(file_id)], matched.loc[str(file_id)]
+        failed = [
+            check
+            for check, fails in (
+                ("unit_name_present", row["unit_name"] is None),
+                ("unit_name_plausible", row["unit_name_plausible"] == 0),
+                ("matched_by_own_name", mrow["matched_without_own_name"] == 1),
+            )
+            if fails
+        ]
+        if failed and m.status == MatchStatus.MATCHED:
+            reason = f"held for review: the check(s) {', '.join(failed)} failed"
+            out[file_id] = replace(
+                m, status=MatchStatus.NEEDS_REVIEW, method=m.method + "+held", reason=reason
+            )
+    return out
+
+
 def measure_units(texts: Sequence[Path], truth_dir: Path, registry: Registry | None = None) -> list[Row]:
-    """Read, parse and match ``texts`` as the ingest does (``pipeline.read_and_parse`` and
-    ``pipeline.match_many`` with a fresh ``Matcher``: no decisions learned in review)."""
+    """Read, parse and match ``texts`` as the ingest does (``pipeline.read_and_parse``,
+    ``pipeline.match_many`` with a fresh ``Matcher``: no decisions learned in review; then ``held``)."""
     from jixiao import pipeline
     from jixiao.read import ReadLimits
     from jixiao.units.registry import load_registry
@@ -170,7 +204,7 @@ def measure_units(texts: Sequence[Path], truth_dir: Path, registry: Registry | N
 
     matcher = Matcher(registry or load_registry())
     results = [pipeline.read_and_parse(i, str(p), ReadLimits()) for i, p in enumerate(texts)]
-    matches = pipeline.match_many(results, matcher)
+    matches = held(results, pipeline.match_many(results, matcher))
     checked = load_checked(truth_dir)
     rows: list[Row] = []
     for i, path in enumerate(texts):

@@ -107,10 +107,18 @@ class Matcher(Placer):
         return None
 
     def _match(self, unit_names: Sequence[str], text: ReportText, own: frozenset[str] | None) -> MatchResult:
-        if own is not None and not own:
-            heads = self._heads(text)
-            if heads:  # the parser found no own name; the title's first line gives one
-                unit_names, own = [*heads, *unit_names], frozenset(heads)
+        heads = self._heads(text) if own is not None and not own else []
+        if not heads:
+            return self._match_names(unit_names, text, own)
+        # The parser found no own name; the report's first lines give one (said in the method, for review).
+        result = self._match_names([*heads, *unit_names], text, frozenset(heads))
+        if result.spelling not in heads:
+            return result
+        return replace(result, method=result.method + "+first_lines", first_lines=True)
+
+    def _match_names(
+        self, unit_names: Sequence[str], text: ReportText, own: frozenset[str] | None
+    ) -> MatchResult:
         # A decision learned in review applies to the report's own names only, like every other reading.
         learned = self._learned([n for n in unit_names if own is None or n in own])
         if learned is not None:
