@@ -91,9 +91,7 @@ def matched_frame(results: Sequence[ReadParseResult], matches: Mapping[int, Matc
             "match_score": float(matches[r.file_id].score),
             "unit_adcode": matches[r.file_id].adcode,
             "own_names_conflict": matches[r.file_id].conflict or "",
-            # An own name the matcher read from the first lines (the parser found none) is one too.
-            "own_names_count": (len(r.parsed.own_names) if r.parsed is not None else 0)
-            + matches[r.file_id].first_lines,
+            "own_names_count": len(r.parsed.own_names) if r.parsed is not None else 0,
         }
         for r in results
         if r.file_id in matches

@@ -167,6 +167,8 @@ def held(results: Sequence[Any], matches: dict[int, MatchResult]) -> dict[int, M
     ``unit_name_plausible`` 1; matched: ``matched_without_own_name`` 0)."""
     from dataclasses import replace
 
+    import pandas as pd
+
     from jixiao import frames, quality
 
     ok = [r for r in results if r.file_id in matches]
@@ -180,7 +182,7 @@ def held(results: Sequence[Any], matches: dict[int, MatchResult]) -> dict[int, M
         failed = [
             check
             for check, fails in (
-                ("unit_name_present", row["unit_name"] is None),
+                ("unit_name_present", bool(pd.isna(row["unit_name"]))),
                 ("unit_name_plausible", row["unit_name_plausible"] == 0),
                 ("matched_by_own_name", mrow["matched_without_own_name"] == 1),
             )

@@ -248,27 +248,3 @@ def test_codes_and_definitions(
 def test_a_name_from_the_first_lines_says_so(matcher: Matcher) -> None:
     result = matcher.match([], "香河县妇女联合会部门整体支出绩效自评报告" + BODY, own_names=[])
     assert result.method.endswith("+first_lines")
-
-
-@pytest.mark.parametrize(
-    ("text", "count", "flagged"),
-    [
-        pytest.param("香河县妇女联合会部门整体支出绩效自评报告" + BODY, 1, 0, id="title-name-counts-as-own"),
-        pytest.param(
-            "部门整体支出绩效自评报告" + BODY + "香河县妇联积极开展工作", 0, 0, id="mention-only-no-match"
-        ),
-    ],
-)
-def test_the_own_name_check_sees_a_first_lines_name(
-    matcher: Matcher, text: str, count: int, flagged: int
-) -> None:
-    """The matched suite's ``matched_by_own_name`` holds a match with no own name; one the matcher read from
-    the title is an own name, a mention in the body is not (and matches nothing automatically)."""
-    from jixiao.frames import matched_frame
-    from jixiao.model import ParsedReport
-    from jixiao.pipeline import ReadParseResult
-    from jixiao.quality import matched_checks_frame
-
-    result = ReadParseResult(1, None, text=text, parsed=ParsedReport())
-    frame = matched_checks_frame(matched_frame([result], {1: matcher.match([], text, own_names=[])}), 90.0)
-    assert (int(frame["own_names_count"][0]), int(frame["matched_without_own_name"][0])) == (count, flagged)

@@ -114,7 +114,7 @@ class Matcher(Placer):
         result = self._match_names([*heads, *unit_names], text, frozenset(heads))
         if result.spelling not in heads:
             return result
-        return replace(result, method=result.method + "+first_lines", first_lines=True)
+        return replace(result, method=result.method + "+first_lines")
 
     def _match_names(
         self, unit_names: Sequence[str], text: ReportText, own: frozenset[str] | None

@@ -47,8 +47,6 @@ class MatchResult:
     department_type: str | None = None  # the matched (or proposed) unit's type, e.g. 妇联
     # Why the match was not accepted automatically, in words for the reviewer ("" when matched).
     reason: str = ""
-    # The own name was read by the matcher from the report's first lines, the parser having found none.
-    first_lines: bool = False
 
 
 @dataclass
