@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from jixiao.units.departments import load_departments, unit_of
 from jixiao.units.match import Matcher
+from jixiao.units.registry import Registry
 
 XIANGHE, HEBEI = "131024", "130000"
 
@@ -59,6 +61,8 @@ XIANGHE, HEBEI = "131024", "130000"
             "河北省人民政府办公厅", "matched", HEBEI, "政府办", id="provincial-government-general-office"
         ),
         pytest.param("河北省委员会办公厅", "unmatched", None, None, id="general-office-of-no-named-organ"),
+        pytest.param("河北省政协办公厅", "matched", HEBEI, "政协", id="provincial-cppcc-office-short"),
+        pytest.param("河北省委办公厅", "matched", HEBEI, "党委办公室", id="provincial-party-general-office"),
         # Traditional characters, pinyin ruby and spaces are not part of a name.
         pytest.param("香河縣婦女聯合會", "matched", XIANGHE, "妇联", id="traditional-characters"),
         pytest.param("香河縣老科協", "unmatched", None, None, id="traditional-other-body-stays-refused"),
@@ -82,7 +86,9 @@ XIANGHE, HEBEI = "131024", "130000"
         pytest.param(
             "香河县城市管理监督指挥中心", "unmatched", None, None, id="a-centre-under-urban-management"
         ),
-        pytest.param("香河县人民法院", "unmatched", None, None, id="court-not-in-the-vocabulary"),
+        pytest.param("香河县人民法院", "matched", XIANGHE, "法院", id="county-court"),
+        pytest.param("廊坊市中级人民法院", "matched", "131000", "法院", id="prefecture-intermediate-court"),
+        pytest.param("香河县人民法庭", "unmatched", None, None, id="a-tribunal-is-no-court-type"),
         # Variants of bureau names.
         pytest.param(
             "香河县文化广电体育和旅游局", "matched", XIANGHE, "文旅广电局", id="culture-sports-tourism-bureau"
@@ -100,6 +106,14 @@ def test_name_forms(matcher: Matcher, name: str, status: str, adcode: str | None
     result = matcher.match([name], "")
     assert (result.status, result.adcode, result.department_type) == (status, adcode, dtype), result
     assert result.spelling == name  # the name as written, for the review queue and the report
+
+
+def test_court_names_by_level(registry: Registry) -> None:
+    court = load_departments().by_key["法院"]
+    assert court.name_at("河北省", "province") == "河北省高级人民法院"
+    assert court.name_at("廊坊市", "prefecture") == "廊坊市中级人民法院"
+    assert court.name_at("香河县", "county") == "香河县人民法院"
+    assert unit_of(registry.by_adcode["131024"], "法院").name == "香河县人民法院"
 
 
 @pytest.mark.parametrize(

@@ -35,13 +35,14 @@ class DepartmentType:
     template: str | None  # 政协: 中国人民政治协商会议{}委员会
     aliases: tuple[str, ...]
     templates: tuple[str, ...]
+    prefecture_full: str | None = None  # 人民法院: 中级人民法院 at prefecture level
 
     def name_at(self, division: str, level: str) -> str:
         """The canonical name of this type's body in ``division`` (香河县 → 香河县妇女联合会)."""
         if self.template:
             return self.template.format(division)
-        full = self.province_full if level == "province" and self.province_full else self.full
-        return division + full
+        by_level = {"province": self.province_full, "prefecture": self.prefecture_full}
+        return division + (by_level.get(level) or self.full)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def load_departments() -> Departments:
             template=entry.get("template"),
             aliases=tuple(entry["aliases"]),
             templates=tuple(entry.get("templates", ())),
+            prefecture_full=entry.get("prefecture_full"),
         )
         for alias in t.aliases:
             if by_alias.setdefault(alias, t.key) != t.key:
