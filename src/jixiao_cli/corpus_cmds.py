@@ -84,6 +84,14 @@ def accuracy(
     by_format: Annotated[
         bool, typer.Option("--by-format", help="Also per file format: accuracy, time, wrong values flagged.")
     ] = False,
+    units: Annotated[
+        bool,
+        typer.Option(
+            "--units",
+            help="Score unit identity instead of fields: each report matched to the registry as the ingest "
+            "does, against the truth's unit (right / wrong / review / not in registry), per file.",
+        ),
+    ] = False,
 ) -> None:
     """Parse a corpus with ground truth (`jixiao synth`, tests/parse/handwritten) and report field accuracy."""
     from jixiao_dev.synth.accuracy import measure
@@ -98,6 +106,9 @@ def accuracy(
         )
         raise typer.Exit(2)
     truth_dir = corpus if texts is not None else None
+    if units:
+        _units(reports, truth_dir or corpus, fmt)
+        return
     report = measure(reports, workers, truth_dir=truth_dir, keep_examples=examples)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
@@ -108,3 +119,15 @@ def accuracy(
     )
     if by_format:
         console.print(format_table(measure_by_format(reports, workers, truth_dir)))
+
+
+def _units(reports: list[Path], truth_dir: Path, fmt: str) -> None:
+    from dataclasses import asdict
+
+    from jixiao_dev.identity import format_rows, measure_units
+
+    rows = measure_units(reports, truth_dir)
+    if fmt == "json":
+        sys.stdout.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    sys.stdout.write(format_rows(rows) + "\n")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
+import ahocorasick
 from rapidfuzz import fuzz
 
 from jixiao.units.registry import Unit
@@ -34,13 +35,14 @@ class DepartmentType:
     template: str | None  # 政协: 中国人民政治协商会议{}委员会
     aliases: tuple[str, ...]
     templates: tuple[str, ...]
+    prefecture_full: str | None = None  # 人民法院: 中级人民法院 at prefecture level
 
     def name_at(self, division: str, level: str) -> str:
         """The canonical name of this type's body in ``division`` (香河县 → 香河县妇女联合会)."""
         if self.template:
             return self.template.format(division)
-        full = self.province_full if level == "province" and self.province_full else self.full
-        return division + full
+        by_level = {"province": self.province_full, "prefecture": self.prefecture_full}
+        return division + (by_level.get(level) or self.full)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class Departments:
     by_template: dict[str, str]  # "政协{}委员会" -> key
     # Aliases longest first, for finding every type word inside a longer string.
     aliases_longest: tuple[tuple[str, str], ...]
+    # Aliases long enough to be read with a typo, by length (a typo reading compares equal lengths ± 1).
+    fuzzy_by_length: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    automaton: Any = None  # ahocorasick.Automaton over the aliases (the library ships no types)
 
     def resolve_key(self, word: str) -> str | None:
         """A type key from what a user types: 妇联, 妇女联合会, 县妇联 → 妇联; unknown words give None."""
@@ -66,11 +71,15 @@ class Departments:
     def words_in(self, text: str) -> list[tuple[int, int, str]]:
         """Every type word in ``text`` as (start, end, key), leftmost-longest, not overlapping."""
         hits: list[tuple[int, int, str]] = []
-        for alias, key in self.aliases_longest:
-            start = text.find(alias)
-            while start >= 0:
-                hits.append((start, start + len(alias), key))
-                start = text.find(alias, start + 1)
+        if self.automaton is not None:
+            for end, (alias, key) in self.automaton.iter(text):
+                hits.append((end + 1 - len(alias), end + 1, key))
+        else:
+            for alias, key in self.aliases_longest:
+                start = text.find(alias)
+                while start >= 0:
+                    hits.append((start, start + len(alias), key))
+                    start = text.find(alias, start + 1)
         hits.sort(key=lambda h: (h[0], -h[1]))
         out: list[tuple[int, int, str]] = []
         reach = -1
@@ -95,6 +104,7 @@ def load_departments() -> Departments:
             template=entry.get("template"),
             aliases=tuple(entry["aliases"]),
             templates=tuple(entry.get("templates", ())),
+            prefecture_full=entry.get("prefecture_full"),
         )
         for alias in t.aliases:
             if by_alias.setdefault(alias, t.key) != t.key:
@@ -102,12 +112,21 @@ def load_departments() -> Departments:
         for template in t.templates:
             by_template.setdefault(template, t.key)
         types.append(t)
+    by_length: dict[int, list[tuple[str, str]]] = {}
+    automaton = ahocorasick.Automaton()
+    for alias, key in by_alias.items():
+        automaton.add_word(alias, (alias, key))
+        if len(alias) >= FUZZY_MIN_LEN:
+            by_length.setdefault(len(alias), []).append((alias, key))
+    automaton.make_automaton()
     return Departments(
         types=tuple(types),
         by_key={t.key: t for t in types},
         by_alias=by_alias,
         by_template=by_template,
         aliases_longest=tuple(sorted(by_alias.items(), key=lambda kv: -len(kv[0]))),
+        fuzzy_by_length={n: tuple(v) for n, v in by_length.items()},
+        automaton=automaton,
     )
 
 
@@ -132,6 +151,7 @@ class TypeReading:
 TRAILING_ORGAN = re.compile(r"(?:机关|本级)$")
 
 
+@lru_cache(maxsize=8192)  # a pure function of the vocabulary, which is loaded once; names recur
 def resolve_type(before: str, after: str) -> TypeReading:
     """The department type named by ``before`` + place + ``after`` (政协 + 香河县 + 委员会, or 香河县 + 妇联).
 
@@ -155,10 +175,9 @@ def resolve_type(before: str, after: str) -> TypeReading:
     if len(after) < FUZZY_MIN_LEN - 1:
         return TypeReading(None, 0.0, "none")
     best: dict[str, float] = {}
-    for alias, key in deps.by_alias.items():
-        if len(alias) < FUZZY_MIN_LEN or abs(len(alias) - len(after)) > 1:
-            continue
-        best[key] = max(best.get(key, 0.0), fuzz.ratio(after, alias))
+    for n in (len(after) - 1, len(after), len(after) + 1):
+        for alias, key in deps.fuzzy_by_length.get(n, ()):
+            best[key] = max(best.get(key, 0.0), fuzz.ratio(after, alias))
     ranked = sorted(best.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < FUZZY_FLOOR:
         return TypeReading(None, 0.0, "none")

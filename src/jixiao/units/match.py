@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from jixiao.status import MatchStatus
 from jixiao.units.aliases import expand_org
 from jixiao.units.departments import KEXIE, unit_of
+from jixiao.units.heads import head_names
 from jixiao.units.placing import MatchCandidate, MatchResult, Placer
 from jixiao.units.registry import Registry, Unit
 from jixiao.units.report_text import ReportText
@@ -106,6 +107,18 @@ class Matcher(Placer):
         return None
 
     def _match(self, unit_names: Sequence[str], text: ReportText, own: frozenset[str] | None) -> MatchResult:
+        heads = self._heads(text) if own is not None and not own else []
+        if not heads:
+            return self._match_names(unit_names, text, own)
+        # The parser found no own name; the report's first lines give one (said in the method, for review).
+        result = self._match_names([*heads, *unit_names], text, frozenset(heads))
+        if result.spelling not in heads:
+            return result
+        return replace(result, method=result.method + "+first_lines")
+
+    def _match_names(
+        self, unit_names: Sequence[str], text: ReportText, own: frozenset[str] | None
+    ) -> MatchResult:
         # A decision learned in review applies to the report's own names only, like every other reading.
         learned = self._learned([n for n in unit_names if own is None or n in own])
         if learned is not None:
@@ -134,6 +147,16 @@ class Matcher(Placer):
                 reason="the name's department type is not in the vocabulary (departments.toml)",
             )
         return self._by_context(walk.level, walk.unknown, text, walk.key)
+
+    def _heads(self, text: ReportText) -> list[str]:
+        """The own names of the report's first lines, when they all name one unit (``head_names``)."""
+        heads = list(dict.fromkeys(head_names(text.scan, self.names)))
+        units = set()
+        for spelling in heads:
+            name = self.names.classify(spelling)
+            assert name.dtype is not None  # head_names keeps typed place names only
+            units.add((tuple(u.adcode for u in self.index.units(name.mentions[-1][2])), name.dtype.key))
+        return heads if len(units) == 1 else []
 
     def _read_name(self, walk: _Walk, spelling: str, is_own: bool, text: ReportText) -> MatchResult | None:
         """Take one name into ``walk``; a result when it decides the match."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -35,6 +37,7 @@ SUB_COUNTY = ("镇", "乡", "街道", "村", "社区", "企业", "学校", "高�
 _OTHER_ORG = ("老",)
 # Above this the organisation part reads as 科学技术协会 with a typo; below it, as some other body.
 ORG_FLOOR = 50.0
+CACHE_SIZE = 4096  # spellings kept read per reader
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,27 @@ class Name:
     mentions: list[Mention]
     level: str | None
     dtype: TypeReading | None
+    # The spelling as read, when it differs from the one given (spaces, pinyin, Traditional characters
+    # taken out): ``mentions`` are offsets into it.
+    text: str = ""
+
+
+# 聯(lián)合社: a web page's pinyin ruby after a character, and the spaces of a spaced-out title (上 海 市).
+_RUBY = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zàáǎèéěìíǐòóǒùúǔüǘǚǜāēīōūǖ]+\)")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def plain_spelling(spelling: str) -> str:
+    """The spelling without spaces and pinyin ruby: 上 海 市 → 上海市, 联(lián)合社 → 联合社."""
+    if "(" in spelling:
+        spelling = _RUBY.sub("", spelling)
+    return "".join(spelling.split())
 
 
 def org_score(org: str) -> float:
@@ -94,6 +118,14 @@ def is_generic(spelling: str) -> bool:
     return generic_reading(spelling, load_departments()) is not None
 
 
+def _chain_head(spelling: str, mentions: list[Mention]) -> str:
+    """The words before the run of adjoining places that ends the name's places (政协 in 政协河北省香河县)."""
+    first = len(mentions) - 1
+    while first and mentions[first - 1][1] == mentions[first][0]:
+        first -= 1
+    return spelling[mentions[first - 1][1] if first else 0 : mentions[first][0]]
+
+
 class NameReader:
     """Reads spellings against the registry's places and the department vocabulary."""
 
@@ -101,10 +133,35 @@ class NameReader:
         self.index = index
         self.departments = departments
         self._generic_templates = generic_templates(departments)
+        self._read: dict[str, Name] = {}  # spellings recur across a batch's reports
 
     def classify(self, spelling: str) -> Name:
         """generic (县科协, 县妇联) | place (井陉县科协, 南县政协) | sub_county (蒋辛屯镇科协) |
-        unknown (中国科协) | other (香河县老科协, 香河县人民医院)."""
+        unknown (中国科协) | other (香河县老科协, 香河县人民医院).
+
+        Spaces and pinyin ruby are not part of a name; a name in Traditional characters (香河縣婦聯) is read
+        in Simplified ones when it reads as nothing as written (a Simplified 乾县 is left alone).
+        """
+        known = self._read.get(spelling)
+        if known is not None:
+            return known
+        if len(self._read) >= CACHE_SIZE:
+            self._read.clear()
+        self._read[spelling] = name = self._read_plain(spelling)
+        return name
+
+    def _read_plain(self, spelling: str) -> Name:
+        plain = plain_spelling(spelling)
+        name = self._classify(plain)
+        if name.kind in ("other", "unknown") or name.dtype is None:
+            simple = str(_t2s().convert(plain))
+            if simple != plain:
+                again = self._classify(simple)
+                if again.dtype is not None and again.kind != "unknown":
+                    name, plain = again, simple
+        return name if plain == spelling else replace(name, text=plain)
+
+    def _classify(self, spelling: str) -> Name:
         deps = self.departments
         generic = generic_reading(spelling, deps, self._generic_templates)
         if generic is not None:
@@ -123,6 +180,11 @@ class NameReader:
         if mentions:
             prev_end = mentions[-2][1] if len(mentions) > 1 else 0
             before = spelling[prev_end : mentions[-1][0]]
+        if mentions and not before and len(mentions) > 1:
+            # 政协 + 河北省香河县 + 委员会: a template wraps the place with its province or prefecture.
+            reading = resolve_type(_chain_head(spelling, mentions), org)
+            if reading.how == "template":
+                return Name("place", mentions, None, reading)
         # 香河 + 县科协: a level word the short form left out is not part of the organisation's name.
         bare = org[1:] if org[:1] in LEVELS else org
         if mentions and not before:

@@ -145,6 +145,7 @@ class Placer:
         """A name with a place in it. None when no unit of that place fits the report's level."""
         assert name.dtype is not None and name.dtype.key is not None  # a place name has a type
         mentions, dtype = name.mentions, name.dtype
+        written = name.text or spelling  # the offsets are into the spelling as read
         start, _, place = mentions[-1]  # the place nearest the organisation words names the unit
         units = [u for u in self.index.units(place) if fits_level(u, level)]
         if not units:
@@ -165,13 +166,13 @@ class Placer:
         score = round(0.5 * place_score + 0.5 * dtype.score, 2)
         key = dtype.key
         assert key is not None
-        if spelling in {unit_of(u, key).name for u in units}:
+        if written in {unit_of(u, key).name for u in units}:
             method = "exact"
         elif dtype.score >= 100:
             method = "alias"
         else:
             method = "fuzzy"
-        evidence = spelling[start:] if not spelling[:start].strip() or prefix else spelling
+        evidence = written[start:] if not written[:start].strip() or prefix else written
         result = self._result(units, score, method + method_suffix, evidence, spelling, key)
         if method_suffix and result.status != MatchStatus.UNMATCHED:
             reason = "the name's province or prefecture contradicts its place"
@@ -197,6 +198,13 @@ class Placer:
             )
         return result
 
+    def _type_words(self, key: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """What follows a place to name it with type ``key`` (its aliases), and the (head, tail) of its
+        templates (政协 … 委员会)."""
+        words = tuple(a for a, k in self.departments.by_alias.items() if k == key and len(a) >= 2)
+        pairs = (t.split("{}") for t, k in self.departments.by_template.items() if k == key)
+        return words, tuple((p[0], p[1]) for p in pairs if len(p) == 2 and p[0] and p[1])
+
     def _votes(self, level: str | None, text: ReportText, key: str | None) -> _Votes:
         """The divisions of ``level`` the text names: by their own authorities (strong), else by name."""
         strong: Counter[str] = Counter()
@@ -212,6 +220,15 @@ class Placer:
                     strong[unit.adcode] += 1
                     evidence.setdefault(unit.adcode, span)
                     if text.cited(start) or span.endswith(aliases):
+                        vouched.add(unit.adcode)
+        if key in self.departments.by_key and level is not None:
+            # 县政协 … 南县政协: the place the text names with the report's own type vouches for itself.
+            words, heads = self._type_words(key)
+            for (_, _, place), span in text.typed(words, heads):
+                for unit in self.index.units(place):
+                    if fits_level(unit, level):
+                        strong[unit.adcode] += 1
+                        evidence.setdefault(unit.adcode, span)
                         vouched.add(unit.adcode)
         if strong:
             return _Votes(strong, CONTEXT_STRONG, evidence, vouched)

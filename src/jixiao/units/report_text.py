@@ -76,6 +76,44 @@ class ReportText:
             self._own = found
         return self._own
 
+    def typed(
+        self, words: tuple[str, ...], templates: tuple[tuple[str, str], ...] = ()
+    ) -> list[tuple[Mention, str]]:
+        """Places followed by one of ``words`` (南县 + 政协), or wrapped by a template's (head, tail) (政协 +
+        南县 + 委员会): the report's own type said of a place, as its own authorities are in ``own``."""
+        found: list[tuple[Mention, str]] = []
+        text, by_place, longest = self.scan, self.index.by_place, self.index.longest
+        for word in words:
+            end = text.find(word)
+            while end >= 0:
+                mention = self._place_ending(end)
+                if mention is not None:
+                    found.append((mention, text[mention[0] : end + len(word)]))
+                end = text.find(word, end + 1)
+        for head, tail in templates:
+            start = text.find(head)
+            while start >= 0:
+                at = start + len(head)
+                for n in range(min(longest, len(text) - at), 1, -1):
+                    if text[at : at + n] in by_place and text.startswith(tail, at + n):
+                        found.append(((at, at + n, text[at : at + n]), text[start : at + n + len(tail)]))
+                        break
+                start = text.find(head, at)
+        return found
+
+    def _place_ending(self, end: int) -> Mention | None:
+        """The longest place name ending at ``end`` (a one-character name after a word is that word's)."""
+        text, by_place = self.scan, self.index.by_place
+        for n in range(min(self.index.longest, end), 1, -1):
+            place = text[end - n : end]
+            if place not in by_place:
+                continue
+            before = text[end - n - 1 : end - n]
+            if n == 2 and before and _CJK.match(before) and not self._after_place(end - n):
+                return None
+            return (end - n, end, place)
+        return None
+
     @property
     def scan(self) -> str:
         """The text with a web page's publisher, author and source lines blanked (same offsets): who put
