@@ -43,11 +43,29 @@ _NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{_CN}十百千万亿]*[{_CN}][{_CN}十百
 _PAGE_LINE = re.compile(rf"^\s*(?:{PAGE_NUMBER.pattern})\s*$", re.M)
 
 
+@lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 @lru_cache(maxsize=4)
 def _nfkc(text: str) -> str:
-    """NFKC of a report's text (~4 ms for 5,000 characters of Chinese, under load): the fingerprint and the
-    figures of one text are worked out one after the other, and share it."""
-    return unicodedata.normalize("NFKC", text)
+    """NFKC of a report's text: the fingerprint and the figures of one text are worked out one after the
+    other, and share it.
+
+    A reader's text is NFKC but for a few characters (its kept ``；``), so each distinct character is
+    normalised on its own and replaced (~0.1 ms instead of ~0.6 ms for a whole report). That is NFKC exactly
+    when the result is normalised: each character's NFKC has that character's compatibility decomposition,
+    so the result decomposes as the text does and composes to the same; otherwise (composition across
+    characters) the whole text is normalised."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    out = text
+    for ch in set(text):
+        n = _nfkc_char(ch)
+        if n != ch:
+            out = out.replace(ch, n)
+    return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", text)
 
 
 def reduce_text(text: str) -> str:

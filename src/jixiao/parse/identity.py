@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
-from jixiao.parse.identity_vocab import identity_vocab, not_a_name, org_suffix
+from jixiao.parse.identity_vocab import DEFINITION_MARK, identity_vocab, mentions, not_a_name, org_suffix
 from jixiao.parse.kind import title_prefix
 from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
@@ -321,6 +321,8 @@ class NameReader:
         return []
 
     def _definition_names(self) -> list[NameSource]:
+        if DEFINITION_MARK not in self.text:
+            return []  # the pattern's lookahead needs it: scanning every character would find nothing
         for m in identity_vocab().definition.finditer(self.text):
             name = _definition_name(m.group("name"))
             if name and not not_a_name(name):
@@ -331,7 +333,7 @@ class NameReader:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
         known = [n for n, _ in found]
-        for m in identity_vocab().mention.finditer(self.text):
+        for m in mentions(self.text):
             name = m.group(0)
             trimmed = next((k for k in known if name.endswith(k)), None)
             if trimmed is None:

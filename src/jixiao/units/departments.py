@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
+import ahocorasick
 from rapidfuzz import fuzz
 
 from jixiao.units.registry import Unit
@@ -63,14 +64,24 @@ class Departments:
             return self.by_alias[word[1:]]
         return None
 
+    @cached_property
+    def _alias_index(self) -> Any:
+        """An Aho-Corasick automaton of the aliases (the library ships no types): one C pass finds them all."""
+        automaton: Any = ahocorasick.Automaton()
+        for alias, key in self.aliases_longest:
+            if alias:
+                automaton.add_word(alias, (len(alias), key))
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
+
     def words_in(self, text: str) -> list[tuple[int, int, str]]:
         """Every type word in ``text`` as (start, end, key), leftmost-longest, not overlapping."""
-        hits: list[tuple[int, int, str]] = []
-        for alias, key in self.aliases_longest:
-            start = text.find(alias)
-            while start >= 0:
-                hits.append((start, start + len(alias), key))
-                start = text.find(alias, start + 1)
+        index = self._alias_index
+        if not len(index):
+            return []
+        # Every occurrence of every alias, overlapping ones too (as a find from each start would give them).
+        hits = [(last + 1 - n, last + 1, key) for last, (n, key) in index.iter(text)]
         hits.sort(key=lambda h: (h[0], -h[1]))
         out: list[tuple[int, int, str]] = []
         reach = -1
