@@ -35,7 +35,8 @@ NEAR_DUPLICATE_THRESHOLD: float = 97.0
 MAX_CHANGED_RUN = 16
 
 # Whitespace, punctuation and symbols go; a decimal point between digits stays, so 24.36 and 243.6 differ.
-_DROP = re.compile(r"(?:[^\w.]|_|(?<!\d)\.|\.(?!\d))+")
+# The lookahead names the characters a run can start with (non-word or _): the scan skips the others.
+_DROP = re.compile(r"(?=[\W_])(?:[^\w.]|_|(?<!\d)\.|\.(?!\d))+")
 _CN = "〇零一二三四五六七八九两"
 # A Chinese numeral run needs a digit character: 万 in 万元 alone is a unit, not a figure.
 _NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{_CN}十百千万亿]*[{_CN}][{_CN}十百千万亿]*")

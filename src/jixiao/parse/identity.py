@@ -95,6 +95,8 @@ def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
     """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
     with those spaces taken out, each with a map from its offsets back to the text's."""
     out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
+    if text.count(" ", 0, _SPACED_REACH) < 2 * _SPACED_MIN:
+        return out  # each spaced-out run holds two spaces: too few spaces for enough runs, without the scan
     if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
         return out
     kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]

@@ -51,8 +51,12 @@ def file_title(line: str) -> str | None:
     if m:
         return m.group("name").strip()
     stripped = line.strip()
-    for ext in _words().extensions:
-        if stripped.lower().endswith(ext) and len(stripped) > len(ext) + 2:
+    lowered = stripped.lower()
+    extensions = _words().extensions
+    if not lowered.endswith(extensions):
+        return None  # the common case: no extension at all, without the loop below
+    for ext in extensions:
+        if lowered.endswith(ext) and len(stripped) > len(ext) + 2:
             return stripped[: -len(ext)].strip()
     return None
 

@@ -16,8 +16,9 @@ Sentence = Callable[[int], tuple[int, int]]
 EvidenceAt = Callable[[int, int], Evidence]
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
+# The lookahead names the first characters of both alternatives: the scan skips the other characters.
 _SHARE = re.compile(
-    rf"(?:占(?P<den>[^\d%。；;\n,，]{{0,12}}?)|(?<![占所])比重)(?:的|比例|比重|为|达|是)*\s*(?P<num>-?{_NUM})\s*%"
+    rf"(?=[占比])(?:占(?P<den>[^\d%。；;\n,，]{{0,12}}?)|(?<![占所])比重)(?:的|比例|比重|为|达|是)*\s*(?P<num>-?{_NUM})\s*%"
 )
 _SECOND_SHARE = re.compile(rf"\s*(?:和|、|及|与)\s*(?P<num>-?{_NUM})\s*%")
 _SHARE_OF = {"personnel_expense": "personnel_share", "public_expense": "public_share"}
