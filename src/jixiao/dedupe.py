@@ -40,8 +40,18 @@ _DROP = re.compile(r"(?=[\W_])(?:[^\w.]|_|(?<!\d)\.|\.(?!\d))+")
 _CN = "〇零一二三四五六七八九两"
 # A Chinese numeral run needs a digit character: 万 in 万元 alone is a unit, not a figure.
 _NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{_CN}十百千万亿]*[{_CN}][{_CN}十百千万亿]*")
+# A thousands separator: the comma first, so the scan skips ahead to commas (as (?<=\d),(?=…) would match).
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")
 # Page furniture a pdf extraction adds and a docx one does not: not figures of the report.
 _PAGE_LINE = re.compile(rf"^\s*(?:{PAGE_NUMBER.pattern})\s*$", re.M)
+
+
+# Characters that are their own NFKC (ASCII, CJK ideographs, the common Chinese punctuation; every one checked
+# by tests/test_dedupe_nfkc.py): only the others are normalised one by one.
+_NOT_SURELY_STABLE = re.compile(
+    "[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u3007-\u3011\u3014-\u3017"
+    "\u2014\u2018\u2019\u201c\u201d\u00b7]"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -62,7 +72,7 @@ def _nfkc(text: str) -> str:
     if unicodedata.is_normalized("NFKC", text):
         return text
     out = text
-    for ch in set(text):
+    for ch in set(_NOT_SURELY_STABLE.findall(text)):  # the others are their own NFKC
         n = _nfkc_char(ch)
         if n != ch:
             out = out.replace(ch, n)
@@ -83,10 +93,9 @@ def numbers_of(text: str) -> tuple[str, ...]:
     """The figures in the text, in order: Arabic (thousands separators and trailing decimal zeros dropped)
     and runs of Chinese numerals (综合得分九十八分), page numbers left out."""
     text = _PAGE_LINE.sub("", _nfkc(text))
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    text = _THOUSANDS.sub("", text)
     out = []
-    for m in _NUMBER.finditer(text):
-        value = m.group(0)
+    for value in _NUMBER.findall(text):  # no group in the pattern: each match's whole text
         if value[0].isdigit():
             if "." in value:
                 value = value.rstrip("0").rstrip(".")

@@ -40,6 +40,7 @@ def _words() -> _Words:
     )
 
 
+@lru_cache(maxsize=4096)
 def strip_ruby(line: str) -> str:
     """``line`` without pinyin glosses: 项(xiàng)目支出 → 项目支出."""
     return _RUBY.sub("", line)
@@ -77,10 +78,28 @@ def _toolbar_word(stripped: str) -> bool:
     return len(stripped) <= _TOOLBAR_WORD and not any(ch.isdigit() for ch in stripped)
 
 
+# The last text's head: (its lines, n, the head) — the parser asks for the head of one text's lines six
+# times. The lines object is held, so ``is`` cannot match another list at the same address.
+_last_head: tuple[Sequence[Line], int, list[Line]] | None = None
+
+
 def content_head(lines: Sequence[Line], n: int) -> list[Line]:
     """The first ``n`` non-empty lines that are not page furniture, nor the words of a toolbar: a run of at
     least ``_TOOLBAR_RUN`` lines of a few characters each and no digit (拼音 / 辅助浏览 / 放大 / 缩小 …, a
-    site's accessibility bar)."""
+    site's accessibility bar).
+
+    The head for a smaller ``n`` is the start of the head for a larger one (the lines are read in order and
+    the reading stops only once ``n`` are out), so one reading serves every ``n`` up to its own."""
+    global _last_head
+    last = _last_head
+    if last is not None and last[0] is lines and n <= last[1]:
+        return last[2][:n]
+    head = _content_head(lines, n)
+    _last_head = (lines, n, head)
+    return head[:n]
+
+
+def _content_head(lines: Sequence[Line], n: int) -> list[Line]:
     out: list[Line] = []
     run: list[Line] = []  # short lines not yet known to be a toolbar's or the report's
     for pos, line in lines:
@@ -101,6 +120,7 @@ def content_head(lines: Sequence[Line], n: int) -> list[Line]:
     return out[:n]
 
 
+@lru_cache(maxsize=4096)
 def without_title_label(line: str) -> str:
     """``line`` without a label a page puts before a title on its line ("名 称:", "标 题")."""
     squeezed = "".join(line.split())
