@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from jixiao.dedupe import _NOT_SURELY_STABLE, _nfkc, figures_key
+from jixiao.dedupe import _DROP, _NOT_SURELY_STABLE, _NUMBER, _NUMBER_RUN, _drop, _nfkc, figures_key
 
 
 def test_characters_taken_as_stable_are_their_own_nfkc() -> None:
@@ -75,3 +75,24 @@ def test_fast_nfkc_on_random_mixtures() -> None:
 )
 def test_fingerprint_and_figures_of_width_variants(a: str, b: str, same: bool) -> None:
     assert (figures_key(a) == figures_key(b)) is same
+
+
+def test_reduced_text_and_figures_read_in_steps_equal_the_patterns() -> None:
+    rng = random.Random(11)
+    alphabet = [*"0123456789.._a 。,，%-万两十二〇亿元x\u0663", "１", "\t", "\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert _drop(text) == _DROP.sub("", text), repr(text)
+        runs = [v for run in _NUMBER_RUN.findall(text) for v in _NUMBER.findall(run)]
+        assert runs == _NUMBER.findall(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reduced"),
+    [
+        pytest.param("支出 24.36 万元。", "支出24.36万元", id="point-between-digits-stays"),
+        pytest.param("第 1. 项_说明…", "第1项说明", id="points-and-underscores-go"),
+    ],
+)
+def test_drop_keeps_only_points_between_digits(text: str, reduced: str) -> None:
+    assert _drop(text) == reduced

@@ -35,12 +35,17 @@ NEAR_DUPLICATE_THRESHOLD: float = 97.0
 MAX_CHANGED_RUN = 16
 
 # Whitespace, punctuation and symbols go; a decimal point between digits stays, so 24.36 and 243.6 differ.
-# The lookahead names the characters a run can start with (non-word or _): the scan skips the others.
-_DROP = re.compile(r"(?=[\W_])(?:[^\w.]|_|(?<!\d)\.|\.(?!\d))+")
+_DROP = re.compile(r"(?:[^\w.]|_|(?<!\d)\.|\.(?!\d))+")
+# ``_DROP.sub("", t)`` in steps the regex engine scans fast (each pattern starts with a character or a set):
+# first the points not between digits (decided on the text as it is), then the other non-word characters.
+_DROP_POINT = re.compile(r"\.(?:(?<!\d\.)|(?!\d))")
+_DROP_NON_WORD = re.compile(r"[^\w.]+")
 _CN = "〇零一二三四五六七八九两"
 # A Chinese numeral run needs a digit character: 万 in 万元 alone is a unit, not a figure.
 _NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{_CN}十百千万亿]*[{_CN}][{_CN}十百千万亿]*")
 # A thousands separator: the comma first, so the scan skips ahead to commas (as (?<=\d),(?=…) would match).
+# Runs of the characters a figure is made of, from its first character: ``_NUMBER``'s matches lie inside them.
+_NUMBER_RUN = re.compile(rf"[\d{_CN}十百千万亿][\d.{_CN}十百千万亿]*")
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")
 # Page furniture a pdf extraction adds and a docx one does not: not figures of the report.
 _PAGE_LINE = re.compile(rf"^\s*(?:{PAGE_NUMBER.pattern})\s*$", re.M)
@@ -81,7 +86,16 @@ def _nfkc(text: str) -> str:
 
 def reduce_text(text: str) -> str:
     """NFKC, lower-case, no whitespace or punctuation: what two copies of one report share."""
-    return _DROP.sub("", _nfkc(text).lower())
+    return _drop(_nfkc(text).lower())
+
+
+def _drop(text: str) -> str:
+    """``_DROP.sub("", text)``: every character it drops is dropped by one of the steps, decided as it
+    decides (a point's neighbours are looked at before anything else goes)."""
+    if "." in text:
+        text = _DROP_POINT.sub("", text)
+    text = _DROP_NON_WORD.sub("", text)
+    return text.replace("_", "") if "_" in text else text
 
 
 def content_fingerprint(text: str) -> str:
@@ -95,7 +109,8 @@ def numbers_of(text: str) -> tuple[str, ...]:
     text = _PAGE_LINE.sub("", _nfkc(text))
     text = _THOUSANDS.sub("", text)
     out = []
-    for value in _NUMBER.findall(text):  # no group in the pattern: each match's whole text
+    # ``_NUMBER.findall(text)``, read run by run: no match starts outside a run or crosses its end.
+    for value in (v for run in _NUMBER_RUN.findall(text) for v in _NUMBER.findall(run)):
         if value[0].isdigit():
             if "." in value:
                 value = value.rstrip("0").rstrip(".")
