@@ -2,6 +2,8 @@
 
     PYTHONPATH=/work/main/src /work/main/.venv/bin/python benchmarks/parse_identity.py dump old.pickle DIR...
     .venv/bin/python benchmarks/parse_identity.py dump new.pickle DIR...
+    .venv/bin/python benchmarks/parse_identity.py dump --reverse new-reversed.pickle DIR...
+    .venv/bin/python benchmarks/parse_identity.py dump --workers 2 new-pooled.pickle DIR...
     .venv/bin/python benchmarks/parse_identity.py compare old.pickle new.pickle
 
 Each file's ``read_and_parse`` result (text, fingerprints, every parsed value with its evidence, the reason of a
@@ -33,12 +35,25 @@ def inputs(dirs: list[Path]) -> list[Path]:
     return out
 
 
-def dump(target: Path, dirs: list[Path]) -> None:
-    from jixiao.pipeline import read_and_parse
+def dump(target: Path, dirs: list[Path], reverse: bool = False, workers: int = 1) -> None:
+    from jixiao.pipeline import read_and_parse, read_and_parse_many
     from jixiao.read import ReadLimits
 
     limits = ReadLimits(ocr=False)
-    results = {str(p): repr(read_and_parse(0, str(p), limits)) for p in inputs(dirs)}
+    files = inputs(dirs)
+    if workers > 1:  # the pipeline's worker pool: fresh processes, each with the chunks it is given
+        items = [(0, str(p)) for p in files]
+        pooled = read_and_parse_many(items, limits, workers)
+        target.write_bytes(pickle.dumps({str(p): repr(r) for p, r in zip(files, pooled, strict=True)}))
+        print(f"{len(files)} files -> {target} ({workers} worker processes)")
+        return
+    # State one report leaves behind (a cache returning another, equal text's object where the code compares
+    # objects) changes what a later one gets: --reverse reads every file once, then records them read again
+    # in reverse order, so each one is read after every other and after itself.
+    if reverse:
+        for p in files:
+            read_and_parse(0, str(p), limits)
+    results = {str(p): repr(read_and_parse(0, str(p), limits)) for p in (files[::-1] if reverse else files)}
     target.write_bytes(pickle.dumps(results))
     print(f"{len(results)} files -> {target}")
 
@@ -66,12 +81,14 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("target", type=Path)
     d.add_argument("dirs", type=Path, nargs="+")
+    d.add_argument("--reverse", action="store_true", help="read every file once, then again in reverse order")
+    d.add_argument("--workers", type=int, default=1, help="read them in the pipeline's worker processes")
     c = sub.add_parser("compare")
     c.add_argument("old", type=Path)
     c.add_argument("new", type=Path)
     args = ap.parse_args()
     if args.cmd == "dump":
-        dump(args.target, args.dirs)
+        dump(args.target, args.dirs, args.reverse, args.workers)
     else:
         sys.exit(compare(args.old, args.new))
 

@@ -59,7 +59,6 @@ def _title_end() -> re.Pattern[str]:
     return re.compile(rf"^(?:\d+\s*、\s*)?(?P<title>[^，。；;,]{{6,58}}?(?:{ends}))")
 
 
-@lru_cache(maxsize=4096)
 def title_prefix(line: str) -> str:
     """A viewer's page line runs the title into the body ("1、某某馆图书购置项目绩效自评报告一、项目概况…"):
     such a long line stands for its opening words up to the first 报告/自评表."""

@@ -40,7 +40,6 @@ def _words() -> _Words:
     )
 
 
-@lru_cache(maxsize=4096)
 def strip_ruby(line: str) -> str:
     """``line`` without pinyin glosses: 项(xiàng)目支出 → 项目支出."""
     return _RUBY.sub("", line)
@@ -120,7 +119,6 @@ def _content_head(lines: Sequence[Line], n: int) -> list[Line]:
     return out[:n]
 
 
-@lru_cache(maxsize=4096)
 def without_title_label(line: str) -> str:
     """``line`` without a label a page puts before a title on its line ("名 称:", "标 题")."""
     squeezed = "".join(line.split())
