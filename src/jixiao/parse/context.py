@@ -47,16 +47,16 @@ class Hit:
 
 
 def label_hits(text: str, vocab: Vocabulary) -> list[Hit]:
-    hits = [Hit(start, end, label) for start, end, _, label in vocab.automaton.iter(text)]
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    found = list(vocab.automaton.iter(text))
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))  # by start, the longest first
     kept: list[Hit] = []
     reach = -1
-    for hit in hits:
+    for start, end, _, label in found:
         # A shorter label inside a longer one (总支出 inside 部门总支出) is the same mention.
-        if hit.end <= reach:
+        if end <= reach:
             continue
-        kept.append(hit)
-        reach = max(reach, hit.end)
+        kept.append(Hit(start, end, label))  # made only for the kept: most labels are inside longer ones
+        reach = max(reach, end)
     return kept
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import cn2an
 
@@ -12,6 +13,7 @@ CN_DATE = re.compile(rf"[{_CN_DIGITS}]{{4}}年[{_CN_DIGITS}]{{1,2}}月(?:[{_CN_D
 AR_DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 
 
+@lru_cache(maxsize=1024)
 def chinese_date_to_arabic(text: str) -> str:
     converted: str = cn2an.transform(text, "cn2an")
     return converted

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
-from jixiao.parse.identity_vocab import identity_vocab, not_a_name, org_suffix
+from jixiao.parse.identity_vocab import DEFINITION_MARK, identity_vocab, mentions, not_a_name, org_suffix
 from jixiao.parse.kind import title_prefix
 from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
@@ -95,6 +95,8 @@ def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
     """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
     with those spaces taken out, each with a map from its offsets back to the text's."""
     out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
+    if text.count(" ", 0, _SPACED_REACH) < 2 * _SPACED_MIN:
+        return out  # each spaced-out run holds two spaces: too few spaces for enough runs, without the scan
     if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
         return out
     kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
@@ -321,6 +323,8 @@ class NameReader:
         return []
 
     def _definition_names(self) -> list[NameSource]:
+        if DEFINITION_MARK not in self.text:
+            return []  # the pattern's lookahead needs it: scanning every character would find nothing
         for m in identity_vocab().definition.finditer(self.text):
             name = _definition_name(m.group("name"))
             if name and not not_a_name(name):
@@ -331,7 +335,7 @@ class NameReader:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
         known = [n for n, _ in found]
-        for m in identity_vocab().mention.finditer(self.text):
+        for m in mentions(self.text):
             name = m.group(0)
             trimmed = next((k for k in known if name.endswith(k)), None)
             if trimmed is None:

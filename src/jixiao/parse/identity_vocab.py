@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -12,6 +13,10 @@ from importlib import resources
 from jixiao.parse.automaton import alternation
 
 _SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
+# A definition is found only where this word is: a text without it is not scanned (see ``definition``).
+DEFINITION_MARK = "以下简称"
+# A mention's prefix is at most this long: a search for mentions starts this far before a suffix's place.
+MENTION_PREFIX = 10
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class IdentityVocab:
     not_a_name: re.Pattern[str]
     lead: re.Pattern[str]
     mention: re.Pattern[str]
+    suffix_at: re.Pattern[str]  # the org suffix alone: where a mention can end
     not_places: frozenset[str]
 
 
@@ -73,14 +79,15 @@ def identity_vocab() -> IdentityVocab:
         ),
         # "某某县民族宗教事务局整体支出绩效自评报告": a title with no year, the name right before its tail.
         title_no_year=re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?)\s*(?:\(?本级\)?)?\s*(?:{tails})"),
-        definition=re.compile(r"(?P<name>[\u4e00-\u9fff]{2,40})(?=\s*\(\s*以下简称)"),
+        definition=re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,40}})(?=\s*\(\s*{DEFINITION_MARK})"),
         self_reference=re.compile("^.*(?:" + "|".join(map(re.escape, raw["self_reference"])) + ")"),
         debris=frozenset(raw["debris"]),
         org_endings=raw["org_endings"],
         org_suffix=suffix,
         not_a_name=re.compile(alternation(raw["not_a_name"])),
         lead=re.compile(rf"^.*(?:{alternation(raw['lead_words'])})"),
-        mention=re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}){suffix}"),
+        mention=re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,{MENTION_PREFIX}}}){suffix}"),
+        suffix_at=re.compile(suffix),
         not_places=frozenset(raw["not_places"]),
     )
 
@@ -89,9 +96,35 @@ def not_a_name(name: str) -> bool:
     return identity_vocab().not_a_name.search(name) is not None
 
 
+def mentions(text: str) -> Iterator[re.Match[str]]:
+    """``identity_vocab().mention.finditer(text)``, without trying the pattern at every character: a match
+    starting at ``s`` ends in a suffix starting in ``s + 1 … s + MENTION_PREFIX``, so only the starts up to
+    ``MENTION_PREFIX`` characters before each suffix are tried, left to right."""
+    vocab = identity_vocab()
+    pos = 0  # every start before ``pos`` is tried or excluded
+    while (at := vocab.suffix_at.search(text, pos + 1)) is not None:
+        suffix = at.start()
+        for start in range(max(pos, suffix - MENTION_PREFIX), suffix):
+            m = vocab.mention.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = suffix
+
+
 def org_suffix() -> re.Pattern[str]:
     """A name ending as a 科学技术协会's does."""
     return re.compile(rf"{identity_vocab().org_suffix}$")
 
 
-__all__ = ["IdentityVocab", "identity_vocab", "not_a_name", "org_suffix"]
+__all__ = [
+    "DEFINITION_MARK",
+    "MENTION_PREFIX",
+    "IdentityVocab",
+    "identity_vocab",
+    "mentions",
+    "not_a_name",
+    "org_suffix",
+]

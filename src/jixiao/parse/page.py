@@ -51,8 +51,12 @@ def file_title(line: str) -> str | None:
     if m:
         return m.group("name").strip()
     stripped = line.strip()
-    for ext in _words().extensions:
-        if stripped.lower().endswith(ext) and len(stripped) > len(ext) + 2:
+    lowered = stripped.lower()
+    extensions = _words().extensions
+    if not lowered.endswith(extensions):
+        return None  # the common case: no extension at all, without the loop below
+    for ext in extensions:
+        if lowered.endswith(ext) and len(stripped) > len(ext) + 2:
             return stripped[: -len(ext)].strip()
     return None
 
@@ -73,10 +77,28 @@ def _toolbar_word(stripped: str) -> bool:
     return len(stripped) <= _TOOLBAR_WORD and not any(ch.isdigit() for ch in stripped)
 
 
+# The last text's head: (its lines, n, the head) — the parser asks for the head of one text's lines six
+# times. The lines object is held, so ``is`` cannot match another list at the same address.
+_last_head: tuple[Sequence[Line], int, list[Line]] | None = None
+
+
 def content_head(lines: Sequence[Line], n: int) -> list[Line]:
     """The first ``n`` non-empty lines that are not page furniture, nor the words of a toolbar: a run of at
     least ``_TOOLBAR_RUN`` lines of a few characters each and no digit (拼音 / 辅助浏览 / 放大 / 缩小 …, a
-    site's accessibility bar)."""
+    site's accessibility bar).
+
+    The head for a smaller ``n`` is the start of the head for a larger one (the lines are read in order and
+    the reading stops only once ``n`` are out), so one reading serves every ``n`` up to its own."""
+    global _last_head
+    last = _last_head
+    if last is not None and last[0] is lines and n <= last[1]:
+        return last[2][:n]
+    head = _content_head(lines, n)
+    _last_head = (lines, n, head)
+    return head[:n]
+
+
+def _content_head(lines: Sequence[Line], n: int) -> list[Line]:
     out: list[Line] = []
     run: list[Line] = []  # short lines not yet known to be a toolbar's or the report's
     for pos, line in lines:

@@ -16,8 +16,10 @@ Sentence = Callable[[int], tuple[int, int]]
 EvidenceAt = Callable[[int, int], Evidence]
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
+# Both alternatives start with a character (比重 not after 占 or 所 is written 比(?<![占所]比)重): the regex
+# engine then skips to those characters instead of trying every position.
 _SHARE = re.compile(
-    rf"(?:占(?P<den>[^\d%。；;\n,，]{{0,12}}?)|(?<![占所])比重)(?:的|比例|比重|为|达|是)*\s*(?P<num>-?{_NUM})\s*%"
+    rf"(?:占(?P<den>[^\d%。；;\n,，]{{0,12}}?)|比(?<![占所]比)重)(?:的|比例|比重|为|达|是)*\s*(?P<num>-?{_NUM})\s*%"
 )
 _SECOND_SHARE = re.compile(rf"\s*(?:和|、|及|与)\s*(?P<num>-?{_NUM})\s*%")
 _SHARE_OF = {"personnel_expense": "personnel_share", "public_expense": "public_share"}
