@@ -163,7 +163,8 @@ def _hang_up_stops_run(conn: socket.socket, finished: threading.Event) -> None:
     threading.Thread(target=watch, name="jixiao-hang-up", daemon=True).start()
 
 
-def _run(request: dict[str, Any], out: Sender, finished: threading.Event) -> int:
+def _run(request: dict[str, Any], out: Sender, finished: threading.Event) -> dict[str, Any]:
+    """The ingest, as the command would run it; the final message (result or error) for the command."""
     from jixiao.config import get_settings
     from jixiao_cli.env import describe_error, log_to_file, write_trace
     from jixiao_cli.ingest_cmd import run_ingest
@@ -177,19 +178,21 @@ def _run(request: dict[str, Any], out: Sender, finished: threading.Event) -> int
         _use_server(Path(os.environ["PREFECT_HOME"]), settings.prefect_start_timeout_s, out)
         display = ForwardProgress(out) if request["progress"] else None
         summary, state_name = run_ingest(settings, request["paths"], False, display=display)
-        finished.set()
-        out.send(t="result", summary=summary, state=state_name)
-        return 0
+        return {"t": "result", "summary": summary, "state": state_name}
     except BaseException as exc:  # the command reports it; SystemExit is a SIGTERM (the command went away)
-        finished.set()
         if not isinstance(exc, SystemExit | KeyboardInterrupt):
             write_trace(settings.home if settings is not None else None, exc)
-        out.send(t="error", message=describe_error(exc))
-        return 1
+        return {"t": "error", "message": describe_error(exc)}
+    finally:
+        finished.set()
 
 
 def _handle(conn: socket.socket, key: str) -> int:
-    """One request, in the forked child: read it, check the key, run the ingest, stream the answer."""
+    """One request, in the forked child: read it, check the key, run the ingest, stream the answer.
+
+    Everything the run started is ended before the answer goes out: when the command returns, nothing of
+    its run is left running.
+    """
     from jixiao_cli.env import exit_on_sigterm, stop_children
 
     conn.settimeout(30)
@@ -205,15 +208,16 @@ def _handle(conn: socket.socket, key: str) -> int:
     finished = threading.Event()
     _hang_up_stops_run(conn, finished)
     t0, cpu0 = time.monotonic(), _cpu()
-    try:
-        return _run(request, out, finished)
-    finally:
-        stop_children()
-        print(
-            f"jixiao runner: run in pid {os.getpid()}: {time.monotonic() - t0:.2f} s wall, "
-            f"{_cpu() - cpu0:.2f} s CPU (with its parse workers)",
-            file=sys.stderr,
-        )
+    answer = _run(request, out, finished)
+    stop_children()
+    print(
+        f"jixiao runner: run in pid {os.getpid()}: {time.monotonic() - t0:.2f} s wall, "
+        f"{_cpu() - cpu0:.2f} s CPU (with its parse workers)",
+        file=sys.stderr,
+        flush=True,
+    )
+    out.send(**answer)
+    return 0 if answer["t"] == "result" else 1
 
 
 def _cpu() -> float:

@@ -125,10 +125,20 @@ def _profile_sets_api() -> bool:
         return False
 
 
+def _api_in_settings() -> bool:
+    """A process that imported Prefect already (a test harness, a library caller) may have set an API."""
+    if "prefect.settings" not in sys.modules:
+        return False
+    from prefect.settings import PREFECT_API_URL
+
+    return bool(PREFECT_API_URL.value())
+
+
 def wanted() -> bool:
     """The runner serves the default set-up: jixiao's background Prefect server, no API of the user's."""
     return (
         not os.environ.get("PREFECT_API_URL")
+        and not _api_in_settings()
         and os.environ.get("JIXIAO_PREFECT_SERVER", "background") != "temporary"
         and os.environ.get("JIXIAO_RUNNER", "on").lower() not in {"off", "0", "false", "no"}
         and not _profile_sets_api()
