@@ -125,13 +125,15 @@ def test_killed_mid_way_no_file_is_lost(started: Started, victim: str, falls_bac
     files = json.loads(jixiao(env, "files", "--format", "json").stdout)
     assert sorted(f["status"] for f in files) == ["loaded"] * 5, files
     assert not list((home / "inbox").iterdir())
-    if not falls_back:  # the next command starts a new runner: one runner of this home, never two
-        shutil.copy2(seed_paths()[0], home / "inbox")
-        again = jixiao(env, "ingest", "--format", "json")
+    if not falls_back:  # the next run starts a new runner: one runner of this home, never two
+        before = runs_in_log(home)
+        fresh = f"sqlite:///{home / 'again.db'}"  # the seed is new to this database: a real run
+        again = jixiao(env, "ingest", str(seed_paths()[0]), "--format", "json", "--database-url", fresh)
         assert again.returncode == 0, again.stderr
-        assert runners_of((home / "prefect").resolve()) == [
-            json.loads((home / "prefect" / runner_state.STATE_FILE).read_text())["pid"]
-        ]
+        assert json.loads(again.stdout)["by_status"] == {"loaded": 1}
+        assert runs_in_log(home) == before + 1
+        now = json.loads((home / "prefect" / runner_state.STATE_FILE).read_text())["pid"]
+        assert now != runner["pid"] and runners_of((home / "prefect").resolve()) == [now]
 
 
 @pytest.mark.parametrize(
