@@ -10,8 +10,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from jixiao.fsutil import DiskFull, is_disk_full
-from jixiao.pipeline import sha256_file
+from jixiao.fsutil import DiskFull, is_disk_full, sha256_file
 
 NAME_MAX = 255  # bytes of one file name on the common file systems (ext4, xfs, btrfs)
 REASON_SUFFIX = ".reason.txt"

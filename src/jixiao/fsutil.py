@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import logging
 import os
 import stat
@@ -114,3 +115,12 @@ class QuietFileHandler(logging.FileHandler):
             self.setLevel(logging.CRITICAL + 1)
             return
         super().handleError(record)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """The file's SHA-256, read through open_regular (FIFOs and symlinks refused)."""
+    h = hashlib.sha256()
+    with open_regular(path) as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()

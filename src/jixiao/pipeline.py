@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jixiao.dedupe import content_fingerprint, figures_key
 from jixiao.errors import OcrDeferred, ReadError
-from jixiao.fsutil import NotRegularFile, open_regular
+from jixiao.fsutil import NotRegularFile, sha256_file
 from jixiao.model import MONEY_FIELDS, ParsedReport
 from jixiao.parse import parse_report
 from jixiao.parse.kind import refusal
@@ -60,14 +60,6 @@ class ReadParseResult:
     @property
     def ok(self) -> bool:
         return self.reason is None
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open_regular(path) as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _in_flight(path: Path) -> bool:

@@ -24,8 +24,11 @@ from jixiao_cli.env import ensure_prefect_api, log_to_file, stop_orphaned_server
 from jixiao_cli.redelivered import refile_if_nothing_new
 
 
-def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> tuple[dict[str, Any], str]:
-    """Run the ingest flow in this process, heartbeats off (they cost ~1 s a run), with the stage display.
+def run_ingest(
+    settings: Any, paths: list[str] | None, show_progress: bool, display: Any = None
+) -> tuple[dict[str, Any], str]:
+    """Run the ingest flow in this process, heartbeats off (they cost ~1 s a run), with the stage display
+    (or ``display``, a context manager that listens to the stages: the runner's, which forwards them).
 
     Returns (summary, state name). A run that failed with an error raises it.
     """
@@ -42,8 +45,12 @@ def run_ingest(settings: Any, paths: list[str] | None, show_progress: bool) -> t
         "workers": settings.workers,
         "return_state": True,
     }
-    display = stage_progress.StageProgress(err) if show_progress else nullcontext()
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), display:
+    if display is None:
+        display = stage_progress.StageProgress(err) if show_progress else nullcontext()
+    # Already off in the runner's settings: rebuilding them costs 0.3 s.
+    off = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
+    quiet = nullcontext() if off else temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    with quiet, display:
         state = ingest(**kwargs)
     if state.is_failed() and state.name != DQ_FAILED:
         state.result()  # raises the run's error, for main() to report in one line
@@ -161,13 +168,20 @@ def _nothing_new(n: int, fmt: str) -> None:
 
 
 def _run_and_report(settings: Any, staged: list[Path] | None, fmt: str, show_progress: bool) -> None:
-    log_to_file(settings.home)
-    with err.status("starting the temporary Prefect server…") as status:
-        ensure_prefect_api(
-            settings.prefect_start_timeout_s,
-            lambda s: status.update(f"starting the temporary Prefect server… {s:.0f} s"),
-        )
-    summary, state_name = run_ingest(settings, [str(p) for p in staged] if staged else None, show_progress)
+    """The run goes to the resident runner (no import here), else runs in this process as it always did."""
+    from jixiao_cli.runner_client import run_remote
+
+    paths = [str(p) for p in staged] if staged else None
+    answer = run_remote(settings, paths, show_progress)
+    if answer is None:
+        log_to_file(settings.home)
+        with err.status("starting the temporary Prefect server…") as status:
+            ensure_prefect_api(
+                settings.prefect_start_timeout_s,
+                lambda s: status.update(f"starting the temporary Prefect server… {s:.0f} s"),
+            )
+        answer = run_ingest(settings, paths, show_progress)
+    summary, state_name = answer
     if fmt == "json":
         sys.stdout.write(
             json.dumps({**summary, "state": state_name}, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -27,8 +27,9 @@ def wanted(asked: bool | None, fmt: str, console: Console) -> bool:
 class StageProgress:
     """Listens to the flow's stage events (and the parse pool's per-file hook) while the flow runs."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, hooks: bool = True) -> None:
         self.console = console
+        self.hooks = hooks  # False: the events come from elsewhere (the runner), not this process's flow
         self.live = console.is_terminal
         self.totals: dict[str, int] = {}
         self.done: dict[str, int] = {}
@@ -37,8 +38,6 @@ class StageProgress:
         self.ids: dict[str, TaskID] = {}
 
     def __enter__(self) -> StageProgress:
-        from jixiao import pipeline
-
         if self.live:
             self.bar = Progress(
                 TextColumn("{task.description:<9}"),
@@ -50,17 +49,21 @@ class StageProgress:
             )
             self.ids = {s: self.bar.add_task(s, total=None, start=False) for s in stages.STAGES}
             self.bar.start()
-        stages.listen(self.on_event)
-        pipeline.set_progress_hook(lambda k: self.on_event("advance", "parse", k))
+        if self.hooks:
+            from jixiao import pipeline
+
+            stages.listen(self.on_event)
+            pipeline.set_progress_hook(lambda k: self.on_event("advance", "parse", k))
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        from jixiao import pipeline
+        if self.hooks:
+            from jixiao import pipeline
 
-        stages.stop_listening()
-        pipeline.set_progress_hook(None)
+            stages.stop_listening()
+            pipeline.set_progress_hook(None)
         if self.bar is not None:
             self.bar.stop()
 

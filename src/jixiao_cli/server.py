@@ -260,7 +260,10 @@ def _prefect_home(home: Path | None) -> Path:
 @app.command("status")
 def status(home: HomeOpt = None) -> None:
     """Show the background Prefect server (pid, API URL) and whether it answers."""
-    state = read_state(_prefect_home(home))
+    from jixiao_cli import runner_state
+
+    prefect_home = _prefect_home(home)
+    state = read_state(prefect_home)
     if state is None or not is_server_process(state):
         typer.echo("no background Prefect server is running (the next command that needs one starts it)")
         raise typer.Exit(1)
@@ -268,22 +271,50 @@ def status(home: HomeOpt = None) -> None:
     typer.echo(
         f"Prefect server pid {state['pid']} at {state['api_url']} {answer}; started {state.get('started_at')}"
     )
+    runner = runner_state.live_state(prefect_home)
+    if runner is None:
+        typer.echo("no jixiao runner is running (the next ingest with work starts it)")
+    else:
+        fresh = (
+            "current"
+            if runner["key"] == runner_state.runner_key()
+            else "STALE (code changed; replaced next run)"
+        )
+        typer.echo(
+            f"jixiao runner pid {runner['pid']} on {runner['socket']}, {fresh}; started {runner.get('started_at')}"
+        )
 
 
 @app.command("start")
 def start(home: HomeOpt = None) -> None:
-    """Start the background Prefect server now (otherwise the first command that needs it does)."""
+    """Start the background Prefect server and the jixiao runner now (else the first ingest with work does)."""
     from jixiao.config import get_settings
+    from jixiao_cli import runner_client, runner_state
 
     prefect_home = _prefect_home(home)
-    url, started = ensure_background_server(prefect_home, get_settings(home=home).prefect_start_timeout_s)
+    timeout_s = get_settings(home=home).prefect_start_timeout_s
+    url, started = ensure_background_server(prefect_home, timeout_s)
     typer.echo(f"{'started' if started else 'already running:'} Prefect server at {url}")
+    if not runner_state.wanted():
+        return
+    runner, new = runner_client.ensure_runner(prefect_home, runner_state.runner_key(), timeout_s + 120.0)
+    if runner is None:
+        typer.echo(f"the jixiao runner did not start: see {prefect_home / runner_state.LOG_FILE}")
+        raise typer.Exit(1)
+    typer.echo(f"{'started' if new else 'already running:'} jixiao runner (pid {runner['pid']})")
 
 
 @app.command("stop")
 def stop(home: HomeOpt = None) -> None:
-    """Stop the background Prefect server (runs stay recorded; the next command starts it again)."""
-    pid = stop_background_server(_prefect_home(home))
+    """Stop the jixiao runner and the background Prefect server (runs stay recorded; the next command
+    starts them again)."""
+    from jixiao_cli import runner_client
+
+    prefect_home = _prefect_home(home)
+    runner = runner_client.stop_runner(prefect_home)
+    if runner:
+        typer.echo(f"stopped the jixiao runner (pid {runner})")
+    pid = stop_background_server(prefect_home)
     typer.echo(
         f"stopped the Prefect server (pid {pid})" if pid else "no background Prefect server was running"
     )

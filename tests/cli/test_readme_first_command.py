@@ -117,9 +117,11 @@ def jixiao_json(clone: Path, *args: str) -> list[dict[str, object]]:
     return rows
 
 
-def background_server_pid(clone: Path) -> int:
-    state = json.loads((clone / "jixiao-data" / "prefect" / "jixiao-server.json").read_text(encoding="utf-8"))
-    return int(state["pid"])
+def background_pids(clone: Path) -> list[int]:
+    """The background Prefect server and the jixiao runner beside it (issue 18), from their state files."""
+    prefect = clone / "jixiao-data" / "prefect"
+    names = ("jixiao-server.json", "jixiao-runner.json")
+    return sorted(int(json.loads((prefect / n).read_text(encoding="utf-8"))["pid"]) for n in names)
 
 
 @pytest.fixture
@@ -142,10 +144,11 @@ def test_readme_first_command_from_a_fresh_clone(clone_dir: Path) -> None:
     assert f"current reports ({SEEDS})" in proc.stdout
     states = re.findall(r"^run state: (.+)$", proc.stdout, re.M)
     assert states == ["Completed with DQ errors"], states
-    # What stays is the background Prefect server later commands reuse (issue 18), said on stderr, and nothing else.
-    assert "jixiao server stop" in proc.stderr
-    server = background_server_pid(clone)
-    assert [int(line.split()[0]) for line in processes_of(clone)] == [server]
+    # What stays is the background Prefect server and the jixiao runner later commands reuse (issue 18), said on
+    # stderr, and nothing else.
+    assert "jixiao server stop" in proc.stderr and "jixiao runner" in proc.stderr
+    background = background_pids(clone)
+    assert sorted(int(line.split()[0]) for line in processes_of(clone)) == background
 
     # The finding: the report whose date contradicts its fiscal year, named by the check, not by a file.
     reports = jixiao_json(clone, "reports")
@@ -166,7 +169,7 @@ def test_readme_first_command_from_a_fresh_clone(clone_dir: Path) -> None:
     assert "Traceback" not in again.stdout + again.stderr
     assert f"{SEEDS} already processed earlier" in again.stdout and "no run started" in again.stdout
     assert f"current reports ({SEEDS})" in again.stdout
-    assert [int(line.split()[0]) for line in processes_of(clone)] == [server]
+    assert sorted(int(line.split()[0]) for line in processes_of(clone)) == background
 
     stop = subprocess.run(
         [str(clone / ".venv" / "bin" / "jixiao"), "server", "stop"],

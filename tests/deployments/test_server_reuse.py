@@ -36,6 +36,16 @@ def servers_of(prefect_home: Path) -> list[int]:
     return found
 
 
+def runners_of(prefect_home: Path) -> list[int]:
+    """Pids of the jixiao runners of this PREFECT_HOME (the runner named in its command line)."""
+    found = []
+    for p in psutil.process_iter(["pid", "cmdline"]):
+        cmd = " ".join(p.info["cmdline"] or [])
+        if "jixiao_cli.runner" in cmd and str(prefect_home) in cmd:
+            found.append(p.info["pid"])
+    return found
+
+
 def api_flow_runs(api_url: str) -> list[dict[str, Any]]:
     req = urllib.request.Request(
         f"{api_url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}
@@ -52,7 +62,7 @@ def env_home(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "JIXIAO_"))}
     env |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "JIXIAO_HOME": str(home)}
     yield env, home
-    for pid in servers_of((home / "prefect").resolve()):
+    for pid in servers_of((home / "prefect").resolve()) + runners_of((home / "prefect").resolve()):
         os.kill(pid, signal.SIGKILL)
 
 

@@ -11,8 +11,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -26,7 +24,11 @@ _migrated: set[str] = set()
 _lock = threading.Lock()
 
 
-def _alembic_config(url: str) -> Config:
+def _alembic_config(url: str) -> Any:
+    # Imported here: a command that only reads the ledger (jixiao ingest of files seen before) needs no
+    # alembic (0.3 s).
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("jixiao.db").joinpath("migrations")))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -170,6 +172,8 @@ def migrate(engine: Engine) -> None:
                 conn.execute(text("SELECT pg_advisory_xact_lock(7206581)"))
             cfg = _alembic_config(str(engine.url.render_as_string(hide_password=False)))
             cfg.attributes["connection"] = conn
+            from alembic import command
+
             command.upgrade(cfg, "head")
     except OperationalError as exc:
         raise DatabaseUnavailable(
