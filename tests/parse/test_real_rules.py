@@ -577,3 +577,144 @@ def test_unit_before_a_project_name_after_the_year(title: str, name: str | None)
 def test_bare_在职_count(sentence: str, count: int | None) -> None:
     text = "某某乡2024年部门整体支出绩效自评报告\n一、部门基本情况\n" + sentence + "\n"
     assert _value(text, "staff_actual") == count
+
+
+def _cells_per_line(*cells: str) -> str:
+    """A table copied from a web page: one cell per line, blank lines between."""
+    return "\n\n".join(cells) + "\n"
+
+
+DATA_SHEET_HEAD = "2023年度部门整体支出绩效评价基础数据表\n\n"
+DATA_SHEET_MONEY = (
+    "经费控制情况(万元)",
+    "2022年决算数",
+    "2023年预算数",
+    "2023年决算数",
+    "支出总额",
+    "500.10",
+    "520.00",
+    "512.30",
+    "基本支出",
+    "300.00",
+    "310.00",
+    "305.30",
+    "其中:公用经费",
+    "40.00",
+    "42.00",
+    "41.10",
+    "项目支出",
+    "200.10",
+    "210.00",
+    "207.00",
+    "三公经费",
+    "1.20",
+    "1.50",
+    "0.90",
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        pytest.param(
+            DATA_SHEET_HEAD + _cells_per_line(*DATA_SHEET_MONEY),
+            {
+                "expenditure_total": Decimal("512.30"),
+                "basic_expenditure": Decimal("305.30"),
+                "public_expense": Decimal("41.10"),
+                "project_expenditure": Decimal("207.00"),
+                "sangong_actual": Decimal("0.90"),
+                "budget_initial": None,  # a year's 预算数 says neither 年初 nor 调整后
+            },
+            id="data-sheet-this-years-actual-column",
+        ),
+        pytest.param(
+            DATA_SHEET_HEAD
+            + _cells_per_line(*[c for n, c in enumerate(DATA_SHEET_MONEY) if n % 4 != 3 or n < 3]),
+            {"expenditure_total": None, "basic_expenditure": None, "project_expenditure": None},
+            id="data-sheet-without-this-years-actual-last-years-is-not-read",
+        ),
+        pytest.param(
+            DATA_SHEET_HEAD
+            + "经费控制情况(万元) 2022 年决算数 2023 年预算数 2023 年决算数\n"
+            + "支出总额 500.10 520.00 512.30\n基本支出 300.00 310.00 305.30\n",
+            {"expenditure_total": Decimal("512.30"), "basic_expenditure": Decimal("305.30")},
+            id="year-split-from-its-column-by-a-space",
+        ),
+    ],
+)
+def test_data_sheet_with_year_columns(table: str, expected: dict[str, object]) -> None:
+    parsed = parse_report(normalise(table).text)
+    assert {k: parsed.value(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        pytest.param(
+            ("财政供养人员情况(人)", "编制数", "2023年实际在职人数", "控制率", "18", "17", "94.44%"),
+            (18, 17),
+            id="row-of-labels-over-row-of-values",
+        ),
+        pytest.param(
+            ("财政供养人员情况(人)", "编制数", "实际在职人数", "控制率", "94.44%"),
+            (None, None),
+            id="fewer-values-than-counts-give-no-count",
+        ),
+        pytest.param(("人员编制", "21", "实有人数", "20"), (21, 20), id="label-and-value-blank-line-between"),
+        pytest.param(
+            ("人员编制", "见附表所列各科室情况说明", "21"), (None, None), id="words-between-label-and-value"
+        ),
+    ],
+)
+def test_staff_cells_of_a_copied_table(cells: tuple[str, ...], expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("部门整体支出绩效自评表\n\n" + _cells_per_line(*cells)).text)
+    assert (parsed.value("staff_quota"), parsed.value("staff_actual")) == expected
+
+
+SCORED_HEADER = "部门(单位)总体资金(万元) | 资金来源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 | 得分计算方法 |\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(
+            "年度资金总额: | 800.00 | 790.00 | 10 | 10 | 执行率乘以该指标分值,最高不超过分值上限。 |\n"
+            "基本支出 | 500.00 | 490.00 |\n10 | 10 |\n项目支出 | 300.00 | 300.00 | 10 | 10 |\n",
+            (Decimal("800.00"), Decimal("790.00"), Decimal("490.00"), Decimal("300.00")),
+            id="note-cell-within-a-row-and-a-scoring-method-column",
+        ),
+        pytest.param(
+            "年度资金总额: | 800.00 | 790.00 | 10 | 10 |\n"
+            "以上资金均按照预算管理要求及时拨付到位并已全部支出完毕，详见以下说明。\n"
+            "基本支出 | 500.00 | 490.00 | 10 | 10 |\n",
+            (Decimal("800.00"), Decimal("790.00"), None, None),
+            id="prose-on-its-own-line-still-ends-the-table",
+        ),
+    ],
+)
+def test_scored_table_with_notes(rows: str, expected: tuple[object, ...]) -> None:
+    parsed = parse_report(normalise("部门整体支出绩效自评表\n" + SCORED_HEADER + rows).text)
+    fields = ("budget_initial", "expenditure_total", "basic_expenditure", "project_expenditure")
+    assert tuple(parsed.value(f) for f in fields) == expected
+
+
+SELF_TABLE = "年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n年度资金总额 | 400.00 | 420.00 | 415.80 | 10 | 99% | 9.9 |\n"
+
+
+@pytest.mark.parametrize(
+    ("between", "rate"),
+    [
+        pytest.param("附件二\n部门整体支出绩效自评表\n", Decimal("99"), id="self-table-after-the-data-sheet"),
+        pytest.param(
+            "附件三\n项目支出绩效自评表\n项目名称 | 某某维修项目 |\n",
+            None,
+            id="project-table-after-it-is-not-read",
+        ),
+    ],
+)
+def test_every_money_block_of_the_department(between: str, rate: Decimal | None) -> None:
+    text = DATA_SHEET_HEAD + _cells_per_line(*DATA_SHEET_MONEY) + between + SELF_TABLE
+    parsed = parse_report(normalise(text).text)
+    assert parsed.value("project_expenditure") == Decimal("207.00")
+    assert parsed.value("execution_rate") == rate
