@@ -718,3 +718,32 @@ def test_every_money_block_of_the_department(between: str, rate: Decimal | None)
     parsed = parse_report(normalise(text).text)
     assert parsed.value("project_expenditure") == Decimal("207.00")
     assert parsed.value("execution_rate") == rate
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        pytest.param(
+            "某某县委统战部2024年部门整体支出绩效自评报告\n目录\n一、摘要\n二、部门概况\n三、绩效目标",
+            "dept_report",
+            id="目录-alone-heads-a-table-of-contents",
+        ),
+        pytest.param(
+            "某某县财政局2023年度预算绩效评价单位目录\n一、市直单位", "other", id="a-title-naming-a-list"
+        ),
+        pytest.param("2022年度“某某惠民专项资金”绩效评价报告", "project_report", id="quoted-special-fund"),
+        pytest.param(
+            "某某县科协2022年度部门整体支出绩效评价报告(含专项资金)",
+            "dept_report",
+            id="department-with-its-funds",
+        ),
+        pytest.param("2023年财政重点绩效评价结果公开\n发布日期:2024-11-24", "other", id="results-published"),
+        pytest.param(
+            "某某县文化馆2023年度部门整体支出绩效自评报告\n发布日期:2024-03-01",
+            "dept_report",
+            id="report-published",
+        ),
+    ],
+)
+def test_kind_words_in_context(head: str, kind: str) -> None:
+    assert parse_report(normalise(head + BODY).text).value("doc_kind") == kind

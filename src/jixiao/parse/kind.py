@@ -44,7 +44,13 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             name = file_title(line)
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
-    content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    # A kind's word alone on a line ("目录" over a table of contents) heads a part of the document: no title.
+    alone = load_vocabulary().kind["other"]
+    content = [
+        (pos, title_prefix(strip_ruby(line)))
+        for pos, line in content_head(lines, _HEAD_LINES)
+        if line.strip(" :：") not in alone
+    ]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
         joined = line.strip() + content[k + 1][1].strip()
