@@ -747,3 +747,52 @@ def test_every_money_block_of_the_department(between: str, rate: Decimal | None)
 )
 def test_kind_words_in_context(head: str, kind: str) -> None:
     assert parse_report(normalise(head + BODY).text).value("doc_kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "截至年底,实有人员120人,其中在职人员85人、离退休人员35人。",
+            (85, 35),
+            id="whole-with-retirees-is-not-the-staff-its-serving-part-is",
+        ),
+        pytest.param(
+            "截至年底,实有人员120人,其中参公人员85人、工勤人员35人。",
+            (120, None),
+            id="breakdown-without-retirees",
+        ),
+        pytest.param(
+            "人员情况:实际人员30人(其中:在职26人,退休4人)。",
+            (26, 4),
+            id="bracketed-serving-and-retired-parts",
+        ),
+        pytest.param(
+            "离退休人员62人(其中:离休人员8人,退休人员54人)。", (None, 62), id="breakdown-of-retirees-alone"
+        ),
+    ],
+)
+def test_serving_and_retired_parts(sentence: str, expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("某某县妇联2023年度部门整体支出绩效自评报告\n" + sentence + BODY).text)
+    assert (parsed.value("staff_actual"), parsed.value("staff_retired")) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "某某县工会行政编制7人,其中:公务员编制6人,实有在职人数6人,工勤编制1人,事业编制5人,实有在职人数5人。",
+            (None, None),
+            id="each-kinds-counts-are-parts",
+        ),
+        pytest.param("某某县工会人员编制12人,实有在职人数11人。", (12, 11), id="one-count-of-each"),
+        pytest.param(
+            "系统人员编制326名,其中:行政编制43名,参照公务员法管理编制7名,事业编制276名。",
+            (326, None),
+            id="quota-over-its-kinds-stays-the-quota",
+        ),
+    ],
+)
+def test_counts_of_each_kind_are_parts(sentence: str, expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("某某县总工会2023年度部门整体支出绩效自评报告\n" + sentence + BODY).text)
+    assert (parsed.value("staff_quota"), parsed.value("staff_actual")) == expected
