@@ -796,3 +796,34 @@ def test_serving_and_retired_parts(sentence: str, expected: tuple[object, object
 def test_counts_of_each_kind_are_parts(sentence: str, expected: tuple[object, object]) -> None:
     parsed = parse_report(normalise("某某县总工会2023年度部门整体支出绩效自评报告\n" + sentence + BODY).text)
     assert (parsed.value("staff_quota"), parsed.value("staff_actual")) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "基本支出、项目支出分别实现支出300.50万元、120.25万元,预算执行率分别为97.06%、98.72%。",
+            {"basic_expenditure": Decimal("300.50"), "project_expenditure": Decimal("120.25")},
+            id="listed-labels-take-the-figures-after-分别-in-turn",
+        ),
+        pytest.param(
+            "基本支出和项目支出分别实现支出300.50万元。",
+            {"basic_expenditure": None, "project_expenditure": None},
+            id="fewer-figures-than-labels-give-none",
+        ),
+        pytest.param(
+            "年初预算批复800万元(基本支出500万元、项目支出300万元),年中追加60万元,全年预算860万元(基本支出"
+            "530万元、项目支出330万元)。2023年某某局实现支出812.40万元,预算执行率为94.47%。",
+            {"budget_adjusted": Decimal("860"), "expenditure_total": Decimal("812.40")},
+            id="closed-bracket-of-parts-belongs-to-the-figure-before-it",
+        ),
+        pytest.param(
+            "基本支出年初预算500万元,全年预算520万元;项目支出实现支出120.25万元。",
+            {"budget_adjusted": None, "expenditure_total": None},
+            id="a-parts-budget-and-spending-are-not-the-wholes",
+        ),
+    ],
+)
+def test_respective_lists_and_closed_breakdowns(sentence: str, expected: dict[str, object]) -> None:
+    parsed = parse_report(normalise("某某局2023年度部门整体支出绩效自评报告\n" + sentence + "\n").text)
+    assert {k: parsed.value(k) for k in expected} == expected

@@ -43,6 +43,8 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
 _SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
+_NEXT_FIGURE = re.compile(rf"(?P<gap>\s*[、,，和及]\s*)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)")
+_CLOSED = re.compile(r"\([^()]*\)")  # a closed bracket
 _CUT_AT_END = re.compile(rf"[^\d。；;\n]{{0,24}}?{_NUM}(?=\s*$)")
 _UNIT = re.compile(r"亿元|万元|元")
 _UNIT_REACH = 300  # characters before a cut-off figure in which its unit is looked for
@@ -120,8 +122,10 @@ class _Extractor(StaffCounts):
         field = _income_or_expenditure(prefix) if label.kind == "by_sentence" else label.field
         if field is None or field in self.facts:
             return
-        if field in self.vocab.whole_fields and _has_any(prefix, self.vocab.part_words):
-            return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
+        if field in self.vocab.whole_fields and _has_any(_CLOSED.sub("", prefix), self.vocab.part_words):
+            # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's (a bracket that
+            # lists the parts of an earlier figure, "(基本支出 9896 万元、…)", is closed: not this one's)
+            return
         if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
             return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
         if label.side == "actual" and self._in_a_budget_split(hit.start):
@@ -137,7 +141,10 @@ class _Extractor(StaffCounts):
         # 决算数为 is itself the actual marker, whatever budget words precede it.
         if label.side == "actual" and label.kind == "money" and budget_talk:
             return
-        m = _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
+        listed = self._respective(i, s_end)
+        if listed is False:
+            return  # a list of labels whose figures follow "分别" in turn, not all of them there
+        m = listed or _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
         if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
             return
         if label.tight and m.group("gap").strip():
@@ -258,6 +265,24 @@ class _Extractor(StaffCounts):
             if prev.label.field in self.vocab.whole_fields:
                 return _has_any(self.text[s_start : prev.start], self.vocab.part_words)
         return False
+
+    def _respective(self, i: int, s_end: int) -> re.Match[str] | bool | None:
+        """ "基本支出、项目支出分别实现支出 10914.9 万元、6226.47 万元": labels listed before 分别 take the figures
+        after it in turn. The figure of hit ``i``; None when it is no such list; False when the figures are
+        fewer than the labels."""
+        hits, joiners = self.hits, self.vocab.words["list_joiners"]
+        first = last = i
+        while first > 0 and self.text[hits[first - 1].end : hits[first].start] in joiners:
+            first -= 1
+        while last + 1 < len(hits) and self.text[hits[last].end : hits[last + 1].start] in joiners:
+            last += 1
+        m = _MONEY_AFTER.match(self.text, hits[last].end, s_end)
+        if m is None or not _has_any(m.group("gap"), self.vocab.words["respective"]):
+            return None
+        figures = [m]
+        while len(figures) <= last - first and (m := _NEXT_FIGURE.match(self.text, m.end(), s_end)):
+            figures.append(m)
+        return figures[i - first] if len(figures) == last - first + 1 else False
 
     def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
         number = to_decimal(m.group("num"))
