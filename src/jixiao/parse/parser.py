@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from jixiao.model import UNIT_OF, Fact, ParsedReport, ShareFact
 from jixiao.parse.automaton import alternation
@@ -266,7 +267,7 @@ class _Extractor(StaffCounts):
                 return _has_any(self.text[s_start : prev.start], self.vocab.part_words)
         return False
 
-    def _respective(self, i: int, s_end: int) -> re.Match[str] | bool | None:
+    def _respective(self, i: int, s_end: int) -> re.Match[str] | Literal[False] | None:
         """ "基本支出、项目支出分别实现支出 10914.9 万元、6226.47 万元": labels listed before 分别 take the figures
         after it in turn. The figure of hit ``i``; None when it is no such list; False when the figures are
         fewer than the labels."""
