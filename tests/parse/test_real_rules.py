@@ -827,3 +827,36 @@ def test_counts_of_each_kind_are_parts(sentence: str, expected: tuple[object, ob
 def test_respective_lists_and_closed_breakdowns(sentence: str, expected: dict[str, object]) -> None:
     parsed = parse_report(normalise("某某局2023年度部门整体支出绩效自评报告\n" + sentence + "\n").text)
     assert {k: parsed.value(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "value"),
+    [
+        pytest.param(
+            "县档案馆2024年部门整体支出绩效自评报告\n某某族自治县档案馆2024年部门整体支出绩效自评报告\n",
+            "title",
+            "某某族自治县档案馆2024年部门整体支出绩效自评报告",
+            id="the-same-title-named-in-full-below",
+        ),
+        pytest.param(
+            "某某县档案馆2024年部门整体支出绩效自评报告\n某某县档案馆2024年部门整体支出绩效自评表\n",
+            "title",
+            "某某县档案馆2024年部门整体支出绩效自评报告",
+            id="another-title-below-is-not-a-fuller-name",
+        ),
+        pytest.param(
+            "某某县红十字会2023年度部门整体支出\n绩效评价报告\n现将县红十字会2023年财政预算支出绩效自评如下:\n",
+            "unit_name",
+            "某某县红十字会",
+            id="name-in-the-first-line-of-a-wrapped-title",
+        ),
+        pytest.param(
+            "2023年度部门整体支出情况说明\n绩效评价报告\n现将县红十字会2023年财政预算支出绩效自评如下:\n",
+            "unit_name",
+            "县红十字会",
+            id="a-line-above-without-a-name-gives-none",
+        ),
+    ],
+)
+def test_titles_named_in_full(head: str, field: str, value: str) -> None:
+    assert _value(head + BODY, field) == value

@@ -234,6 +234,10 @@ class NameReader:
             elif titled and (lead := _leading_unit(line)) is not None:
                 found.append(self.placed(lead, "title", pos + line.find(lead)))
             elif (
+                not titled and (wrapped := self._wrapped_title_name(line, head[i + 1 :])) is not None
+            ):  # "富民县红十字会2023年度部门整体支出" / "绩效评价报告": a title wrapped over two lines
+                found.append(self.placed(wrapped[0], "title", pos + wrapped[1]))
+            elif (
                 i + 1 < len(head)
                 and is_title(head[i + 1][1])
                 and not titled
@@ -244,6 +248,17 @@ class NameReader:
                 if _NAME_LINE.fullmatch(name) and not not_a_name(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
         return found
+
+    @staticmethod
+    def _wrapped_title_name(line: str, below: Sequence[tuple[int, str]]) -> tuple[str, int] | None:
+        """The name opening a title whose kind words wrapped to the next line, and where it starts in ``line``."""
+        if not below or not is_title(below[0][1]) or _names_itself(below[0][1]):
+            return None
+        m = _TITLE_LEAD.match(line)
+        if m is None or len(line.strip() + below[0][1].strip()) > _TITLE_WIDTH:
+            return None
+        name = clean_name(m.group("name"))
+        return (name, m.start("name")) if _placed_name(name) and not not_a_name(name) else None
 
     def _placed_in_body(self, bare: str) -> list[NameSource]:
         """A title naming a bare type (林业局) names the unit with its place in the body (大足区林业局): the

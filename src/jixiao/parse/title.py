@@ -92,6 +92,10 @@ def put_title(lines: Sequence[tuple[int, str]], put: Put, unit: str | None = Non
     found = _candidates(lines)
     if len(found) >= 2 and _page_headline(lines, found[0][0], found[1][0]):
         found = [_joined_with_line_above(lines, *found[1])]
+    if len(found) >= 2 and len(found[1][2]) > len(found[0][2]) and found[1][2].endswith(found[0][2]):
+        found = found[
+            1:
+        ]  # "县档案馆2024年…报告" over "某某自治县档案馆2024年…报告": the same title, named in full
     if found:
         pos, line, title = found[0]
         title = _without_cover_name(title, unit)
