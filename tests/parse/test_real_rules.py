@@ -860,3 +860,48 @@ def test_respective_lists_and_closed_breakdowns(sentence: str, expected: dict[st
 )
 def test_titles_named_in_full(head: str, field: str, value: str) -> None:
     assert _value(head + BODY, field) == value
+
+
+@pytest.mark.parametrize(
+    ("head", "year"),
+    [
+        pytest.param(
+            "某某县林业局2023年造林补助资金项目支出绩效自评报告\n(2024年度)\n",
+            2024,
+            id="evaluated-year-line-wins",
+        ),
+        pytest.param(
+            "某某县林业局2023年造林补助资金项目支出绩效自评报告(2024年度)\n",
+            2024,
+            id="evaluated-year-run-into-title",
+        ),
+        pytest.param("某某县林业局2023年造林补助资金项目支出绩效自评报告\n", 2023, id="title-year-alone"),
+        pytest.param(
+            "某某县林业局2023年度部门整体支出绩效自评报告\n(2022年度)决算数据见附表\n",
+            2023,
+            id="bracket-inside-a-line",
+        ),
+    ],
+)
+def test_evaluated_year_line(head: str, year: int) -> None:
+    assert _value(head + "一、基本情况\n", "fiscal_year") == year
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        pytest.param(
+            "一、部门基本情况\n完成某某县政协会议的准备工作和重要活动安排,召开全委会和常委会,协助领导起草工作报告"
+            "和实施其他会议决定事项,组织有关调查研究。\n",
+            None,
+            id="a-sentence-naming-a-工作报告-is-no-title",
+        ),
+        pytest.param(
+            "某某县政协办公室2023年度部门整体支出绩效自评报告\n一、部门基本情况\n",
+            "某某县政协办公室",
+            id="a-title-line-names-the-unit",
+        ),
+    ],
+)
+def test_prose_is_no_title(head: str, name: str | None) -> None:
+    assert _value(head + BODY, "unit_name") == name

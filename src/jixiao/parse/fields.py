@@ -27,6 +27,7 @@ _MONEY_ROWS = frozenset(("expenditure_total", "basic_expenditure", "project_expe
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|度|(?=[\u4e00-\u9fff]))")
 _DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _YEAR_LINE = re.compile(r"\(?\s*20\d{2}\s*年度?\s*\)?")
+_EVALUATED_YEAR = re.compile(r"\(\s*(20\d{2})\s*年度\s*\)\s*$")  # ends its line
 _TITLE_WIDTH = 60
 _HEAD_LINES = 10
 _CAPTION_LINES = 40  # lines in which a viewer's file-name caption stands
@@ -101,7 +102,14 @@ def _named(word: str, text: str) -> bool:
 def _title_year(lines: Lines) -> tuple[int, int, int] | None:
     """(year, start, end) of the title block's fiscal year."""
     # Page furniture (a viewer's file-name caption, 发布日期) is not the title block.
-    for pos, full in content_head(lines, _HEAD_LINES):
+    head = content_head(lines, _HEAD_LINES)
+    for pos, full in head:
+        # "(2024年度)" under (or after) a title naming a fund of another year (…2023年异地造林补助资金项目…):
+        # the year evaluated, stated as such, wins.
+        m = _EVALUATED_YEAR.search(full)
+        if m:
+            return int(m.group(1)), pos + m.start(1), pos + m.end(1)
+    for pos, full in head:
         line = title_prefix(full)  # a viewer's line running the title into the body stands for its title
         if line is full and len(full.strip()) > _TITLE_WIDTH:
             continue  # prose, not a title

@@ -213,8 +213,8 @@ class NameReader:
         for i, (pos, raw_line) in enumerate(head):
             line = without_title_label(_opening_title(raw_line))  # "标 题 某某局2020年度…报告"
             pos += max(raw_line.find(line[:2]), 0) if line else 0
-            if ":" in line or "：" in line:
-                continue
+            if ":" in line or "：" in line or len(line.strip()) > _TITLE_WIDTH:
+                continue  # a field, or prose (a sentence naming a 工作报告 is no title)
             titled = is_title(line)
             t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
