@@ -905,3 +905,43 @@ def test_evaluated_year_line(head: str, year: int) -> None:
 )
 def test_prose_is_no_title(head: str, name: str | None) -> None:
     assert _value(head + BODY, "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "(三)部门预算及支出情况2023年度预算支出900.4\n\n7万元,其中人员经费580.72万元,公用经费167.75万元。\n",
+            (None, None),
+            id="parts-of-a-budget-across-a-line-break",
+        ),
+        pytest.param(
+            "(三)部门决算及支出情况2023年度决算支出900.4\n\n7万元,其中人员经费580.72万元,公用经费167.75万元。\n",
+            (Decimal("580.72"), Decimal("167.75")),
+            id="parts-of-the-actual-spending",
+        ),
+    ],
+)
+def test_parts_listed_under_a_budget(text: str, expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("某某市红十字会2023年度整体支出绩效评价报告\n" + text).text)
+    assert (parsed.value("personnel_expense"), parsed.value("public_expense")) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        pytest.param(
+            "某某市统计局某某专项经费项目支出绩效自评表\n索引号 X-001 主题分类\n"
+            "发文单位 某某市统计局 发布机构 某某市政府网\n项目支出绩效自评表\n(2023年度)\n",
+            "项目支出绩效自评表",
+            id="page-metadata-above-the-title-is-no-part-of-it",
+        ),
+        pytest.param(
+            "某某县供销合作联社绩效自评报告\n发布时间:2024-03-01\n2024年度某某县供销合作联社整体支出\n绩效自评报告\n",
+            "2024年度某某县供销合作联社整体支出绩效自评报告",
+            id="title-wrapped-below-the-page-headline",
+        ),
+    ],
+)
+def test_title_below_page_metadata(head: str, title: str) -> None:
+    assert _value(head + BODY, "title") == title

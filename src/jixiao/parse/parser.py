@@ -45,6 +45,8 @@ _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
 _SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
 _NEXT_FIGURE = re.compile(rf"(?P<gap>\s*[、,，和及]\s*)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)")
+_SENTENCE_BREAK = re.compile(r"[。；;]")
+_WHOLE_REACH = 40  # characters before a scope word in which the whole it breaks down is stated
 _CLOSED = re.compile(r"\([^()]*\)")  # a closed bracket
 _CUT_AT_END = re.compile(rf"[^\d。；;\n]{{0,24}}?{_NUM}(?=\s*$)")
 _UNIT = re.compile(r"亿元|万元|元")
@@ -140,7 +142,11 @@ class _Extractor(StaffCounts):
             )  # not 总支出: "预算批复的总支出为" is a budget
         )
         # 决算数为 is itself the actual marker, whatever budget words precede it.
-        if label.side == "actual" and label.kind == "money" and budget_talk:
+        if (
+            label.side == "actual"
+            and label.kind == "money"
+            and (budget_talk or self._under_a_budget(prefix, hit.start))
+        ):
             return
         listed = self._respective(i, s_end)
         if listed is False:
@@ -266,6 +272,16 @@ class _Extractor(StaffCounts):
             if prev.label.field in self.vocab.whole_fields:
                 return _has_any(self.text[s_start : prev.start], self.vocab.part_words)
         return False
+
+    def _under_a_budget(self, prefix: str, at: int) -> bool:
+        """Whether the label at ``at`` is listed (其中…) under a budget stated before its sentence, across a line
+        break ("预算支出910.4" / "2、7万元,其中人员经费580.72万元"): the parts of a budget are the budget's."""
+        scope = max(prefix.rfind(w) for w in self.vocab.scope_words)
+        if scope < 0:
+            return False
+        start = at - len(prefix) + scope
+        whole = _SENTENCE_BREAK.split(self.text[max(0, start - _WHOLE_REACH) : start])[-1]
+        return "预算" in whole and not _has_any(whole, self.vocab.actual_markers)
 
     def _respective(self, i: int, s_end: int) -> re.Match[str] | Literal[False] | None:
         """ "基本支出、项目支出分别实现支出 10914.9 万元、6226.47 万元": labels listed before 分别 take the figures

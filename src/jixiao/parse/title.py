@@ -61,7 +61,12 @@ def _joined_with_line_above(
     """A document title wrapped over two lines ("2024年度某某县供销合作联社整体支出" / "绩效自评报告"): the line
     right above, when it is no title, no furniture and no prose, opens it."""
     above = [(p, s) for p, s in lines if p < pos and s.strip()][-1:]
-    if above and _TITLE_OPENING.fullmatch(above[0][1].strip()) and not is_title(above[0][1]):
+    if (
+        above
+        and _TITLE_OPENING.fullmatch(above[0][1].strip())
+        and not is_title(above[0][1])
+        and not is_furniture(above[0][1])  # "发文单位 某某局 发布机构 某某网": the page's metadata
+    ):
         joined = above[0][1].strip() + title
         if len(joined) <= _TITLE_WIDTH and not _PROSE.search(joined) and not _HEADING.match(joined):
             return above[0][0], above[0][1], joined
