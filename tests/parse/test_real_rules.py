@@ -945,3 +945,54 @@ def test_parts_listed_under_a_budget(text: str, expected: tuple[object, object])
 )
 def test_title_below_page_metadata(head: str, title: str) -> None:
     assert _value(head + BODY, "title") == title
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        pytest.param(
+            "某某县残联项目绩效自评报告范文(精选8篇)\n", "other", id="sample-texts-are-nobodys-report"
+        ),
+        pytest.param("某某县残联康复项目绩效自评报告\n", "project_report", id="a-projects-own-report"),
+    ],
+)
+def test_collections_of_sample_texts(head: str, kind: str) -> None:
+    assert _value(head + BODY, "doc_kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        pytest.param(
+            "2023年财政重点绩效评价结果公开\n发布日期:2024-11-24 09:00\n附件: 《2023年财政重点绩效评价报告》\n",
+            "2023年财政重点绩效评价结果公开",
+            id="a-cited-document-is-not-the-title",
+        ),
+        pytest.param(
+            "某某区财政局网站\n发布日期:2024-11-24 09:00\n2023年某某区财政局部门整体支出绩效评价报告\n",
+            "2023年某某区财政局部门整体支出绩效评价报告",
+            id="the-documents-own-title-below-the-metadata",
+        ),
+    ],
+)
+def test_cited_documents_are_no_title(head: str, title: str) -> None:
+    assert _value(head + BODY, "title") == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        pytest.param(
+            "年中调整预算6416.86万元,其中一般公共预算财政拨款收入3098.97万元、年初结转和结余1184.56万元。",
+            None,
+            id="carryover-listed-among-a-budgets-sources",
+        ),
+        pytest.param(
+            "2023年度年初结转和结余1184.56万元,本年收入5232.30万元。",
+            Decimal("1184.56"),
+            id="the-years-carryover",
+        ),
+    ],
+)
+def test_carryover_as_a_budget_source(sentence: str, value: Decimal | None) -> None:
+    assert _value("某某厅2023年度部门整体绩效自评报告\n" + sentence + BODY, "carryover_start") == value

@@ -114,7 +114,8 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     project = [re.compile(p) for p in words["project_pattern"]]
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
-    for kind in ("project_report", "other", "dept_table", "dept_report"):
+    # A title offering sample texts ("…自评报告范文(精选12篇)") is nobody's report, whatever kind it names.
+    for kind in ("collection", "project_report", "other", "dept_table", "dept_report"):
         for pos, title in titles + (later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):
                 continue
@@ -124,7 +125,7 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
                 hit = m.group(0) if m else None
             if hit is not None:
                 at = max(title.find(hit), 0)
-                return Kind(kind, pos + at, pos + at + len(hit), hit)
+                return Kind("other" if kind == "collection" else kind, pos + at, pos + at + len(hit), hit)
         if kind == "project_report":
             other = _other_line(lines)
             if other is not None:

@@ -148,6 +148,8 @@ class _Extractor(StaffCounts):
             and (budget_talk or self._under_a_budget(prefix, hit.start))
         ):
             return
+        if field in self.vocab.words["budget_sources"] and self._under_a_budget(prefix, hit.start):
+            return  # "调整预算64163.86万元,其中…、年初结转和结余11840.56万元": one source of the budget
         listed = self._respective(i, s_end)
         if listed is False:
             return  # a list of labels whose figures follow "分别" in turn, not all of them there

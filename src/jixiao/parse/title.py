@@ -44,6 +44,8 @@ def _candidates(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str, str]]:
         title = without_title_label(title_prefix(line).replace("|", " ")).strip()
         title = _PAGE_MARK.sub("", title)  # "1/1" of a viewer's page counter
         # A site's name (报告吧) holds a title word too: a title also names what it reports.
+        if title.startswith("《") and title.endswith("》"):
+            continue  # "附件: 《…评价报告》": a document it cites, not its own title
         if is_title(title) and _MIN_TITLE <= len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
             out.append((pos, line, title))
     return out
