@@ -996,3 +996,32 @@ def test_cited_documents_are_no_title(head: str, title: str) -> None:
 )
 def test_carryover_as_a_budget_source(sentence: str, value: Decimal | None) -> None:
     assert _value("某某厅2023年度部门整体绩效自评报告\n" + sentence + BODY, "carryover_start") == value
+
+
+@pytest.mark.parametrize(
+    ("tail", "value"),
+    [
+        pytest.param(
+            "填表人:某某  填报日期:2023.6.28   联系电话:1234567\n",
+            "2023-06-28",
+            id="dotted-date-after-its-label",
+        ),
+        pytest.param("绩效自评日期: 2025年5月\n", "2025-05", id="self-evaluation-date"),
+        pytest.param("联系电话:2023.6.28\n", None, id="dotted-figures-without-a-date-label"),
+    ],
+)
+def test_report_date_wordings(tail: str, value: str | None) -> None:
+    assert _value("某某县总工会2022年度部门整体支出绩效自评报告\n" + BODY + tail, "report_date") == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        pytest.param(
+            "本单位行政编制1个,事业编制2个,合计在岗人数为2人,其中挂职0人。", 2, id="在岗人数-is-the-staff"
+        ),
+        pytest.param("本单位行政编制1个,事业编制2个,岗位设置3个。", None, id="posts-are-no-staff"),
+    ],
+)
+def test_staff_on_post(sentence: str, count: int | None) -> None:
+    assert _value("某某区团委2023年度部门整体支出绩效自评报告\n" + sentence + BODY, "staff_actual") == count

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from jixiao.parse.cells import Table
-from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
+from jixiao.parse.dates import AR_DATE, CN_DATE, iso_date, parse_date
 from jixiao.parse.kind import document_kind, title_prefix
 from jixiao.parse.page import content_head, file_title, is_furniture
 from jixiao.parse.tables import TableValue, read_table
@@ -38,8 +38,10 @@ _NAMED_ITEM = re.compile(
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _BODY_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _REPORT_DATE_LABEL = re.compile(
-    r"(?:报告日期|填报日期)\s*[:：]?\s*"
-)  # the day the table was filled in is its date
+    r"(?:报告日期|填报日期|自评日期)\s*[:：]?\s*"
+)  # the day the table was filled in (or the self-evaluation done) is its date
+# After a date label, a date written with dots or dashes: "填报日期:2023.6.28".
+_NUMERIC_DATE = re.compile(r"(20\d{2})\s*[.．\-/]\s*(\d{1,2})\s*[.．\-/]\s*(\d{1,2})(?!\d)")
 
 
 def table_and_kind(
@@ -180,6 +182,9 @@ def report_date(text: str, lines: Lines, put: Put) -> None:
     m = _REPORT_DATE_LABEL.search(text)
     if m:
         value = parse_date(text[m.end() : m.end() + 20])
+        numeric = _NUMERIC_DATE.match(text, m.end())
+        if value is None and numeric is not None:
+            value = iso_date(*(int(g) for g in numeric.groups()))
         if value:
             put("report_date", value, m.start(), m.end() + 12)
             return
