@@ -1025,3 +1025,22 @@ def test_report_date_wordings(tail: str, value: str | None) -> None:
 )
 def test_staff_on_post(sentence: str, count: int | None) -> None:
     assert _value("某某区团委2023年度部门整体支出绩效自评报告\n" + sentence + BODY, "staff_actual") == count
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        pytest.param(
+            "2024年部门预算财政安排公共财政拨款资金共157.71万元,实际支出157.71万元。",
+            None,
+            id="one-sources-money",
+        ),
+        pytest.param(
+            "2024年部门预算安排资金共157.71万元,实际支出157.71万元。",
+            Decimal("157.71"),
+            id="the-whole-budget",
+        ),
+    ],
+)
+def test_fund_source_in_the_gap(sentence: str, value: Decimal | None) -> None:
+    assert _value("某某区妇联2024年度部门整体支出绩效自评报告\n" + sentence + "\n", "budget_initial") == value

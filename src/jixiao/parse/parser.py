@@ -158,6 +158,8 @@ class _Extractor(StaffCounts):
             return
         if label.tight and m.group("gap").strip():
             return  # ",支出 4426.19 万元" after the income: the figure follows the word at once
+        if field in self.vocab.whole_fields and _has_any(m.group("gap"), self.vocab.words["fund_sources"]):
+            return  # "部门预算财政安排公共财政拨款资金共157.71万元": one source's money, not the whole's
         if label.side == "actual" and _has_any(m.group("gap"), self.vocab.budget_gap_words):
             # "基本支出预算安排 149.83 万元，实际支出 149.83 万元": the actual figure follows.
             m = _follow_up("actual").search(self.text, m.end(), s_end)
