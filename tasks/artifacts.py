@@ -51,24 +51,32 @@ def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo
     return "\n".join(lines)
 
 
-def publish(
-    file_outcomes: Sequence[FileOutcome],
-    outcomes: Sequence[CheckOutcome],
-    infos: Mapping[str, ReportInfo],
-    run_id: str,
-) -> None:
-    rows = [
+def files_table(file_outcomes: Sequence[FileOutcome]) -> list[dict[str, object]]:
+    """The ingest-files artifact's rows: each file's outcome, unit, year, and what the document is with the
+    words that said so (a refused kind is in the reason)."""
+    return [
         {
             "file": o.name,
             "status": o.status,
             "unit": o.unit_name or "",
             "adcode": o.adcode or "",
             "year": o.fiscal_year or "",
+            "kind": f"{o.doc_kind} ({o.kind_basis})" if o.doc_kind else "",
             "reason": o.reason or "",
         }
         for o in file_outcomes
     ]
-    create_table_artifact(key=FILES_KEY, table=rows, description=f"File outcomes of ingest run {run_id}")
+
+
+def publish(
+    file_outcomes: Sequence[FileOutcome],
+    outcomes: Sequence[CheckOutcome],
+    infos: Mapping[str, ReportInfo],
+    run_id: str,
+) -> None:
+    create_table_artifact(
+        key=FILES_KEY, table=files_table(file_outcomes), description=f"File outcomes of ingest run {run_id}"
+    )
     create_markdown_artifact(
         key=DQ_KEY,
         markdown=dq_markdown(outcomes, infos, run_id),

@@ -3,6 +3,8 @@ whole expenditure. Fixtures written for these tests."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,10 +98,83 @@ def test_only_department_documents_load_as_department_totals(
     (outcome,) = out.outcomes
     with get_engine(db_url).connect() as conn:
         totals = conn.execute(text("select expenditure_total from report")).scalars().all()
+    with get_engine(db_url).connect() as conn:
+        stored = {
+            t: conn.execute(text(f"select count(*) from {t}")).scalar_one()
+            for t in ("report", "report_field", "project_line")
+        }
     if loaded:
         assert outcome.status == "loaded"
         assert [Decimal(str(t)) for t in totals] == [Decimal("799.12")]
+        assert outcome.doc_kind == "dept_report"
     else:
         assert outcome.status == "quarantined"
         assert outcome.reason is not None and "not loaded as a 部门整体 report" in outcome.reason
         assert totals == []
+        # Nothing of it is stored anywhere: no report row, no figure with its evidence, no project line.
+        assert stored == {"report": 0, "report_field": 0, "project_line": 0}
+
+
+TABLE = (
+    "资金情况(万元)\t年初预算数\t全年预算数\t全年执行数\t执行率\t得分\n"
+    "年度资金总额\t800.00\t820.00\t799.12\t97.45%\t9.7\n"
+    "自评总分\t96.20\n\n{unit}\n2024年3月2日\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "basis"),
+    [
+        pytest.param(
+            "临泽县科学技术协会2023年度部门整体支出绩效自评报告"
+            + BODY
+            + "\n临泽县科学技术协会\n2024年3月1日\n",
+            "dept_report",
+            "整体支出绩效",
+            id="report-kind-from-its-title",
+        ),
+        pytest.param(
+            "临泽县科学技术协会2023年度部门整体支出绩效自评表\n" + TABLE.format(unit="临泽县科学技术协会"),
+            "dept_table",
+            "自评表",
+            id="table-kind-from-its-title",
+        ),
+        pytest.param(
+            "临泽县科学技术协会\n2023年度\n" + TABLE.format(unit="临泽县科学技术协会"),
+            "dept_table",
+            "无标题，有资金情况表",
+            id="untitled-table-kind-from-its-money-table",
+        ),
+        pytest.param(
+            "临泽县科学技术协会2023年度科普惠民项目支出绩效自评报告"
+            + BODY
+            + "\n临泽县科学技术协会\n2024年3月1日\n",
+            None,
+            "项目支出绩效",
+            id="project-report-refused-kind-in-reason",
+        ),
+    ],
+)
+def test_kind_and_its_basis_in_export_and_ui_artifact(
+    db_url: str, tmp_path: Path, body: str, kind: str | None, basis: str
+) -> None:
+    from jixiao.db import queries
+    from jixiao_cli.reads import write_csv
+    from tasks.artifacts import files_table
+
+    out = _load(db_url, tmp_path, {"a.txt": body})
+    (row,) = files_table(out.outcomes)
+    reports = queries.reports(get_engine(db_url), queries.ReportFilter())
+    if kind is None:  # refused: no report to export; the UI row's reason names the kind and its words
+        assert (row["status"], row["kind"], reports) == ("quarantined", "", [])
+        assert "项目" in str(row["reason"]) and basis in str(row["reason"])
+        return
+    (report,) = reports
+    as_json = report.model_dump(mode="json")
+    assert as_json["doc_kind"] == kind and basis in as_json["doc_kind_basis"]
+    assert row["kind"] == f"{kind} ({as_json['doc_kind_basis']})"
+    buf = io.StringIO()
+    write_csv([report], buf, excel=False)
+    header, values = list(csv.reader(io.StringIO(buf.getvalue())))
+    cells = dict(zip(header, values, strict=True))
+    assert (cells["文件类型"], cells["文件类型依据"]) == (kind, as_json["doc_kind_basis"])

@@ -86,3 +86,12 @@ def test_report_and_table_load_as_one_report(
         assert found is None
     else:
         assert json.loads(found) == conflicts
+    # The disagreement is a data-quality finding of the loaded suite, on the database itself.
+    from expectations.runner import validate_loaded
+
+    check = next(
+        o
+        for o in validate_loaded(db_url, context_dir=tmp_path / "gx")
+        if o.check_id == "self_evaluation_table_agrees_with_report"
+    )
+    assert check.status == ("pass" if conflicts is None else "fail")

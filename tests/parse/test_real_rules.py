@@ -577,3 +577,470 @@ def test_unit_before_a_project_name_after_the_year(title: str, name: str | None)
 def test_bare_在职_count(sentence: str, count: int | None) -> None:
     text = "某某乡2024年部门整体支出绩效自评报告\n一、部门基本情况\n" + sentence + "\n"
     assert _value(text, "staff_actual") == count
+
+
+def _cells_per_line(*cells: str) -> str:
+    """A table copied from a web page: one cell per line, blank lines between."""
+    return "\n\n".join(cells) + "\n"
+
+
+DATA_SHEET_HEAD = "2023年度部门整体支出绩效评价基础数据表\n\n"
+DATA_SHEET_MONEY = (
+    "经费控制情况(万元)",
+    "2022年决算数",
+    "2023年预算数",
+    "2023年决算数",
+    "支出总额",
+    "500.10",
+    "520.00",
+    "512.30",
+    "基本支出",
+    "300.00",
+    "310.00",
+    "305.30",
+    "其中:公用经费",
+    "40.00",
+    "42.00",
+    "41.10",
+    "项目支出",
+    "200.10",
+    "210.00",
+    "207.00",
+    "三公经费",
+    "1.20",
+    "1.50",
+    "0.90",
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        pytest.param(
+            DATA_SHEET_HEAD + _cells_per_line(*DATA_SHEET_MONEY),
+            {
+                "expenditure_total": Decimal("512.30"),
+                "basic_expenditure": Decimal("305.30"),
+                "public_expense": Decimal("41.10"),
+                "project_expenditure": Decimal("207.00"),
+                "sangong_actual": Decimal("0.90"),
+                "budget_initial": None,  # a year's 预算数 says neither 年初 nor 调整后
+            },
+            id="data-sheet-this-years-actual-column",
+        ),
+        pytest.param(
+            DATA_SHEET_HEAD
+            + _cells_per_line(*[c for n, c in enumerate(DATA_SHEET_MONEY) if n % 4 != 3 or n < 3]),
+            {"expenditure_total": None, "basic_expenditure": None, "project_expenditure": None},
+            id="data-sheet-without-this-years-actual-last-years-is-not-read",
+        ),
+        pytest.param(
+            DATA_SHEET_HEAD
+            + "经费控制情况(万元) 2022 年决算数 2023 年预算数 2023 年决算数\n"
+            + "支出总额 500.10 520.00 512.30\n基本支出 300.00 310.00 305.30\n",
+            {"expenditure_total": Decimal("512.30"), "basic_expenditure": Decimal("305.30")},
+            id="year-split-from-its-column-by-a-space",
+        ),
+    ],
+)
+def test_data_sheet_with_year_columns(table: str, expected: dict[str, object]) -> None:
+    parsed = parse_report(normalise(table).text)
+    assert {k: parsed.value(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        pytest.param(
+            ("财政供养人员情况(人)", "编制数", "2023年实际在职人数", "控制率", "18", "17", "94.44%"),
+            (18, 17),
+            id="row-of-labels-over-row-of-values",
+        ),
+        pytest.param(
+            ("财政供养人员情况(人)", "编制数", "实际在职人数", "控制率", "94.44%"),
+            (None, None),
+            id="fewer-values-than-counts-give-no-count",
+        ),
+        pytest.param(("人员编制", "21", "实有人数", "20"), (21, 20), id="label-and-value-blank-line-between"),
+        pytest.param(
+            ("人员编制", "见附表所列各科室情况说明", "21"), (None, None), id="words-between-label-and-value"
+        ),
+    ],
+)
+def test_staff_cells_of_a_copied_table(cells: tuple[str, ...], expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("部门整体支出绩效自评表\n\n" + _cells_per_line(*cells)).text)
+    assert (parsed.value("staff_quota"), parsed.value("staff_actual")) == expected
+
+
+SCORED_HEADER = "部门(单位)总体资金(万元) | 资金来源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 | 得分计算方法 |\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(
+            "年度资金总额: | 800.00 | 790.00 | 10 | 10 | 执行率乘以该指标分值,最高不超过分值上限。 |\n"
+            "基本支出 | 500.00 | 490.00 |\n10 | 10 |\n项目支出 | 300.00 | 300.00 | 10 | 10 |\n",
+            (Decimal("800.00"), Decimal("790.00"), Decimal("490.00"), Decimal("300.00")),
+            id="note-cell-within-a-row-and-a-scoring-method-column",
+        ),
+        pytest.param(
+            "年度资金总额: | 800.00 | 790.00 | 10 | 10 |\n"
+            "以上资金均按照预算管理要求及时拨付到位并已全部支出完毕，详见以下说明。\n"
+            "基本支出 | 500.00 | 490.00 | 10 | 10 |\n",
+            (Decimal("800.00"), Decimal("790.00"), None, None),
+            id="prose-on-its-own-line-still-ends-the-table",
+        ),
+    ],
+)
+def test_scored_table_with_notes(rows: str, expected: tuple[object, ...]) -> None:
+    parsed = parse_report(normalise("部门整体支出绩效自评表\n" + SCORED_HEADER + rows).text)
+    fields = ("budget_initial", "expenditure_total", "basic_expenditure", "project_expenditure")
+    assert tuple(parsed.value(f) for f in fields) == expected
+
+
+SELF_TABLE = "年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n年度资金总额 | 400.00 | 420.00 | 415.80 | 10 | 99% | 9.9 |\n"
+
+
+@pytest.mark.parametrize(
+    ("between", "rate"),
+    [
+        pytest.param("附件二\n部门整体支出绩效自评表\n", Decimal("99"), id="self-table-after-the-data-sheet"),
+        pytest.param(
+            "附件三\n项目支出绩效自评表\n项目名称 | 某某维修项目 |\n",
+            None,
+            id="project-table-after-it-is-not-read",
+        ),
+    ],
+)
+def test_every_money_block_of_the_department(between: str, rate: Decimal | None) -> None:
+    text = DATA_SHEET_HEAD + _cells_per_line(*DATA_SHEET_MONEY) + between + SELF_TABLE
+    parsed = parse_report(normalise(text).text)
+    assert parsed.value("project_expenditure") == Decimal("207.00")
+    assert parsed.value("execution_rate") == rate
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        pytest.param(
+            "某某县委统战部2024年部门整体支出绩效自评报告\n目录\n一、摘要\n二、部门概况\n三、绩效目标",
+            "dept_report",
+            id="目录-alone-heads-a-table-of-contents",
+        ),
+        pytest.param(
+            "某某县财政局2023年度预算绩效评价单位目录\n一、市直单位", "other", id="a-title-naming-a-list"
+        ),
+        pytest.param("2022年度“某某惠民专项资金”绩效评价报告", "project_report", id="quoted-special-fund"),
+        pytest.param(
+            "某某县科协2022年度部门整体支出绩效评价报告(含专项资金)",
+            "dept_report",
+            id="department-with-its-funds",
+        ),
+        pytest.param("2023年财政重点绩效评价结果公开\n发布日期:2024-11-24", "other", id="results-published"),
+        pytest.param(
+            "某某县文化馆2023年度部门整体支出绩效自评报告\n发布日期:2024-03-01",
+            "dept_report",
+            id="report-published",
+        ),
+    ],
+)
+def test_kind_words_in_context(head: str, kind: str) -> None:
+    assert parse_report(normalise(head + BODY).text).value("doc_kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "截至年底,实有人员120人,其中在职人员85人、离退休人员35人。",
+            (85, 35),
+            id="whole-with-retirees-is-not-the-staff-its-serving-part-is",
+        ),
+        pytest.param(
+            "截至年底,实有人员120人,其中参公人员85人、工勤人员35人。",
+            (120, None),
+            id="breakdown-without-retirees",
+        ),
+        pytest.param(
+            "人员情况:实际人员30人(其中:在职26人,退休4人)。",
+            (26, 4),
+            id="bracketed-serving-and-retired-parts",
+        ),
+        pytest.param(
+            "离退休人员62人(其中:离休人员8人,退休人员54人)。", (None, 62), id="breakdown-of-retirees-alone"
+        ),
+    ],
+)
+def test_serving_and_retired_parts(sentence: str, expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("某某县妇联2023年度部门整体支出绩效自评报告\n" + sentence + BODY).text)
+    assert (parsed.value("staff_actual"), parsed.value("staff_retired")) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "某某县工会行政编制7人,其中:公务员编制6人,实有在职人数6人,工勤编制1人,事业编制5人,实有在职人数5人。",
+            (None, None),
+            id="each-kinds-counts-are-parts",
+        ),
+        pytest.param("某某县工会人员编制12人,实有在职人数11人。", (12, 11), id="one-count-of-each"),
+        pytest.param(
+            "系统人员编制326名,其中:行政编制43名,参照公务员法管理编制7名,事业编制276名。",
+            (326, None),
+            id="quota-over-its-kinds-stays-the-quota",
+        ),
+    ],
+)
+def test_counts_of_each_kind_are_parts(sentence: str, expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("某某县总工会2023年度部门整体支出绩效自评报告\n" + sentence + BODY).text)
+    assert (parsed.value("staff_quota"), parsed.value("staff_actual")) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "基本支出、项目支出分别实现支出300.50万元、120.25万元,预算执行率分别为97.06%、98.72%。",
+            {"basic_expenditure": Decimal("300.50"), "project_expenditure": Decimal("120.25")},
+            id="listed-labels-take-the-figures-after-分别-in-turn",
+        ),
+        pytest.param(
+            "基本支出和项目支出分别实现支出300.50万元。",
+            {"basic_expenditure": None, "project_expenditure": None},
+            id="fewer-figures-than-labels-give-none",
+        ),
+        pytest.param(
+            "年初预算批复800万元(基本支出500万元、项目支出300万元),年中追加60万元,全年预算860万元(基本支出"
+            "530万元、项目支出330万元)。2023年某某局实现支出812.40万元,预算执行率为94.47%。",
+            {"budget_adjusted": Decimal("860"), "expenditure_total": Decimal("812.40")},
+            id="closed-bracket-of-parts-belongs-to-the-figure-before-it",
+        ),
+        pytest.param(
+            "基本支出年初预算500万元,全年预算520万元;项目支出实现支出120.25万元。",
+            {"budget_adjusted": None, "expenditure_total": None},
+            id="a-parts-budget-and-spending-are-not-the-wholes",
+        ),
+    ],
+)
+def test_respective_lists_and_closed_breakdowns(sentence: str, expected: dict[str, object]) -> None:
+    parsed = parse_report(normalise("某某局2023年度部门整体支出绩效自评报告\n" + sentence + "\n").text)
+    assert {k: parsed.value(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "value"),
+    [
+        pytest.param(
+            "县档案馆2024年部门整体支出绩效自评报告\n某某族自治县档案馆2024年部门整体支出绩效自评报告\n",
+            "title",
+            "某某族自治县档案馆2024年部门整体支出绩效自评报告",
+            id="the-same-title-named-in-full-below",
+        ),
+        pytest.param(
+            "某某县档案馆2024年部门整体支出绩效自评报告\n某某县档案馆2024年部门整体支出绩效自评表\n",
+            "title",
+            "某某县档案馆2024年部门整体支出绩效自评报告",
+            id="another-title-below-is-not-a-fuller-name",
+        ),
+        pytest.param(
+            "某某县红十字会2023年度部门整体支出\n绩效评价报告\n现将县红十字会2023年财政预算支出绩效自评如下:\n",
+            "unit_name",
+            "某某县红十字会",
+            id="name-in-the-first-line-of-a-wrapped-title",
+        ),
+        pytest.param(
+            "2023年度部门整体支出情况说明\n绩效评价报告\n现将县红十字会2023年财政预算支出绩效自评如下:\n",
+            "unit_name",
+            "县红十字会",
+            id="a-line-above-without-a-name-gives-none",
+        ),
+    ],
+)
+def test_titles_named_in_full(head: str, field: str, value: str) -> None:
+    assert _value(head + BODY, field) == value
+
+
+@pytest.mark.parametrize(
+    ("head", "year"),
+    [
+        pytest.param(
+            "某某县林业局2023年造林补助资金项目支出绩效自评报告\n(2024年度)\n",
+            2024,
+            id="evaluated-year-line-wins",
+        ),
+        pytest.param(
+            "某某县林业局2023年造林补助资金项目支出绩效自评报告(2024年度)\n",
+            2024,
+            id="evaluated-year-run-into-title",
+        ),
+        pytest.param("某某县林业局2023年造林补助资金项目支出绩效自评报告\n", 2023, id="title-year-alone"),
+        pytest.param(
+            "某某县林业局2023年度部门整体支出绩效自评报告\n(2022年度)决算数据见附表\n",
+            2023,
+            id="bracket-inside-a-line",
+        ),
+    ],
+)
+def test_evaluated_year_line(head: str, year: int) -> None:
+    assert _value(head + "一、基本情况\n", "fiscal_year") == year
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        pytest.param(
+            "一、部门基本情况\n完成某某县政协会议的准备工作和重要活动安排,召开全委会和常委会,协助领导起草工作报告"
+            "和实施其他会议决定事项,组织有关调查研究。\n",
+            None,
+            id="a-sentence-naming-a-工作报告-is-no-title",
+        ),
+        pytest.param(
+            "某某县政协办公室2023年度部门整体支出绩效自评报告\n一、部门基本情况\n",
+            "某某县政协办公室",
+            id="a-title-line-names-the-unit",
+        ),
+    ],
+)
+def test_prose_is_no_title(head: str, name: str | None) -> None:
+    assert _value(head + BODY, "unit_name") == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "(三)部门预算及支出情况2023年度预算支出900.4\n\n7万元,其中人员经费580.72万元,公用经费167.75万元。\n",
+            (None, None),
+            id="parts-of-a-budget-across-a-line-break",
+        ),
+        pytest.param(
+            "(三)部门决算及支出情况2023年度决算支出900.4\n\n7万元,其中人员经费580.72万元,公用经费167.75万元。\n",
+            (Decimal("580.72"), Decimal("167.75")),
+            id="parts-of-the-actual-spending",
+        ),
+    ],
+)
+def test_parts_listed_under_a_budget(text: str, expected: tuple[object, object]) -> None:
+    parsed = parse_report(normalise("某某市红十字会2023年度整体支出绩效评价报告\n" + text).text)
+    assert (parsed.value("personnel_expense"), parsed.value("public_expense")) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        pytest.param(
+            "某某市统计局某某专项经费项目支出绩效自评表\n索引号 X-001 主题分类\n"
+            "发文单位 某某市统计局 发布机构 某某市政府网\n项目支出绩效自评表\n(2023年度)\n",
+            "项目支出绩效自评表",
+            id="page-metadata-above-the-title-is-no-part-of-it",
+        ),
+        pytest.param(
+            "某某县供销合作联社绩效自评报告\n发布时间:2024-03-01\n2024年度某某县供销合作联社整体支出\n绩效自评报告\n",
+            "2024年度某某县供销合作联社整体支出绩效自评报告",
+            id="title-wrapped-below-the-page-headline",
+        ),
+    ],
+)
+def test_title_below_page_metadata(head: str, title: str) -> None:
+    assert _value(head + BODY, "title") == title
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        pytest.param(
+            "某某县残联项目绩效自评报告范文(精选8篇)\n", "other", id="sample-texts-are-nobodys-report"
+        ),
+        pytest.param("某某县残联康复项目绩效自评报告\n", "project_report", id="a-projects-own-report"),
+    ],
+)
+def test_collections_of_sample_texts(head: str, kind: str) -> None:
+    assert _value(head + BODY, "doc_kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        pytest.param(
+            "2023年财政重点绩效评价结果公开\n发布日期:2024-11-24 09:00\n附件: 《2023年财政重点绩效评价报告》\n",
+            "2023年财政重点绩效评价结果公开",
+            id="a-cited-document-is-not-the-title",
+        ),
+        pytest.param(
+            "某某区财政局网站\n发布日期:2024-11-24 09:00\n2023年某某区财政局部门整体支出绩效评价报告\n",
+            "2023年某某区财政局部门整体支出绩效评价报告",
+            id="the-documents-own-title-below-the-metadata",
+        ),
+    ],
+)
+def test_cited_documents_are_no_title(head: str, title: str) -> None:
+    assert _value(head + BODY, "title") == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        pytest.param(
+            "年中调整预算6416.86万元,其中一般公共预算财政拨款收入3098.97万元、年初结转和结余1184.56万元。",
+            None,
+            id="carryover-listed-among-a-budgets-sources",
+        ),
+        pytest.param(
+            "2023年度年初结转和结余1184.56万元,本年收入5232.30万元。",
+            Decimal("1184.56"),
+            id="the-years-carryover",
+        ),
+    ],
+)
+def test_carryover_as_a_budget_source(sentence: str, value: Decimal | None) -> None:
+    assert _value("某某厅2023年度部门整体绩效自评报告\n" + sentence + BODY, "carryover_start") == value
+
+
+@pytest.mark.parametrize(
+    ("tail", "value"),
+    [
+        pytest.param(
+            "填表人:某某  填报日期:2023.6.28   联系电话:1234567\n",
+            "2023-06-28",
+            id="dotted-date-after-its-label",
+        ),
+        pytest.param("绩效自评日期: 2025年5月\n", "2025-05", id="self-evaluation-date"),
+        pytest.param("联系电话:2023.6.28\n", None, id="dotted-figures-without-a-date-label"),
+    ],
+)
+def test_report_date_wordings(tail: str, value: str | None) -> None:
+    assert _value("某某县总工会2022年度部门整体支出绩效自评报告\n" + BODY + tail, "report_date") == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        pytest.param(
+            "本单位行政编制1个,事业编制2个,合计在岗人数为2人,其中挂职0人。", 2, id="在岗人数-is-the-staff"
+        ),
+        pytest.param("本单位行政编制1个,事业编制2个,岗位设置3个。", None, id="posts-are-no-staff"),
+    ],
+)
+def test_staff_on_post(sentence: str, count: int | None) -> None:
+    assert _value("某某区团委2023年度部门整体支出绩效自评报告\n" + sentence + BODY, "staff_actual") == count
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        pytest.param(
+            "2024年部门预算财政安排公共财政拨款资金共157.71万元,实际支出157.71万元。",
+            None,
+            id="one-sources-money",
+        ),
+        pytest.param(
+            "2024年部门预算安排资金共157.71万元,实际支出157.71万元。",
+            Decimal("157.71"),
+            id="the-whole-budget",
+        ),
+    ],
+)
+def test_fund_source_in_the_gap(sentence: str, value: Decimal | None) -> None:
+    assert _value("某某区妇联2024年度部门整体支出绩效自评报告\n" + sentence + "\n", "budget_initial") == value

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from jixiao.db.models import DqResult, ProjectLine, Report, ReportField, SourceFile, Unit
-from jixiao.db.public import DqFinding, EvidencePublic, ProjectLinePublic, ReportPublic
+from jixiao.db.public import DqFinding, EvidencePublic, ProjectLinePublic, ReportPublic, kind_basis
 from jixiao.status import CheckStatus
 from jixiao.units.departments import unit_name_of
 
@@ -100,6 +100,8 @@ def _related(session: Session, rows: Sequence[tuple[Report, Unit | None]], with_
 
 
 def _one(r: Report, u: Unit | None, rel: _Related) -> ReportPublic:
+    evidence = rel.evidence.get(r.id, {})
+    kind = evidence.get("doc_kind")  # read with the evidence: None when that was left out
     return ReportPublic(
         report_id=r.id,
         unit_name=unit_name_of(u, r.department_type, r.unit_name),
@@ -108,11 +110,12 @@ def _one(r: Report, u: Unit | None, rel: _Related) -> ReportPublic:
         county=u.county if u else None,
         adcode=u.adcode if u else None,
         **{name: plain(getattr(r, name)) for name in _COPIED},
+        doc_kind_basis=kind_basis(r.doc_kind, kind.snippet) if kind is not None else None,
         version_reason=version_reason(r, rel.newer.get(r.superseded_by or 0)),
         project_lines=rel.lines.get(r.id, []),
         source_files=sorted(rel.files.get(r.id, [])),
         dq=rel.dq.get(r.id, []),
-        evidence=rel.evidence.get(r.id, {}),
+        evidence=evidence,
     )
 
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 from jixiao.db.claims import Claimed
 from jixiao.db.merging import merge_documents_of
 from jixiao.db.models import DqResult, ProjectLine, Report, ReportField, ReviewItem, SourceFile, utcnow
+from jixiao.db.public import kind_basis
 from jixiao.db.state import batch_items, chunks, read_existing
 from jixiao.loadplan import (
     BatchItem,
@@ -67,6 +68,15 @@ class FileOutcome:
     adcode: str | None = None
     fiscal_year: int | None = None
     superseded: tuple[int, ...] = ()
+    doc_kind: str | None = None  # what the document is (jixiao.model.DOC_KINDS) and the words that said so
+    kind_basis: str | None = None
+
+
+def _kind_of(parsed: ParsedReport) -> tuple[str | None, str | None]:
+    fact = parsed.facts.get("doc_kind")
+    if fact is None:
+        return None, None
+    return str(fact.value), kind_basis(str(fact.value), fact.evidence.snippet)
 
 
 @dataclass
@@ -200,6 +210,7 @@ class _Writer:
                 row["unit_adcode"],
                 row["fiscal_year"],
                 tuple(sorted(replaced.get(rid, ()))),
+                *_kind_of(r.parsed),
             )
         if self.file_updates:
             _bulk_update_files(self.session, self.file_updates)

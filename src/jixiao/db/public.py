@@ -64,6 +64,7 @@ class ReportPublic(BaseModel):
     department_type: str | None = _f("部门类型")
     fiscal_year: int | None = _f("年度", YEAR)
     doc_kind: str | None = _f("文件类型")
+    doc_kind_basis: str | None = _f("文件类型依据")
     report_date: str | None = _f("报告日期", DATE)
     budget_initial: float | None = _f("年初预算(万元)", MONEY)
     income_total: float | None = _f("收入合计(万元)", MONEY)
@@ -87,6 +88,22 @@ class ReportPublic(BaseModel):
     source_files: list[str] = _f("来源文件", LIST, default=[])
     dq: list[DqFinding] = _f("数据质量", LIST, default=[])
     evidence: dict[str, EvidencePublic] = _f("证据", EVIDENCE, default={})
+
+
+# What decided a document's kind when no words of its own did (the kind's evidence span is empty).
+_KIND_DEFAULTS = {
+    "dept_table": "无标题，有资金情况表",
+    "dept_report": "无标题写明其他类型（默认）",
+}
+
+
+def kind_basis(kind: str | None, words: str | None) -> str | None:
+    """Why a document is of ``kind``: the words that decided it (its evidence), or the default that did."""
+    if kind is None:
+        return None
+    if words:
+        return words
+    return _KIND_DEFAULTS.get(kind, "")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ Table = tuple[tuple[str, ...], ...]
 HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
 TRAILING = ":：;；,，"
 ROW_WINDOW = 60  # cells read after the header at most, before the block is given up
+# Lines read after a label: its value, or the row of values under a row of labels, blank lines between.
+_LABEL_AFTER = 14
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ def wanted_lines(text: str, vocab: TableVocab) -> list[int]:
         seen_line = line_start
         at = text.count("\n", 0, line_start)
         # Before a column word: the header's first cells, split over lines with blank lines between.
-        wanted.update(range(max(0, at - (6 if is_column else 2)), at + (ROW_WINDOW + 8 if is_column else 3)))
+        wanted.update(
+            range(max(0, at - (6 if is_column else 2)), at + (ROW_WINDOW + 8 if is_column else _LABEL_AFTER))
+        )
     return sorted(wanted)
 
 

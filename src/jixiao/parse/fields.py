@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from jixiao.parse.cells import Table
-from jixiao.parse.dates import AR_DATE, CN_DATE, parse_date
+from jixiao.parse.dates import AR_DATE, CN_DATE, iso_date, parse_date
 from jixiao.parse.kind import document_kind, title_prefix
 from jixiao.parse.page import content_head, file_title, is_furniture
 from jixiao.parse.tables import TableValue, read_table
@@ -27,6 +27,7 @@ _MONEY_ROWS = frozenset(("expenditure_total", "basic_expenditure", "project_expe
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月)|度|(?=[\u4e00-\u9fff]))")
 _DATE = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月|日期|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _YEAR_LINE = re.compile(r"\(?\s*20\d{2}\s*年度?\s*\)?")
+_EVALUATED_YEAR = re.compile(r"\(\s*(20\d{2})\s*年度\s*\)\s*$")  # ends its line
 _TITLE_WIDTH = 60
 _HEAD_LINES = 10
 _CAPTION_LINES = 40  # lines in which a viewer's file-name caption stands
@@ -37,8 +38,10 @@ _NAMED_ITEM = re.compile(
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年")
 _BODY_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _REPORT_DATE_LABEL = re.compile(
-    r"(?:报告日期|填报日期)\s*[:：]?\s*"
-)  # the day the table was filled in is its date
+    r"(?:报告日期|填报日期|自评日期)\s*[:：]?\s*"
+)  # the day the table was filled in (or the self-evaluation done) is its date
+# After a date label, a date written with dots or dashes: "填报日期:2023.6.28".
+_NUMERIC_DATE = re.compile(r"(20\d{2})\s*[.．\-/]\s*(\d{1,2})\s*[.．\-/]\s*(\d{1,2})(?!\d)")
 
 
 def table_and_kind(
@@ -101,7 +104,14 @@ def _named(word: str, text: str) -> bool:
 def _title_year(lines: Lines) -> tuple[int, int, int] | None:
     """(year, start, end) of the title block's fiscal year."""
     # Page furniture (a viewer's file-name caption, 发布日期) is not the title block.
-    for pos, full in content_head(lines, _HEAD_LINES):
+    head = content_head(lines, _HEAD_LINES)
+    for pos, full in head:
+        # "(2024年度)" under (or after) a title naming a fund of another year (…2023年异地造林补助资金项目…):
+        # the year evaluated, stated as such, wins.
+        m = _EVALUATED_YEAR.search(full)
+        if m:
+            return int(m.group(1)), pos + m.start(1), pos + m.end(1)
+    for pos, full in head:
         line = title_prefix(full)  # a viewer's line running the title into the body stands for its title
         if line is full and len(full.strip()) > _TITLE_WIDTH:
             continue  # prose, not a title
@@ -172,6 +182,9 @@ def report_date(text: str, lines: Lines, put: Put) -> None:
     m = _REPORT_DATE_LABEL.search(text)
     if m:
         value = parse_date(text[m.end() : m.end() + 20])
+        numeric = _NUMERIC_DATE.match(text, m.end())
+        if value is None and numeric is not None:
+            value = iso_date(*(int(g) for g in numeric.groups()))
         if value:
             put("report_date", value, m.start(), m.end() + 12)
             return

@@ -215,8 +215,8 @@ class NameReader:
         for i, (pos, raw_line) in enumerate(head):
             line = without_title_label(_opening_title(raw_line))  # "标 题 某某局2020年度…报告"
             pos += max(raw_line.find(line[:2]), 0) if line else 0
-            if ":" in line or "：" in line:
-                continue
+            if ":" in line or "：" in line or len(line.strip()) > _TITLE_WIDTH:
+                continue  # a field, or prose (a sentence naming a 工作报告 is no title)
             titled = is_title(line)
             t = (_TITLE_LEAD.match(line) or v.title_no_year.match(line)) if titled else None
             a = v.title_after_year.match(line) if titled else None
@@ -236,6 +236,10 @@ class NameReader:
             elif titled and (lead := _leading_unit(line)) is not None:
                 found.append(self.placed(lead, "title", pos + line.find(lead)))
             elif (
+                not titled and (wrapped := self._wrapped_title_name(line, head[i + 1 :])) is not None
+            ):  # "富民县红十字会2023年度部门整体支出" / "绩效评价报告": a title wrapped over two lines
+                found.append(self.placed(wrapped[0], "title", pos + wrapped[1]))
+            elif (
                 i + 1 < len(head)
                 and is_title(head[i + 1][1])
                 and not titled
@@ -246,6 +250,17 @@ class NameReader:
                 if _NAME_LINE.fullmatch(name) and not not_a_name(name) and plausible_name(name):
                     found.append(self.placed(name, "title", pos + line.index(line.strip()[0])))
         return found
+
+    @staticmethod
+    def _wrapped_title_name(line: str, below: Sequence[tuple[int, str]]) -> tuple[str, int] | None:
+        """The name opening a title whose kind words wrapped to the next line, and where it starts in ``line``."""
+        if not below or not is_title(below[0][1]) or _names_itself(below[0][1]):
+            return None
+        m = _TITLE_LEAD.match(line)
+        if m is None or len(line.strip() + below[0][1].strip()) > _TITLE_WIDTH:
+            return None
+        name = clean_name(m.group("name"))
+        return (name, m.start("name")) if _placed_name(name) and not not_a_name(name) else None
 
     def _placed_in_body(self, bare: str) -> list[NameSource]:
         """A title naming a bare type (林业局) names the unit with its place in the body (大足区林业局): the

@@ -46,10 +46,14 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             name = file_title(line)
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
-    content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
-    # "目录" alone: the table of contents' heading, no part of a title (nor a list's title).
+    # A kind's word or a standard heading alone on a line ("目录" over a table of contents) heads a part of
+    # the document: no title.
+    alone = load_vocabulary().kind["other"]
+    skip = load_vocabulary().kind["other_headings"]
     content = [
-        (pos, t) for pos, t in content if "".join(t.split()) not in load_vocabulary().kind["other_headings"]
+        (pos, title_prefix(strip_ruby(line)))
+        for pos, line in content_head(lines, _HEAD_LINES)
+        if line.strip(" :：") not in alone and "".join(line.split()) not in skip
     ]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
@@ -132,7 +136,8 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     own_end = _own_title_end(titles)
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
-    for kind in ("project_report", "other", "dept_table", "dept_report"):
+    # A title offering sample texts ("…自评报告范文(精选12篇)") is nobody's report, whatever kind it names.
+    for kind in ("collection", "project_report", "other", "dept_table", "dept_report"):
         for pos, title in titles + (later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):
                 continue
@@ -144,7 +149,7 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
                 at = max(title.find(hit), 0)
                 if kind == "other" and own_end is not None and pos + at >= own_end:
                     continue  # a notice the report cites below its own title
-                return Kind(kind, pos + at, pos + at + len(hit), hit)
+                return Kind("other" if kind == "collection" else kind, pos + at, pos + at + len(hit), hit)
         if kind == "project_report":
             other = _other_line(lines)
             if other is not None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from jixiao.model import UNIT_OF, Fact, ParsedReport, ShareFact
 from jixiao.parse.automaton import alternation
@@ -26,11 +27,11 @@ from jixiao.parse.fields import (
 )
 from jixiao.parse.identity import NameReader
 from jixiao.parse.numbers import MONEY_UNITS, to_decimal, to_wan
-from jixiao.parse.page import strip_ruby
 from jixiao.parse.projects import project_table
 from jixiao.parse.rate_run import run_together_rate
 from jixiao.parse.sections import indicators, read_sections
 from jixiao.parse.shares import read_shares
+from jixiao.parse.staff import StaffCounts
 from jixiao.parse.title import put_title
 from jixiao.parse.vocab import load_vocabulary
 
@@ -42,15 +43,15 @@ _MONEY_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,24}}?)(?P<num>{_NUM})\s*(
 # A minus sign right before a percent is kept: a negative share is what the report states, for checks to flag.
 _PERCENT_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>-?{_NUM})\s*%")
 _SCORE_AFTER = re.compile(rf"(?P<gap>[^\d。；;\n]{{0,12}}?)(?P<num>{_NUM})\s*分")
-# "离退休人员62(其中:离休人员8人…)": a count whose breakdown follows at once names its unit there.
 _SCORE_UNIT_FIRST = re.compile(rf"(?P<gap>\s*\((?:100\s*)?分\)\s*[:：]?\s*)(?P<num>{_NUM})(?!\s*[%万元人])")
-_COUNT_AFTER = re.compile(r"(?P<gap>[^\d。；;\n]{0,6}?)(?P<num>\d{1,5})\s*(?:人|名|个|(?=\(\s*其中))")
-_BRACKETED = re.compile(r"\([^()]*\)")
+_NEXT_FIGURE = re.compile(rf"(?P<gap>\s*[、,，和及]\s*)(?P<num>{_NUM})\s*(?P<unit>亿元|万元|元)")
+_SENTENCE_BREAK = re.compile(r"[。；;]")
+_WHOLE_REACH = 40  # characters before a scope word in which the whole it breaks down is stated
+_CLOSED = re.compile(r"\([^()]*\)")  # a closed bracket
 _CUT_AT_END = re.compile(rf"[^\d。；;\n]{{0,24}}?{_NUM}(?=\s*$)")
 _UNIT = re.compile(r"亿元|万元|元")
 _UNIT_REACH = 300  # characters before a cut-off figure in which its unit is looked for
 _SPLIT_WINDOW = 120  # characters: how far back a 自评表's budget split head reaches
-_CLAUSE_BREAK = re.compile(r"[，,：:]")
 
 
 @lru_cache(maxsize=2)
@@ -85,7 +86,7 @@ def _has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, words))  # as ``any(w in text for w in words)``, without a generator
 
 
-class _Extractor:
+class _Extractor(StaffCounts):
     def __init__(self, text: str, page_of: PageOf | None) -> None:
         vocab = load_vocabulary()
         self.ctx = Context(text, vocab, sentence_ends(text), page_of)
@@ -128,8 +129,10 @@ class _Extractor:
         field = _income_or_expenditure(prefix) if label.kind == "by_sentence" else label.field
         if field is None or field in self.facts:
             return
-        if field in self.vocab.whole_fields and _has_any(prefix, self.vocab.part_words):
-            return  # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's
+        if field in self.vocab.whole_fields and _has_any(_CLOSED.sub("", prefix), self.vocab.part_words):
+            # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's (a bracket that
+            # lists the parts of an earlier figure, "(基本支出 9896 万元、…)", is closed: not this one's)
+            return
         if not_a_level(label, field, prefix, self.text[hit.end : s_end], self.vocab):
             return  # a change (增加基本支出), an allocation (已安排项目经费) or a part (其中财政拨款收入)
         if label.side == "actual" and self._in_a_budget_split(hit.start):
@@ -143,13 +146,24 @@ class _Extractor:
             )  # not 总支出: "预算批复的总支出为" is a budget
         )
         # 决算数为 is itself the actual marker, whatever budget words precede it.
-        if label.side == "actual" and label.kind == "money" and budget_talk:
+        if (
+            label.side == "actual"
+            and label.kind == "money"
+            and (budget_talk or self._under_a_budget(prefix, hit.start))
+        ):
             return
-        m = _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
+        if field in self.vocab.words["budget_sources"] and self._under_a_budget(prefix, hit.start):
+            return  # "调整预算64163.86万元,其中…、年初结转和结余11840.56万元": one source of the budget
+        listed = self._respective(i, s_end)
+        if listed is False:
+            return  # a list of labels whose figures follow "分别" in turn, not all of them there
+        m = listed or _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
         if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
             return
         if label.tight and m.group("gap").strip():
             return  # ",支出 4426.19 万元" after the income: the figure follows the word at once
+        if field in self.vocab.whole_fields and _has_any(m.group("gap"), self.vocab.words["fund_sources"]):
+            return  # "部门预算财政安排公共财政拨款资金共157.71万元": one source's money, not the whole's
         if label.side == "actual" and _has_any(m.group("gap"), self.vocab.budget_gap_words):
             # "基本支出预算安排 149.83 万元，实际支出 149.83 万元": the actual figure follows.
             m = _follow_up("actual").search(self.text, m.end(), s_end)
@@ -252,54 +266,6 @@ class _Extractor:
         if m:
             self.put(hit.label.field, self.vocab.grades[m.group("grade")], hit.start, m.end())
 
-    def _count(self, i: int, s_start: int, end: int, s_end: int) -> None:
-        hit = self.hits[i]
-        label = hit.label
-        prefix = self.text[s_start : hit.start]
-        m = _COUNT_AFTER.match(self.text, hit.end, end)
-        if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
-            return
-        if label.tight and m and m.group("gap").strip():
-            return  # "在职党员12人": a bare 在职 counts the staff only when the number follows at once
-        if _in_a_breakdown(prefix, self.vocab.scope_words) or (
-            label.siblings and _has_any(prefix[-6:], self.vocab.scope_words)
-        ):
-            return  # "离退休人员62(其中:离休人员8人,退休人员13人": "其中林业行政编制13人": parts
-        if m and _has_any(m.group("gap"), self.vocab.organ["each"]):
-            return  # "两个中心,编制各12人": each unit's count, not the department's
-        if self._organ_only(prefix + label.text):
-            return  # "机关行政编制35名" in a department with units under it: the organ's staff, a part
-        if (
-            m
-            and not _has_any(m.group("gap"), self.vocab.gap_stop_words)
-            and not self._one_kind_of_staff(m.group("gap"), self.text[m.end() : s_end])
-        ):
-            self.put(label.field, int(m.group("num")), hit.start, m.end())
-
-    def _organ_only(self, before: str) -> bool:
-        """Whether a staff count is said of the department's organ (机关) alone while the report names units
-        under it (下设, 所属, 直属…): one kind of the organ's staff ("机关行政编制35名") or the organ's line of a
-        breakdown ("其中,局机关在职113人、退休75人") is then a part of the department's staff; "机关人员编制
-        总数29人" and "…是行政机关,编制5人" (the organ is the unit) are not."""
-        words = self.vocab.organ
-        clause = _CLAUSE_BREAK.split(before)[-1]
-        of_organ = (_has_any(clause, words["organ"]) and _has_any(clause, self.vocab.count_part_gap)) or (
-            before.lstrip().startswith(self.vocab.scope_words) and _has_any(before, words["organ"])
-        )
-        if not of_organ:
-            return False
-        if self.has_subunits is None:
-            self.has_subunits = _has_any(self.text, words["subunits"])
-        return self.has_subunits
-
-    def _one_kind_of_staff(self, gap: str, rest: str) -> bool:
-        """ "实有参公人员 9 名,工勤人员 1 名": a count naming one kind of staff when the sentence goes on to
-        another kind is a part ("实有行政人员 12 人(含工勤人员 1 人)" is not: the bracket is inside it)."""
-        kinds = self.vocab.count_part_gap
-        if not _has_any(gap, kinds):
-            return False
-        return _has_any(_BRACKETED.sub("", rest), tuple(k for k in kinds if k not in gap))
-
     def _about_a_part(self, i: int, s_start: int) -> bool:
         """Whether the sentence's nearest subject before hit ``i`` is a part of the spending, not the whole.
 
@@ -315,17 +281,38 @@ class _Extractor:
                 return _has_any(self.text[s_start : prev.start], self.vocab.part_words)
         return False
 
+    def _under_a_budget(self, prefix: str, at: int) -> bool:
+        """Whether the label at ``at`` is listed (其中…) under a budget stated before its sentence, across a line
+        break ("预算支出910.4" / "2、7万元,其中人员经费580.72万元"): the parts of a budget are the budget's."""
+        scope = max(prefix.rfind(w) for w in self.vocab.scope_words)
+        if scope < 0:
+            return False
+        start = at - len(prefix) + scope
+        whole = _SENTENCE_BREAK.split(self.text[max(0, start - _WHOLE_REACH) : start])[-1]
+        return "预算" in whole and not _has_any(whole, self.vocab.actual_markers)
+
+    def _respective(self, i: int, s_end: int) -> re.Match[str] | Literal[False] | None:
+        """ "基本支出、项目支出分别实现支出 10914.9 万元、6226.47 万元": labels listed before 分别 take the figures
+        after it in turn. The figure of hit ``i``; None when it is no such list; False when the figures are
+        fewer than the labels."""
+        hits, joiners = self.hits, self.vocab.words["list_joiners"]
+        first = last = i
+        while first > 0 and self.text[hits[first - 1].end : hits[first].start] in joiners:
+            first -= 1
+        while last + 1 < len(hits) and self.text[hits[last].end : hits[last + 1].start] in joiners:
+            last += 1
+        m = _MONEY_AFTER.match(self.text, hits[last].end, s_end)
+        if m is None or not _has_any(m.group("gap"), self.vocab.words["respective"]):
+            return None
+        figures = [m]
+        while len(figures) <= last - first and (m := _NEXT_FIGURE.match(self.text, m.end(), s_end)):
+            figures.append(m)
+        return figures[i - first] if len(figures) == last - first + 1 else False
+
     def _put_money(self, field: str, label_start: int, m: re.Match[str]) -> None:
         number = to_decimal(m.group("num"))
         if number is not None and not (number == 0 and field in self.vocab.whole_fields):
             self.put(field, to_wan(number, m.group("unit")), label_start, m.end())
-
-
-def _in_a_breakdown(prefix: str, scope_words: tuple[str, ...]) -> bool:
-    """Whether the label after ``prefix`` stands inside an open bracket that lists parts ("(其中:…")."""
-    prefix = strip_ruby(prefix)  # a pinyin gloss "(yǎng)" closes no breakdown
-    opened = prefix.rfind("(")
-    return opened > prefix.rfind(")") and prefix[opened + 1 :].lstrip().startswith(scope_words)
 
 
 def _income_or_expenditure(prefix: str) -> str | None:

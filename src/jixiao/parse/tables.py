@@ -18,15 +18,10 @@ reports pay almost nothing for this pass. The words are in ``vocab.toml`` (``[ta
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache
 
 from jixiao.parse.arithmetic import amount as _amount
 from jixiao.parse.arithmetic import disambiguate as _disambiguate
-from jixiao.parse.automaton import alternation
 from jixiao.parse.cells import (
     HEADER_STARTS,
     NUMBER,
@@ -40,60 +35,16 @@ from jixiao.parse.cells import (
     text_cells,
     wanted_lines,
 )
-from jixiao.parse.dates import CN_DATE
 from jixiao.parse.numbers import to_decimal, to_wan
+from jixiao.parse.table_labels import CellReader, TableValue, starts_with
 from jixiao.parse.vocab import TableVocab, load_vocabulary
 
-
-@dataclass(frozen=True)
-class TableValue:
-    """One value read from the table, with the label cell and the value cell it came from."""
-
-    field: str
-    value: Decimal | int | str
-    start: int
-    end: int
-
-
-_MAX_LABEL_TAIL = 8  # characters a label cell may add to its word: "年度总金额(万元)", "自评总分(100分)"
 _MAX_RATE = 200  # percent: a larger execution rate in the table is a misread column
+_YEAR_COLUMN = re.compile(r"(20\d{2})年")  # a column of one year: "2022年决算数"
+_YEAR_CELL = re.compile(r"20\d{2}")
 
 
-def _starts_with(cell: str, words: Sequence[str]) -> str | None:
-    """The word ``cell`` is labelled with: it starts with the word and adds at most a short tail."""
-    for w in words:
-        if cell.startswith(w) and len(cell) - len(w) <= _MAX_LABEL_TAIL:
-            return w
-    return None
-
-
-class _Reader:
-    def __init__(self, cells: list[Cell], text: str, vocab: TableVocab) -> None:
-        self.cells = cells
-        self.text = text
-        self.v = vocab
-        self.out: dict[str, TableValue] = {}
-        self.column_words, self.label_words = _patterns(vocab)
-
-    def put(self, field: str, value: Decimal | int | str, start: int, end: int) -> None:
-        self.out.setdefault(field, TableValue(field, value, start, end))
-
-    def column_of(self, cell: str) -> str | None:
-        if len(cell) > 20:
-            return None
-        m = self.column_words.search(cell)
-        if m is None:
-            return None
-        # The column whose word ends the cell ("执行率权重" is a weight, "执行率得分" points), else the first
-        # column whose words the cell holds, in vocab order.
-        ending = next((key for key, words in self.v.columns if any(cell.endswith(w) for w in words)), None)
-        if ending is not None:
-            return ending
-        for key, words in self.v.columns:
-            if any(w in cell for w in words):
-                return key
-        return None
-
+class _Reader(CellReader):
     def in_yuan(self, header_at: int, header_end: int) -> bool | None:
         """Whether the amounts are in 元: as the header cells say, else the nearest statement above the table;
         None when neither says."""
@@ -116,9 +67,11 @@ class _Reader:
         cells = self.cells
         while k < len(cells):
             c = cells[k]
-            if k + 1 < len(cells) and len(c.text) <= 4 and not is_value(c.text):
+            if k + 1 < len(cells) and len(c.text) <= 4:
                 joined = c.text + cells[k + 1].text
-                if joined in words and c.text not in words:
+                # "2022 年决算数": a PDF's spaced row splits a year's column (or label) after its number.
+                of_year = _YEAR_CELL.fullmatch(c.text) is not None and cells[k + 1].text.startswith("年")
+                if of_year or (not is_value(c.text) and joined in words and c.text not in words):
                     out.append(Cell(joined, c.start, cells[k + 1].end, c.line))
                     k += 2
                     continue
@@ -127,27 +80,77 @@ class _Reader:
         return out
 
     def money_block(self) -> None:
+        """Every 资金情况 block of the table: a 基础数据表 may stand before the 自评表, each with its header. A
+        block after the first under a 项目名称 is a project's table, not the department's."""
         cells = self.cells = self.joined_header()
-        i = next((k for k, c in enumerate(cells) if self.column_of(c.text) in HEADER_STARTS), None)
-        if i is None:
-            return
-        # The header starts with the first of its column cells (全年预算数 may stand before 执行数).
+        at, first, since = 0, True, 0
+        while (i := self.header_at(at)) is not None:
+            if not first and any(w in self.text[since : cells[i].start] for w in self.project_header):
+                break
+            since = cells[i].end
+            at, read = self.block(i)
+            first = first and not read
+
+    def header_at(self, start: int) -> int | None:
+        return next(
+            (k for k in range(start, len(self.cells)) if self.column_of(self.cells[k].text) in HEADER_STARTS),
+            None,
+        )
+
+    def header(self, i: int) -> tuple[int, int, list[str]]:
+        """The header holding cell ``i``: its first and end cells and its columns. It starts with the first of
+        its column cells (全年预算数 may stand before 执行数) and runs on while its cells name columns. Columns
+        of two years ("2021年决算数 | 2022年预算数 | 2022年决算数") are last year's and this year's: the earlier
+        year's are no column of ours."""
+        cells = self.cells
         while i > 0 and self.column_of(cells[i - 1].text) is not None:
             i -= 1
-        # The header runs on while its cells name columns; a lead cell ("资金情况(万元)") may precede it.
         columns: list[str] = []
         k = i
         while k < len(cells) and (key := self.column_of(cells[k].text)) is not None:
             columns.append(key)
             k += 1
+        years = [int(m.group(1)) if (m := _YEAR_COLUMN.match(c.text)) else None for c in cells[i:k]]
+        latest = max((y for y in years if y is not None), default=None)
+        columns = [
+            "prior" if y is not None and y != latest else c for c, y in zip(columns, years, strict=True)
+        ]
+        return i, k, columns
+
+    def block(self, at: int) -> tuple[int, bool]:
+        """Read the block whose header holds cell ``at``; where the next block may start, and whether this one
+        gave any value."""
+        i, k, columns = self.header(at)
         if len(columns) < 2:
-            return
+            return at + 1, False
         stated = self.in_yuan(i, k)
+        rows, k = self.rows_under(k)
+        # Unstated, amounts of 100,000 and more are 元: no unit's spending reaches 10 亿元.
+        amounts = [to_decimal(m.group(0)) for _, _, vs in rows for v in vs if (m := NUMBER.match(v.text))]
+        yuan = (
+            stated if stated is not None else max((a for a in amounts if a is not None), default=0) >= 100000
+        )
+        plans = [(kind, label, self.assign(columns, values)) for kind, label, values in rows]
+        chosen = _disambiguate([(kind, options) for kind, _, options in plans])
+        before = len(self.out)
+        for (kind, label, _), by_col in zip(plans, chosen, strict=True):
+            if by_col is not None:
+                self.money_row(kind, label, by_col, yuan)
+        self.rate_of_the_only_source(
+            [(kind, label, by_col) for (kind, label, _), by_col in zip(plans, chosen, strict=True)]
+        )
+        return k, len(self.out) > before
+
+    def rows_under(self, k: int) -> tuple[list[tuple[str, Cell, list[Cell]]], int]:
+        """The known rows under a header ending at cell ``k``, with their value cells; where they end."""
         rows: list[tuple[str, Cell, list[Cell]]] = []
         current: tuple[str, Cell, list[Cell]] | None = None
-        for c in cells[k : k + ROW_WINDOW]:
-            if _starts_with(c.text, self.v.block_end) or self.column_of(c.text) is not None:
+        end = min(len(self.cells), k + ROW_WINDOW)
+        while k < end:
+            c = self.cells[k]
+            if starts_with(c.text, self.v.block_end) or self.column_of(c.text) is not None:
                 break
+            k += 1
             if is_value(c.text) or (current is not None and is_empty(c.text) and c.line == current[1].line):
                 if current is not None:
                     current[2].append(c)
@@ -158,23 +161,11 @@ class _Reader:
             if kind is not None:
                 current = (kind, c, [])
                 rows.append(current)
-            elif len(c.text) > 20:
-                break  # prose: the table is over
+            elif len(c.text) > 20 and self.cells[k - 2].line != c.line:
+                break  # prose on a line of its own: the table is over (a long cell within a row is a note)
             else:
                 current = None  # a lead or unknown row label: its values are not ours
-        # Unstated, amounts of 100,000 and more are 元: no unit's spending reaches 10 亿元.
-        amounts = [to_decimal(m.group(0)) for _, _, vs in rows for v in vs if (m := NUMBER.match(v.text))]
-        yuan = (
-            stated if stated is not None else max((a for a in amounts if a is not None), default=0) >= 100000
-        )
-        plans = [(kind, label, self.assign(columns, values)) for kind, label, values in rows]
-        chosen = _disambiguate([(kind, options) for kind, _, options in plans])
-        for (kind, label, _), by_col in zip(plans, chosen, strict=True):
-            if by_col is not None:
-                self.money_row(kind, label, by_col, yuan)
-        self.rate_of_the_only_source(
-            [(kind, label, by_col) for (kind, label, _), by_col in zip(plans, chosen, strict=True)]
-        )
+        return rows, k
 
     def rate_of_the_only_source(self, rows: list[tuple[str, Cell, dict[str, Cell] | None]]) -> None:
         """A total row without its rate, and a funding-source row (其中:财政拨款) stating the same amounts with a
@@ -204,7 +195,7 @@ class _Reader:
                 text = text[len(w) :].lstrip(TRAILING)
                 break
         for key, words in self.v.rows:
-            if _starts_with(text, words):
+            if starts_with(text, words):
                 return key
         return None
 
@@ -240,6 +231,7 @@ class _Reader:
             "project": {"actual": "project_expenditure"},
             "personnel": {"actual": "personnel_expense"},
             "public": {"actual": "public_expense"},
+            "sangong": {"actual": "sangong_actual"},
         }.get(kind, {})  # fmt: skip
         for col, field in targets.items():
             cell = by_col.get(col)
@@ -256,80 +248,6 @@ class _Reader:
                 if unit == "元" or (yuan and unit is None and not cell.text.endswith("万元")):
                     number = to_wan(number, "元")
             self.put(field, number, label.start, cell.end)
-
-    def labelled(self) -> None:
-        cells = self.cells
-        per_line = Counter(c.line for c in cells)
-        for n, c in enumerate(cells[:-1]):
-            if len(c.text) > 20 or not self.label_words.match(c.text):
-                continue
-            if is_value(c.text) or not _beside(c, cells[n + 1], per_line):
-                continue
-            for key, words in self.v.labels:
-                if key in self.out or _starts_with(c.text, words) is None:
-                    continue
-                nxt = cells[n + 1]
-                if key == "score":
-                    self.score(c, cells[n + 1 : n + 3])
-                elif key == "grade":
-                    grade = next((g for g in _grade_words() if nxt.text.startswith(g)), None)
-                    if grade is not None:
-                        self.put("grade", load_vocabulary().grades[grade], c.start, nxt.end)
-                elif key in ("staff_quota", "staff_actual"):
-                    m = re.fullmatch(r"(\d{1,5})(?:人|名)?", nxt.text)
-                    if m:
-                        self.put(key, int(m.group(1)), c.start, nxt.end)
-                elif key in ("unit", "parent") and self.is_name(nxt.text):
-                    self.put(key, nxt.text, nxt.start, nxt.end)
-                break
-
-    def is_name(self, cell: str) -> bool:
-        return (
-            2 <= len(cell) <= 40
-            and not any(ch.isdigit() for ch in cell)
-            and "、" not in cell
-            and CN_DATE.search(cell) is None
-            and self.column_of(cell) is None
-            and not any(_starts_with(cell, words) for _, words in self.v.labels)
-        )
-
-    def score(self, label: Cell, after: list[Cell]) -> None:
-        """自评总分 | 99.68, or 总分 | 100 | 99.68 (the weight, then the points): the points."""
-        values = [c for c in after if c.line == after[0].line and is_value(c.text)] if after else []
-        numbers = [(c, to_decimal(NUMBER.match(c.text).group(0))) for c in values if NUMBER.match(c.text)]  # type: ignore[union-attr]  # matched in the same comprehension
-        numbers = [(c, v) for c, v in numbers if v is not None and 0 <= v <= 100]
-        if not numbers or not is_value(after[0].text):
-            return
-        if len(numbers) == 2 and numbers[0][1] == 100:
-            cell, value = numbers[1]
-        else:
-            cell, value = numbers[0]
-        assert value is not None
-        self.put("score", value, label.start, cell.end)
-
-
-@lru_cache(maxsize=4)
-def _patterns(vocab: TableVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One regex for every column word (found anywhere in a cell) and one for every label (at its start):
-    most cells are ruled out by a single search."""
-    return (
-        re.compile(alternation(w for _, words in vocab.columns for w in words)),
-        re.compile(alternation(w for _, words in vocab.labels for w in words)),
-    )
-
-
-@lru_cache(maxsize=1)
-def _grade_words() -> tuple[str, ...]:
-    """The grades' words, longest first (优秀 before 优)."""
-    return tuple(sorted(load_vocabulary().grades, key=len, reverse=True))
-
-
-def _beside(label: Cell, value: Cell, per_line: Counter[int]) -> bool:
-    """Whether ``value`` is the cell right of ``label`` in one row, or the line under a label that stands
-    alone on its line (one cell per line). A header cell is not beside the first cell of the row below it."""
-    if value.line == label.line:
-        return True
-    return value.line == label.line + 1 and per_line[label.line] == 1 and per_line[value.line] == 1
 
 
 def read_table(
@@ -348,6 +266,7 @@ def read_table(
     reader = _Reader(text_cells(text, wanted, lines), text, vocab)
     reader.money_block()
     reader.labelled()
+    reader.header_row_counts()
     for table in tables:
         if reader.out.keys() >= {"expenditure_total", "score"}:
             break

@@ -44,6 +44,8 @@ def _candidates(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str, str]]:
         title = without_title_label(title_prefix(line).replace("|", " ")).strip()
         title = _PAGE_MARK.sub("", title)  # "1/1" of a viewer's page counter
         # A site's name (报告吧) holds a title word too: a title also names what it reports.
+        if title.startswith("《") and title.endswith("》"):
+            continue  # "附件: 《…评价报告》": a document it cites, not its own title
         if is_title(title) and _MIN_TITLE <= len(title) <= _TITLE_WIDTH and not _PROSE.search(title):
             out.append((pos, line, title))
     return out
@@ -61,7 +63,12 @@ def _joined_with_line_above(
     """A document title wrapped over two lines ("2024年度某某县供销合作联社整体支出" / "绩效自评报告"): the line
     right above, when it is no title, no furniture and no prose, opens it."""
     above = [(p, s) for p, s in lines if p < pos and s.strip()][-1:]
-    if above and _TITLE_OPENING.fullmatch(above[0][1].strip()) and not is_title(above[0][1]):
+    if (
+        above
+        and _TITLE_OPENING.fullmatch(above[0][1].strip())
+        and not is_title(above[0][1])
+        and not is_furniture(above[0][1])  # "发文单位 某某局 发布机构 某某网": the page's metadata
+    ):
         joined = above[0][1].strip() + title
         if len(joined) <= _TITLE_WIDTH and not _PROSE.search(joined) and not _HEADING.match(joined):
             return above[0][0], above[0][1], joined
@@ -92,6 +99,10 @@ def put_title(lines: Sequence[tuple[int, str]], put: Put, unit: str | None = Non
     found = _candidates(lines)
     if len(found) >= 2 and _page_headline(lines, found[0][0], found[1][0]):
         found = [_joined_with_line_above(lines, *found[1])]
+    if len(found) >= 2 and len(found[1][2]) > len(found[0][2]) and found[1][2].endswith(found[0][2]):
+        found = found[
+            1:
+        ]  # "县档案馆2024年…报告" over "某某自治县档案馆2024年…报告": the same title, named in full
     if found:
         pos, line, title = found[0]
         title = _without_cover_name(title, unit)

@@ -33,6 +33,7 @@ class TableVocab:
     labels: tuple[tuple[str, tuple[str, ...]], ...]
     yuan_marks: tuple[str, ...]
     wan_marks: tuple[str, ...]
+    not_columns: tuple[str, ...] = ()
 
     @property
     def anchors(self) -> tuple[str, ...]:
@@ -116,6 +117,7 @@ def load_vocabulary() -> Vocabulary:
             labels=_pairs(raw["table"]["labels"]),
             yuan_marks=tuple(raw["table"]["yuan_marks"]),
             wan_marks=tuple(raw["table"]["wan_marks"]),
+            not_columns=tuple(raw["table"]["not_columns"]),
         ),
         kind={key: tuple(words) for key, words in raw["kind"].items()},
         organ={key: tuple(words) for key, words in raw["organ"].items()},
