@@ -46,14 +46,13 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             name = file_title(line)
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
-    # A kind's word or a standard heading alone on a line ("目录" over a table of contents) heads a part of
-    # the document: no title.
-    alone = load_vocabulary().kind["other"]
+    # A standard heading alone on a line ("目录" over a table of contents) heads a part of the document, no
+    # title; a kind's word alone ("通知") may still end a title wrapped over two lines.
     skip = load_vocabulary().kind["other_headings"]
     content = [
         (pos, title_prefix(strip_ruby(line)))
         for pos, line in content_head(lines, _HEAD_LINES)
-        if line.strip(" :：") not in alone and "".join(line.split()) not in skip
+        if "".join(line.split()).strip(":：") not in skip
     ]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
