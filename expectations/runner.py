@@ -1,8 +1,8 @@
 """Run a step's suite with Great Expectations: one validation over the whole batch frame.
 
 Each ``Expectation`` (of a check in ``jixiao.checks``) becomes one GX expectation whose ``meta`` carries the check id and severity; results come
-back with ``result_format`` COMPLETE and ``unexpected_index_column_names`` set to the row key, so every
-failure is tied to its report. An expectation that raised (``exception_info``) is a broken check and is
+back with ``result_format`` COMPLETE and ``unexpected_index_column_names`` set to the row key (``file_id``,
+the source file's integer id, in every step frame), so every failure is tied to its file. An expectation that raised (``exception_info``) is a broken check and is
 reported as ``check_error``, never as a data failure.
 """
 
@@ -33,6 +33,7 @@ from great_expectations.core.run_identifier import RunIdentifier
 
 from expectations import consistency, loaded, matched, parsed, read
 from jixiao.checks import Expectation
+from jixiao.frames import BATCH_KEY
 from jixiao.quality import CheckOutcome
 from jixiao.status import CheckStatus, Severity
 
@@ -145,7 +146,7 @@ def _fmt(value: Any) -> str | None:
 def _row_failures(
     step: str, r: Any, spec: Expectation | None, meta: _Meta, column: str, key: str
 ) -> list[CheckOutcome]:
-    """One outcome per failing row of a column expectation, keyed by the row's batch key."""
+    """One outcome per failing row of a column expectation, keyed by the row's batch key (an integer id)."""
     out = []
     for row in (r.result or {}).get("unexpected_index_list") or []:
         rid = row.get(key) if isinstance(row, dict) else None
@@ -156,7 +157,7 @@ def _row_failures(
                 step,
                 CheckStatus.FAIL,
                 f"{column} = {observed}{unit}",
-                None if rid is None else str(rid),
+                None if rid is None else int(rid),
                 observed,
             )
         )
@@ -185,11 +186,11 @@ class _Meta:
         step: str,
         status: CheckStatus,
         message: str,
-        report_id: str | None = None,
+        file_id: int | None = None,
         observed: str | None = None,
     ) -> CheckOutcome:
         return CheckOutcome(
-            step, self.check_id, self.severity, status, report_id, observed, self.expected, message
+            step, self.check_id, self.severity, status, file_id, observed, self.expected, message
         )
 
 
@@ -249,12 +250,12 @@ def validate(
             batch_parameters={"dataframe": frame},
             result_format={
                 "result_format": "COMPLETE",
-                "unexpected_index_column_names": [module.KEY],
+                "unexpected_index_column_names": [BATCH_KEY],
                 "return_unexpected_index_query": False,
             },
             run_id=_gx_run_id(run_id),
         )
-    return _outcomes(step, result, module.SPECS, module.KEY)
+    return _outcomes(step, result, module.SPECS, BATCH_KEY)
 
 
 def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str = "") -> list[CheckOutcome]:
@@ -305,7 +306,7 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
             None,
             o.observed,
             o.expected,
-            o.message if o.report_id is None else f"row {o.report_id}: {o.message}",
+            o.message if o.file_id is None else f"row {o.file_id}: {o.message}",
         )
         for o in out
     ]

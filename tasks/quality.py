@@ -34,14 +34,9 @@ def validate_loaded(db_url: str, context_dir: Path, run_id: str) -> list[CheckOu
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 4, 10])
-def record(
-    db_url: str,
-    run_id: str,
-    outcomes: list[CheckOutcome],
-    report_of_key: dict[str, int | None],
-    file_of_key: dict[str, int | None],
-) -> int:
-    return repo.record_dq(get_engine(db_url), run_id, outcomes, report_of_key, file_of_key)
+def record(db_url: str, run_id: str, outcomes: list[CheckOutcome]) -> int:
+    """Store check outcomes of no single file's load (the loaded tables' suite)."""
+    return repo.record_dq(get_engine(db_url), run_id, outcomes)
 
 
 @task(cache_policy=NO_CACHE)
@@ -57,7 +52,7 @@ def data_docs(context_dir: Path) -> str | None:
 def alert(
     urls: list[str],
     outcomes: list[CheckOutcome],
-    reports: dict[str, Any],
+    reports: dict[int, Any],
     run_id: str,
     flow_run_url: str | None,
     include_warnings: bool,

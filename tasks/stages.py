@@ -25,6 +25,7 @@ from jixiao.proclife import owner_alive, owner_tag
 from jixiao.quality import CheckOutcome
 from jixiao.read import ReadLimits
 from jixiao.refile import refile_done
+from jixiao.runsummary import RunSummary
 from jixiao.status import RunState
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
@@ -119,6 +120,12 @@ def open_run(db_url: str, run_id: str, flow_run_id: str | None, n_files: int) ->
 @db_task
 def close_run(db_url: str, run_id: str, state: str, error: str | None, finished: bool = True) -> None:
     repo.mark_run(get_engine(db_url), run_id, state, error, owner_tag(), finished)
+
+
+@db_task
+def finish_run(db_url: str, summary: RunSummary) -> None:
+    """Close the run with its summary."""
+    repo.finish_run(get_engine(db_url), summary)
 
 
 @db_task
