@@ -18,7 +18,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -258,8 +258,14 @@ def validate(
     return _outcomes(step, result, module.SPECS, BATCH_KEY)
 
 
-def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str = "") -> list[CheckOutcome]:
-    """The `loaded` suite against the database tables (GX SQL data source), one validation per table."""
+def validate_loaded(
+    db_url: str, *, context_dir: Path | None = None, run_id: str = "", rows_of: str | None = None
+) -> list[CheckOutcome]:
+    """The `loaded` suite against the database tables (GX SQL data source), one validation per table: over
+    the rows the run ``rows_of`` wrote (what the flow checks after its load), or the whole tables."""
+    run_specs = tuple(
+        replace(s, query=loaded.scoped(s.query, rows_of)) if s.query else s for s in loaded.SPECS
+    )
     out: list[CheckOutcome] = []
     with _shared_context(str(context_dir) if context_dir else None) as ctx:
         os.environ[DB_URL_VARIABLE] = db_url
@@ -269,8 +275,8 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
                 lambda n: ctx.data_sources.add_sql(n, connection_string="${" + DB_URL_VARIABLE + "}"),
                 DB_DATASOURCE,
             )
-            for table in sorted({s.table for s in loaded.SPECS if s.table}):
-                specs = tuple(s for s in loaded.SPECS if s.table == table)
+            for table in sorted({s.table for s in run_specs if s.table}):
+                specs = tuple(s for s in run_specs if s.table == table)
                 asset = _get_or_add(
                     ds.get_asset, lambda n, t=table: ds.add_table_asset(n, table_name=t), table
                 )

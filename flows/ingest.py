@@ -29,6 +29,7 @@ from jixiao.quality import CheckOutcome, hold_for_review, with_evidence
 from jixiao.read import ReadLimits
 from jixiao.runsummary import RunSummary, summarise_run
 from jixiao.status import FileStatus, RunState
+from jixiao.stream import n_chunks, read_parse_stream
 from tasks import artifacts, quality, stages
 
 
@@ -169,25 +170,10 @@ def _nothing_new(taken: RunSummary) -> RunSummary:
     return taken
 
 
-def _read_parse_match(
-    settings: Settings, claimed: list[Any]
-) -> tuple[list[pipeline.ReadParseResult], dict[int, Any]]:
-    """read + parse in worker processes (progress per file), then match each unit to the registry."""
-    progress.start("parse", len(claimed))
-    results = stages.read_parse(q(claimed), _limits(settings), settings.workers)
-    progress.done("parse")
-    progress.start("match", len(results))
-    matches = stages.match(settings.db_url, q(results), settings.match_auto, settings.match_review)
-    progress.done("match")
-    return results, matches
-
-
 def _validate(
-    settings: Settings, run_id: str, claimed: list[Any], results: list[Any], matches: dict[int, Any]
+    settings: Settings, run_id: str, names: dict[int, str], results: list[Any], matches: dict[int, Any]
 ) -> list[CheckOutcome]:
-    """One Great Expectations suite per step over the whole batch, before anything is loaded."""
-    progress.start("validate", progress.SUITES)
-    names = {c.file_id: c.file.name for c in claimed}
+    """One Great Expectations suite per step over the chunk, before anything of it is loaded."""
     outcomes: list[CheckOutcome] = []
     for step, frame in (
         ("read", frames.read_frame(results, names)),
@@ -208,24 +194,75 @@ def _load(
     matches: dict[int, Any],
     outcomes: list[CheckOutcome],
 ) -> tuple[Any, list[CheckOutcome]]:
-    """Load the batch with its check outcomes in one transaction; then check the loaded tables."""
+    """Load the chunk with its check outcomes in one transaction."""
     # An error on the unit's identity keeps the report in the review queue instead of loading it as matched.
     matches = hold_for_review(matches, outcomes)
     outcomes = with_evidence(outcomes, {r.file_id: r.parsed for r in results if r.parsed is not None})
-    progress.start("load", len(claimed))
     pairs = list(zip(claimed, results, strict=True))
     loaded = stages.load(settings.db_url, run_id, q(pairs), q(matches), q(outcomes))
-    progress.done("load")
+    progress.advance("load", len(claimed))
     duplicates = {o.file_id for o in loaded.outcomes if o.status == FileStatus.DUPLICATE}
     # A duplicate's checks repeat its original's: keep them out of the alert (the load did not store them).
-    outcomes = [o for o in outcomes if o.file_id not in duplicates]
+    return loaded, [o for o in outcomes if o.file_id not in duplicates]
+
+
+class _Run:
+    """What the run keeps across its chunks: each file's outcome and the check outcomes (small rows)."""
+
+    def __init__(self) -> None:
+        self.files: list[Any] = []
+        self.checks: list[CheckOutcome] = []
+        self.review_items = 0
+
+    def add(self, loaded: Any, checks: list[CheckOutcome]) -> None:
+        self.files += loaded.outcomes
+        self.checks += checks
+        self.review_items += loaded.review_items
+
+
+def _chunk(settings: Settings, run_id: str, by_id: dict[int, Any], results: Any, matcher: Any) -> Any:
+    """One chunk of the stream: read+parse → match → validate → load → file away; its rows are let go."""
+    chunk = stages.read_parse(q(results), settings.chunk_files)
+    matches = stages.match(q(matcher), q(chunk))
+    progress.advance("match", len(chunk))
+    claimed = [by_id[r.file_id] for r in chunk]
+    names = {c.file_id: c.file.name for c in claimed}
+    outcomes = _validate(settings, run_id, names, chunk, matches)
+    loaded, outcomes = _load(settings, run_id, claimed, chunk, matches, outcomes)
+    stages.file_away(settings.db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
+    return loaded, outcomes
+
+
+def _process(settings: Settings, run_id: str, claimed: list[Any]) -> _Run:
+    """The claimed files in chunks of ``JIXIAO_CHUNK_FILES``: memory is bounded by a chunk, not the run.
+
+    A chunk is the batch of its Great Expectations validations (one per step) and of its load transaction;
+    the alert, the artifacts, the loaded tables' suite and the summary are the whole run's, once.
+    """
+    chunks = n_chunks(len(claimed), settings.chunk_files)
+    for stage in ("parse", "match", "load"):
+        progress.start(stage, len(claimed))
+    progress.start("validate", progress.STEP_SUITES * chunks + 1)
+    by_id = {c.file_id: c for c in claimed}
+    ahead = settings.chunk_files
+    results = read_parse_stream(claimed, _limits(settings), settings.workers, ahead)
+    matcher = stages.matcher(settings.db_url, settings.match_auto, settings.match_review)
+    run = _Run()
+    try:
+        for _ in range(chunks):
+            run.add(*_chunk(settings, run_id, by_id, results, matcher))
+    finally:
+        results.close()  # the pool ends with the stream
+    for stage in ("parse", "match", "load"):
+        progress.done(stage)
     table_checks = quality.validate_loaded(settings.db_url, settings.gx_dir, run_id)
     quality.record(settings.db_url, run_id, q(table_checks))
     progress.done("validate")
-    return loaded, outcomes + table_checks
+    run.checks += table_checks
+    return run
 
 
-def _tell(settings: Settings, run_id: str, loaded: Any, outcomes: list[CheckOutcome]) -> bool | None:
+def _tell(settings: Settings, run_id: str, files: list[Any], outcomes: list[CheckOutcome]) -> bool | None:
     """Alert the maintainers (digest) and publish the run's artifacts in the Prefect UI."""
     infos = {
         o.file_id: ReportInfo(
@@ -234,30 +271,25 @@ def _tell(settings: Settings, run_id: str, loaded: Any, outcomes: list[CheckOutc
             file_name=o.name,
             status=o.status,
         )
-        for o in loaded.outcomes
+        for o in files
     }
     ui_url = flow_run.get_flow_run_ui_url()
     delivered = quality.alert(
         settings.alert_url_list(), q(outcomes), q(infos), run_id, ui_url, settings.alert_on_warnings
     )
-    artifacts.publish(loaded.outcomes, outcomes, infos, run_id)
+    artifacts.publish(files, outcomes, infos, run_id)
     return delivered
 
 
 def _finish(
-    settings: Settings,
-    taken: RunSummary,
-    loaded: Any,
-    outcomes: list[CheckOutcome],
-    docs: str | None,
-    delivered: bool | None,
+    settings: Settings, taken: RunSummary, run: _Run, docs: str | None, delivered: bool | None
 ) -> Any:
     """Summarise, record the run as finished, name it after its counts; the state says who must look."""
     summary = summarise_run(
         taken,
-        loaded.outcomes,
-        outcomes,
-        review_items=loaded.review_items,
+        run.files,
+        run.checks,
+        review_items=run.review_items,
         fail_on_dq_errors=settings.fail_on_dq_errors,
         data_docs=docs,
         alert_delivered=delivered,
@@ -294,10 +326,7 @@ def ingest(
     if not claimed:
         return _nothing_new(taken)
     stages.open_run(settings.db_url, run_id, flow_run.get_id(), len(claimed))
-    results, matches = _read_parse_match(settings, claimed)
-    outcomes = _validate(settings, run_id, claimed, results, matches)
-    loaded, outcomes = _load(settings, run_id, claimed, results, matches, outcomes)
-    stages.file_away(settings.db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
+    run = _process(settings, run_id, claimed)
     docs = quality.data_docs(settings.gx_dir)
-    delivered = _tell(settings, run_id, loaded, outcomes)
-    return _finish(settings, taken, loaded, outcomes, docs, delivered)
+    delivered = _tell(settings, run_id, run.files, run.checks)
+    return _finish(settings, taken, run, docs, delivered)

@@ -30,7 +30,8 @@ def validate_step(
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 5])
 def validate_loaded(db_url: str, context_dir: Path, run_id: str) -> list[CheckOutcome]:
-    return runner.validate_loaded(db_url, context_dir=context_dir, run_id=run_id)
+    """The loaded tables' suite over the rows this run wrote."""
+    return runner.validate_loaded(db_url, context_dir=context_dir, run_id=run_id, rows_of=run_id)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 4, 10])
