@@ -17,7 +17,7 @@ import re
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -121,11 +121,26 @@ def _expectation(spec: Expectation) -> Any:
     )
 
 
-def _suite(ctx: Any, name: str, specs: tuple[Expectation, ...]) -> Any:
-    suite = gx.ExpectationSuite(name=f"jixiao_{name}")
-    for spec in specs:
-        suite.add_expectation(_expectation(spec))
-    return ctx.suites.add_or_update(suite)
+# Validation definitions this process registered: (context, specs, definition) by name. A run validates each
+# step once per chunk; registering the suite again each time cost a third of a validation (the store wrote
+# the suite to disk once per expectation), so a definition is registered again only for another context or
+# other specs (the loaded suite's queries name their run).
+_registered: dict[str, tuple[Any, tuple[Expectation, ...], Any]] = {}
+
+
+def _definition(ctx: Any, name: str, specs: tuple[Expectation, ...], data: Callable[[], Any]) -> Any:
+    """The validation definition ``jixiao_{name}`` of ``specs`` over the batch definition ``data()``."""
+    known = _registered.get(name)
+    if known is not None and known[0] is ctx and known[1] == specs:
+        return known[2]
+    suite = ctx.suites.add_or_update(
+        gx.ExpectationSuite(name=f"jixiao_{name}", expectations=[_expectation(s) for s in specs])
+    )
+    vd = ctx.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=f"jixiao_{name}", data=data(), suite=suite)
+    )
+    _registered[name] = (ctx, specs, vd)
+    return vd
 
 
 def _get_or_add(getter: Any, adder: Any, name: str, **kwargs: Any) -> Any:
@@ -225,6 +240,19 @@ def _outcomes(step: str, result: Any, specs: tuple[Expectation, ...], key: str) 
     return outcomes
 
 
+def _frame_batch(ctx: Any, step: str) -> Any:
+    ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_pandas(n), "jixiao_frames")
+    asset = _get_or_add(ds.get_asset, lambda n: ds.add_dataframe_asset(n), step)
+    return _get_or_add(
+        asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_dataframe(n), "batch"
+    )
+
+
+def _table_batch(ds: Any, table: str) -> Any:
+    asset = _get_or_add(ds.get_asset, lambda n: ds.add_table_asset(n, table_name=table), table)
+    return _get_or_add(asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_table(n), "all")
+
+
 def validate(
     step: str,
     df: pd.DataFrame,
@@ -237,15 +265,7 @@ def validate(
     module = SUITES[step]
     frame = module.prepare(df, auto_threshold)
     with _shared_context(str(context_dir) if context_dir else None) as ctx:
-        ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_pandas(n), "jixiao_frames")
-        asset = _get_or_add(ds.get_asset, lambda n: ds.add_dataframe_asset(n), step)
-        bd = _get_or_add(
-            asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_dataframe(n), "batch"
-        )
-        suite = _suite(ctx, step, module.SPECS)
-        vd = ctx.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"jixiao_{step}", data=bd, suite=suite)
-        )
+        vd = _definition(ctx, step, module.SPECS, lambda: _frame_batch(ctx, step))
         result = vd.run(
             batch_parameters={"dataframe": frame},
             result_format={
@@ -277,18 +297,7 @@ def validate_loaded(
             )
             for table in sorted({s.table for s in run_specs if s.table}):
                 specs = tuple(s for s in run_specs if s.table == table)
-                asset = _get_or_add(
-                    ds.get_asset, lambda n, t=table: ds.add_table_asset(n, table_name=t), table
-                )
-                bd = _get_or_add(
-                    asset.get_batch_definition,
-                    lambda n, a=asset: a.add_batch_definition_whole_table(n),
-                    "all",
-                )
-                suite = _suite(ctx, f"loaded_{table}", specs)
-                vd = ctx.validation_definitions.add_or_update(
-                    gx.ValidationDefinition(name=f"jixiao_loaded_{table}", data=bd, suite=suite)
-                )
+                vd = _definition(ctx, f"loaded_{table}", specs, lambda t=table: _table_batch(ds, t))
                 result = vd.run(
                     result_format={
                         "result_format": "COMPLETE",
