@@ -10,16 +10,16 @@ from sqlalchemy import text
 from expectations.runner import validate_loaded
 from jixiao.db.engine import get_engine
 
+UNIT = text(
+    "insert into unit (adcode, name, division, level, province) values "
+    "('130121', '井陉县科学技术协会', '井陉县', 'county', '河北省')"
+)
+
 
 def _insert(db_url: str, rows: list[tuple[str, int, bool]], file_statuses: list[str]) -> None:
     engine = get_engine(db_url)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "insert into unit (adcode, name, division, level, province) values "
-                "('130121', '井陉县科学技术协会', '井陉县', 'county', '河北省')"
-            )
-        )
+        conn.execute(UNIT)
         for i, (adcode, year, current) in enumerate(rows, 1):
             conn.execute(
                 text(
@@ -63,12 +63,7 @@ def _insert_runs(db_url: str) -> None:
     """Run "old" left two current reports of one unit-year and a stuck file; run "new" loaded cleanly."""
     engine = get_engine(db_url)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "insert into unit (adcode, name, division, level, province) values "
-                "('130121', '井陉县科学技术协会', '井陉县', 'county', '河北省')"
-            )
-        )
+        conn.execute(UNIT)
         for i, (adcode, year, run) in enumerate([("130121", 2022, "old"), ("130121", 2022, "old")], 1):
             conn.execute(
                 text(
