@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     alert_on_warnings: bool = False
     workers: int = Field(default=0, description="Parse processes; 0 = one per core.")
     chunk_files: int = Field(
-        default=1000,
+        default=2500,
         ge=1,
         description="Files a run reads, checks and loads at a time: memory is bounded by it.",
     )
