@@ -13,7 +13,6 @@ from jixiao.checks import Expectation
 from jixiao.quality import consistency_frame
 
 SUITE = "consistency"
-KEY = "report_id"
 SPECS = (
     Expectation(
         checks.EXECUTION_RATE_AT_MOST_100,

@@ -11,7 +11,6 @@ from jixiao.checks import Expectation
 from jixiao.quality import matched_checks_frame
 
 SUITE = "matched"
-KEY = "report_id"
 SPECS = (
     Expectation(
         checks.MATCH_STATUS_VALID,

@@ -9,7 +9,6 @@ from jixiao.checks import Expectation
 from jixiao.quality import GRADES, current_year, parsed_checks_frame
 
 SUITE = "parsed"
-KEY = "report_id"
 SPECS = (
     Expectation(checks.UNIT_NAME_PRESENT, "not_null", "unit_name", expected="a unit name"),
     Expectation(

@@ -8,7 +8,6 @@ from jixiao import checks
 from jixiao.checks import Expectation
 
 SUITE = "read"
-KEY = "file_id"
 SPECS = (
     Expectation(checks.TEXT_NON_EMPTY, "between", "n_chars", 1, None, expected=">= 1 character"),
     Expectation(

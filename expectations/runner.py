@@ -1,8 +1,8 @@
 """Run a step's suite with Great Expectations: one validation over the whole batch frame.
 
 Each ``Expectation`` (of a check in ``jixiao.checks``) becomes one GX expectation whose ``meta`` carries the check id and severity; results come
-back with ``result_format`` COMPLETE and ``unexpected_index_column_names`` set to the row key, so every
-failure is tied to its report. An expectation that raised (``exception_info``) is a broken check and is
+back with ``result_format`` COMPLETE and ``unexpected_index_column_names`` set to the row key (``file_id``,
+the source file's integer id, in every step frame), so every failure is tied to its file. An expectation that raised (``exception_info``) is a broken check and is
 reported as ``check_error``, never as a data failure.
 """
 
@@ -17,8 +17,8 @@ import re
 import threading
 import time
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -33,6 +33,7 @@ from great_expectations.core.run_identifier import RunIdentifier
 
 from expectations import consistency, loaded, matched, parsed, read
 from jixiao.checks import Expectation
+from jixiao.frames import BATCH_KEY
 from jixiao.quality import CheckOutcome
 from jixiao.status import CheckStatus, Severity
 
@@ -120,11 +121,26 @@ def _expectation(spec: Expectation) -> Any:
     )
 
 
-def _suite(ctx: Any, name: str, specs: tuple[Expectation, ...]) -> Any:
-    suite = gx.ExpectationSuite(name=f"jixiao_{name}")
-    for spec in specs:
-        suite.add_expectation(_expectation(spec))
-    return ctx.suites.add_or_update(suite)
+# Validation definitions this process registered: (context, specs, definition) by name. A run validates each
+# step once per chunk; registering the suite again each time cost a third of a validation (the store wrote
+# the suite to disk once per expectation), so a definition is registered again only for another context or
+# other specs (the loaded suite's queries name their run).
+_registered: dict[str, tuple[Any, tuple[Expectation, ...], Any]] = {}
+
+
+def _definition(ctx: Any, name: str, specs: tuple[Expectation, ...], data: Callable[[], Any]) -> Any:
+    """The validation definition ``jixiao_{name}`` of ``specs`` over the batch definition ``data()``."""
+    known = _registered.get(name)
+    if known is not None and known[0] is ctx and known[1] == specs:
+        return known[2]
+    suite = ctx.suites.add_or_update(
+        gx.ExpectationSuite(name=f"jixiao_{name}", expectations=[_expectation(s) for s in specs])
+    )
+    vd = ctx.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=f"jixiao_{name}", data=data(), suite=suite)
+    )
+    _registered[name] = (ctx, specs, vd)
+    return vd
 
 
 def _get_or_add(getter: Any, adder: Any, name: str, **kwargs: Any) -> Any:
@@ -145,7 +161,7 @@ def _fmt(value: Any) -> str | None:
 def _row_failures(
     step: str, r: Any, spec: Expectation | None, meta: _Meta, column: str, key: str
 ) -> list[CheckOutcome]:
-    """One outcome per failing row of a column expectation, keyed by the row's batch key."""
+    """One outcome per failing row of a column expectation, keyed by the row's batch key (an integer id)."""
     out = []
     for row in (r.result or {}).get("unexpected_index_list") or []:
         rid = row.get(key) if isinstance(row, dict) else None
@@ -156,7 +172,7 @@ def _row_failures(
                 step,
                 CheckStatus.FAIL,
                 f"{column} = {observed}{unit}",
-                None if rid is None else str(rid),
+                None if rid is None else int(rid),
                 observed,
             )
         )
@@ -185,11 +201,11 @@ class _Meta:
         step: str,
         status: CheckStatus,
         message: str,
-        report_id: str | None = None,
+        file_id: int | None = None,
         observed: str | None = None,
     ) -> CheckOutcome:
         return CheckOutcome(
-            step, self.check_id, self.severity, status, report_id, observed, self.expected, message
+            step, self.check_id, self.severity, status, file_id, observed, self.expected, message
         )
 
 
@@ -224,6 +240,19 @@ def _outcomes(step: str, result: Any, specs: tuple[Expectation, ...], key: str) 
     return outcomes
 
 
+def _frame_batch(ctx: Any, step: str) -> Any:
+    ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_pandas(n), "jixiao_frames")
+    asset = _get_or_add(ds.get_asset, lambda n: ds.add_dataframe_asset(n), step)
+    return _get_or_add(
+        asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_dataframe(n), "batch"
+    )
+
+
+def _table_batch(ds: Any, table: str) -> Any:
+    asset = _get_or_add(ds.get_asset, lambda n: ds.add_table_asset(n, table_name=table), table)
+    return _get_or_add(asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_table(n), "all")
+
+
 def validate(
     step: str,
     df: pd.DataFrame,
@@ -236,29 +265,27 @@ def validate(
     module = SUITES[step]
     frame = module.prepare(df, auto_threshold)
     with _shared_context(str(context_dir) if context_dir else None) as ctx:
-        ds = _get_or_add(ctx.data_sources.get, lambda n: ctx.data_sources.add_pandas(n), "jixiao_frames")
-        asset = _get_or_add(ds.get_asset, lambda n: ds.add_dataframe_asset(n), step)
-        bd = _get_or_add(
-            asset.get_batch_definition, lambda n: asset.add_batch_definition_whole_dataframe(n), "batch"
-        )
-        suite = _suite(ctx, step, module.SPECS)
-        vd = ctx.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"jixiao_{step}", data=bd, suite=suite)
-        )
+        vd = _definition(ctx, step, module.SPECS, lambda: _frame_batch(ctx, step))
         result = vd.run(
             batch_parameters={"dataframe": frame},
             result_format={
                 "result_format": "COMPLETE",
-                "unexpected_index_column_names": [module.KEY],
+                "unexpected_index_column_names": [BATCH_KEY],
                 "return_unexpected_index_query": False,
             },
             run_id=_gx_run_id(run_id),
         )
-    return _outcomes(step, result, module.SPECS, module.KEY)
+    return _outcomes(step, result, module.SPECS, BATCH_KEY)
 
 
-def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str = "") -> list[CheckOutcome]:
-    """The `loaded` suite against the database tables (GX SQL data source), one validation per table."""
+def validate_loaded(
+    db_url: str, *, context_dir: Path | None = None, run_id: str = "", rows_of: str | None = None
+) -> list[CheckOutcome]:
+    """The `loaded` suite against the database tables (GX SQL data source), one validation per table: over
+    the rows the run ``rows_of`` wrote (what the flow checks after its load), or the whole tables."""
+    run_specs = tuple(
+        replace(s, query=loaded.scoped(s.query, rows_of)) if s.query else s for s in loaded.SPECS
+    )
     out: list[CheckOutcome] = []
     with _shared_context(str(context_dir) if context_dir else None) as ctx:
         os.environ[DB_URL_VARIABLE] = db_url
@@ -268,20 +295,9 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
                 lambda n: ctx.data_sources.add_sql(n, connection_string="${" + DB_URL_VARIABLE + "}"),
                 DB_DATASOURCE,
             )
-            for table in sorted({s.table for s in loaded.SPECS if s.table}):
-                specs = tuple(s for s in loaded.SPECS if s.table == table)
-                asset = _get_or_add(
-                    ds.get_asset, lambda n, t=table: ds.add_table_asset(n, table_name=t), table
-                )
-                bd = _get_or_add(
-                    asset.get_batch_definition,
-                    lambda n, a=asset: a.add_batch_definition_whole_table(n),
-                    "all",
-                )
-                suite = _suite(ctx, f"loaded_{table}", specs)
-                vd = ctx.validation_definitions.add_or_update(
-                    gx.ValidationDefinition(name=f"jixiao_loaded_{table}", data=bd, suite=suite)
-                )
+            for table in sorted({s.table for s in run_specs if s.table}):
+                specs = tuple(s for s in run_specs if s.table == table)
+                vd = _definition(ctx, f"loaded_{table}", specs, lambda t=table: _table_batch(ds, t))
                 result = vd.run(
                     result_format={
                         "result_format": "COMPLETE",
@@ -305,7 +321,7 @@ def validate_loaded(db_url: str, *, context_dir: Path | None = None, run_id: str
             None,
             o.observed,
             o.expected,
-            o.message if o.report_id is None else f"row {o.report_id}: {o.message}",
+            o.message if o.file_id is None else f"row {o.file_id}: {o.message}",
         )
         for o in out
     ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,12 @@ from flows import progress
 from jixiao import alerts, frames, pipeline
 from jixiao.alerts import ReportInfo
 from jixiao.config import Settings, get_settings
-from jixiao.db import repository as repo
-from jixiao.db.engine import get_engine
 from jixiao.proclife import end_with_launcher
 from jixiao.quality import CheckOutcome, hold_for_review, with_evidence
 from jixiao.read import ReadLimits
-from jixiao.status import RunState
+from jixiao.runsummary import RunSummary, summarise_run
+from jixiao.status import FileStatus, RunState
+from jixiao.stream import n_chunks, read_parse_stream
 from tasks import artifacts, quality, stages
 
 
@@ -63,30 +62,22 @@ def _rename_run(name: str) -> None:
         get_run_logger().debug("could not rename the flow run: %s", exc)
 
 
-def final_state(summary: dict[str, Any], fail_on_dq_errors: bool) -> State[Any] | None:
-    """The run's end state: plain Completed only when nothing needs a person.
+def final_state(summary: RunSummary) -> State[Any] | None:
+    """The Prefect state of the run's end state (decided by ``runsummary.end_state``); None for plain Completed.
 
     Error-level data-quality failures end in ``Completed`` named "Completed with DQ errors" (or ``Failed``
     named "Failed with DQ errors" with JIXIAO_FAIL_ON_DQ_ERRORS=true); a run whose every file was quarantined
     in "Completed, all quarantined". The summary stays the run's result.
     """
-    errors = int(summary.get("dq_errors") or 0) + int(summary.get("dq_check_errors") or 0)
-    by_status = summary.get("by_status") or {}
-    claimed = sum(by_status.values())
-    quarantined = int(by_status.get("quarantined", 0))
-    if errors:
+    if summary.state in (RunState.COMPLETED_WITH_DQ_ERRORS, RunState.FAILED_WITH_DQ_ERRORS):
         message = (
-            f"{errors} error-level data-quality failure(s): jixiao dq --failed --run {summary['run_id']}"
+            f"{summary.errors} error-level data-quality failure(s): jixiao dq --failed --run {summary.run_id}"
         )
-        if fail_on_dq_errors:
-            return Failed(name=DQ_FAILED, message=message, data=summary)
-        return Completed(name=RunState.COMPLETED_WITH_DQ_ERRORS, message=message, data=summary)
-    if claimed and quarantined == claimed:
-        return Completed(
-            name=RunState.ALL_QUARANTINED,
-            message=f"all {claimed} file(s) quarantined: jixiao files --status quarantined",
-            data=summary,
-        )
+        make = Failed if summary.state == RunState.FAILED_WITH_DQ_ERRORS else Completed
+        return make(name=summary.state, message=message, data=summary)
+    if summary.state == RunState.ALL_QUARANTINED:
+        message = f"all {summary.claimed} file(s) quarantined: jixiao files --status quarantined"
+        return Completed(name=summary.state, message=message, data=summary)
     return None
 
 
@@ -157,7 +148,7 @@ def _select_paths(paths: list[str] | None, inbox: Path) -> list[Path]:
     return chosen
 
 
-def _take_inbox(settings: Settings, paths: list[str] | None, run_id: str) -> tuple[list[Any], dict[str, Any]]:
+def _take_inbox(settings: Settings, paths: list[str] | None, run_id: str) -> tuple[list[Any], RunSummary]:
     """inbox → describe (hash, once complete) → claim; files processed earlier are filed away again."""
     inbox_paths = _select_paths(paths, settings.inbox)
     _rename_run(run_name(len(inbox_paths)))
@@ -166,45 +157,23 @@ def _take_inbox(settings: Settings, paths: list[str] | None, run_id: str) -> tup
     claimed, done = stages.claim(settings.db_url, q(files), run_id)
     progress.done("read")
     stages.file_away_done(settings.db_url, q(done), settings.archive, settings.quarantine)
-    summary: dict[str, Any] = {
-        "run_id": run_id,
-        "flow_run_id": flow_run.get_id(),
-        "files_seen": len(files),
-        "already_processed": len(done),
-        "claimed": len(claimed),
-    }
-    return claimed, summary
+    taken = RunSummary(run_id, flow_run.get_id(), len(files), len(done), len(claimed))
+    return claimed, taken
 
 
-def _nothing_new(summary: dict[str, Any]) -> dict[str, Any]:
+def _nothing_new(taken: RunSummary) -> RunSummary:
     get_run_logger().info(
-        "nothing new in the inbox (%d file(s) were already processed)", summary["already_processed"]
+        "nothing new in the inbox (%d file(s) were already processed)", taken.already_processed
     )
-    summary.update(by_status={}, reports_loaded=0, superseded=0, dq_errors=0, dq_warnings=0, outcomes=[])
-    _rename_run(run_name(summary["files_seen"]))
+    _rename_run(run_name(taken.files_seen))
     _RUN_IDS.pop(str(flow_run.get_id()), None)
-    return summary
-
-
-def _read_parse_match(
-    settings: Settings, claimed: list[Any]
-) -> tuple[list[pipeline.ReadParseResult], dict[int, Any]]:
-    """read + parse in worker processes (progress per file), then match each unit to the registry."""
-    progress.start("parse", len(claimed))
-    results = stages.read_parse(q(claimed), _limits(settings), settings.workers)
-    progress.done("parse")
-    progress.start("match", len(results))
-    matches = stages.match(settings.db_url, q(results), settings.match_auto, settings.match_review)
-    progress.done("match")
-    return results, matches
+    return taken
 
 
 def _validate(
-    settings: Settings, run_id: str, claimed: list[Any], results: list[Any], matches: dict[int, Any]
+    settings: Settings, run_id: str, names: dict[int, str], results: list[Any], matches: dict[int, Any]
 ) -> list[CheckOutcome]:
-    """One Great Expectations suite per step over the whole batch, before anything is loaded."""
-    progress.start("validate", progress.SUITES)
-    names = {c.file_id: c.file.name for c in claimed}
+    """One Great Expectations suite per step over the chunk, before anything of it is loaded."""
     outcomes: list[CheckOutcome] = []
     for step, frame in (
         ("read", frames.read_frame(results, names)),
@@ -225,83 +194,111 @@ def _load(
     matches: dict[int, Any],
     outcomes: list[CheckOutcome],
 ) -> tuple[Any, list[CheckOutcome]]:
-    """Load the batch with its check outcomes in one transaction; then check the loaded tables."""
+    """Load the chunk with its check outcomes in one transaction."""
     # An error on the unit's identity keeps the report in the review queue instead of loading it as matched.
     matches = hold_for_review(matches, outcomes)
-    outcomes = with_evidence(outcomes, {str(r.file_id): r.parsed for r in results if r.parsed is not None})
-    progress.start("load", len(claimed))
+    outcomes = with_evidence(outcomes, {r.file_id: r.parsed for r in results if r.parsed is not None})
     pairs = list(zip(claimed, results, strict=True))
     loaded = stages.load(settings.db_url, run_id, q(pairs), q(matches), q(outcomes))
-    progress.done("load")
-    duplicates = {str(o.file_id) for o in loaded.outcomes if o.status == "duplicate"}
+    progress.advance("load", len(claimed))
+    duplicates = {o.file_id for o in loaded.outcomes if o.status == FileStatus.DUPLICATE}
     # A duplicate's checks repeat its original's: keep them out of the alert (the load did not store them).
-    outcomes = [o for o in outcomes if o.report_id not in duplicates]
+    return loaded, [o for o in outcomes if o.file_id not in duplicates]
+
+
+class _Run:
+    """What the run keeps across its chunks: each file's outcome and the check outcomes (small rows)."""
+
+    def __init__(self) -> None:
+        self.files: list[Any] = []
+        self.checks: list[CheckOutcome] = []
+        self.review_items = 0
+
+    def add(self, loaded: Any, checks: list[CheckOutcome]) -> None:
+        self.files += loaded.outcomes
+        self.checks += checks
+        self.review_items += loaded.review_items
+
+
+def _chunk(settings: Settings, run_id: str, by_id: dict[int, Any], results: Any, matcher: Any) -> Any:
+    """One chunk of the stream: read+parse → match → validate → load → file away; its rows are let go."""
+    chunk = stages.read_parse(q(results), settings.chunk_files)
+    matches = stages.match(q(matcher), q(chunk))
+    progress.advance("match", len(chunk))
+    claimed = [by_id[r.file_id] for r in chunk]
+    names = {c.file_id: c.file.name for c in claimed}
+    outcomes = _validate(settings, run_id, names, chunk, matches)
+    loaded, outcomes = _load(settings, run_id, claimed, chunk, matches, outcomes)
+    stages.file_away(settings.db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
+    return loaded, outcomes
+
+
+def _process(settings: Settings, run_id: str, claimed: list[Any]) -> _Run:
+    """The claimed files in chunks of ``JIXIAO_CHUNK_FILES``: memory is bounded by a chunk, not the run.
+
+    A chunk is the batch of its Great Expectations validations (one per step) and of its load transaction;
+    the alert, the artifacts, the loaded tables' suite and the summary are the whole run's, once.
+    """
+    chunks = n_chunks(len(claimed), settings.chunk_files)
+    for stage in ("parse", "match", "load"):
+        progress.start(stage, len(claimed))
+    progress.start("validate", progress.STEP_SUITES * chunks + 1)
+    by_id = {c.file_id: c for c in claimed}
+    ahead = settings.chunk_files
+    results = read_parse_stream(claimed, _limits(settings), settings.workers, ahead)
+    matcher = stages.matcher(settings.db_url, settings.match_auto, settings.match_review)
+    run = _Run()
+    try:
+        for _ in range(chunks):
+            run.add(*_chunk(settings, run_id, by_id, results, matcher))
+    finally:
+        results.close()  # the pool ends with the stream
+    for stage in ("parse", "match", "load"):
+        progress.done(stage)
     table_checks = quality.validate_loaded(settings.db_url, settings.gx_dir, run_id)
-    quality.record(settings.db_url, run_id, q(table_checks), q({}), q({}))
+    quality.record(settings.db_url, run_id, q(table_checks))
     progress.done("validate")
-    return loaded, outcomes + table_checks
+    run.checks += table_checks
+    return run
 
 
-def _tell(settings: Settings, run_id: str, loaded: Any, outcomes: list[CheckOutcome]) -> bool | None:
+def _tell(settings: Settings, run_id: str, files: list[Any], outcomes: list[CheckOutcome]) -> bool | None:
     """Alert the maintainers (digest) and publish the run's artifacts in the Prefect UI."""
     infos = {
-        str(o.file_id): ReportInfo(
+        o.file_id: ReportInfo(
             unit_name=o.unit_name or "(未识别单位)",
             fiscal_year=o.fiscal_year,
             file_name=o.name,
             status=o.status,
         )
-        for o in loaded.outcomes
+        for o in files
     }
     ui_url = flow_run.get_flow_run_ui_url()
     delivered = quality.alert(
         settings.alert_url_list(), q(outcomes), q(infos), run_id, ui_url, settings.alert_on_warnings
     )
-    artifacts.publish(loaded.outcomes, outcomes, infos, run_id)
+    artifacts.publish(files, outcomes, infos, run_id)
     return delivered
 
 
-def _outcome_rows(loaded: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "file": o.name,
-            "status": o.status,
-            "unit": o.unit_name,
-            "adcode": o.adcode,
-            "year": o.fiscal_year,
-            "reason": o.reason,
-            "report_id": o.report_id,
-        }
-        for o in loaded.outcomes
-    ]
-
-
 def _finish(
-    settings: Settings, summary: dict[str, Any], loaded: Any, outcomes: list[CheckOutcome], **extra: Any
+    settings: Settings, taken: RunSummary, run: _Run, docs: str | None, delivered: bool | None
 ) -> Any:
     """Summarise, record the run as finished, name it after its counts; the state says who must look."""
-    by_status = Counter(o.status for o in loaded.outcomes)
-    failing = [o for o in outcomes if o.status != "pass"]
-    summary.update(
-        by_status=dict(by_status),
-        reports_loaded=by_status.get("loaded", 0),
-        superseded=sum(len(o.superseded) for o in loaded.outcomes),
-        review_items=loaded.review_items,
-        dq_errors=sum(1 for o in failing if o.severity == "error"),
-        dq_warnings=sum(1 for o in failing if o.severity == "warning"),
-        dq_check_errors=sum(1 for o in failing if o.status == "check_error"),
-        **extra,
-        outcomes=_outcome_rows(loaded),
+    summary = summarise_run(
+        taken,
+        run.files,
+        run.checks,
+        review_items=run.review_items,
+        fail_on_dq_errors=settings.fail_on_dq_errors,
+        data_docs=docs,
+        alert_delivered=delivered,
     )
-    state = final_state(summary, settings.fail_on_dq_errors)
-    summary["state"] = state.name if state is not None else "Completed"
-    repo.finish_run(
-        get_engine(settings.db_url), summary["run_id"], {k: v for k, v in summary.items() if k != "outcomes"}
-    )
-    errors = summary["dq_errors"] + summary["dq_check_errors"]
-    _rename_run(run_name(summary["claimed"], errors, by_status["quarantined"]))
+    stages.finish_run(settings.db_url, q(summary))
+    _rename_run(run_name(summary.claimed, summary.errors, summary.by_status.get(FileStatus.QUARANTINED, 0)))
     _RUN_IDS.pop(str(flow_run.get_id()), None)
-    get_run_logger().info("run %s: %s", summary["run_id"], dict(by_status))
+    get_run_logger().info("run %s: %s", summary.run_id, dict(summary.by_status))
+    state = final_state(summary)
     return state if state is not None else summary
 
 
@@ -314,8 +311,8 @@ def ingest(
 ) -> Any:
     """inbox → claim → read+parse → match → validate → load → validate loaded → file away → alert.
 
-    Every file is accounted for. Returns the run summary (a dict); the flow run's state says whether
-    anything needs a person.
+    Every file is accounted for. Returns the run's ``RunSummary`` (plain data; read as a mapping it is the
+    JSON ``jixiao ingest --format json`` prints); the flow run's state says whether anything needs a person.
     """
     end_with_launcher()  # a served run ends with `jixiao serve`, even after a kill -9 (issue 17 K)
     settings = get_settings(home=home, database_url=database_url, workers=workers)
@@ -325,14 +322,11 @@ def ingest(
         _RUN_IDS[str(flow_run.get_id())] = run_id  # for the failure hook; a finished run takes it back
     stages.prepare_database(settings.db_url)
     stages.close_stale_runs(settings.db_url, run_id)
-    claimed, summary = _take_inbox(settings, paths, run_id)
+    claimed, taken = _take_inbox(settings, paths, run_id)
     if not claimed:
-        return _nothing_new(summary)
+        return _nothing_new(taken)
     stages.open_run(settings.db_url, run_id, flow_run.get_id(), len(claimed))
-    results, matches = _read_parse_match(settings, claimed)
-    outcomes = _validate(settings, run_id, claimed, results, matches)
-    loaded, outcomes = _load(settings, run_id, claimed, results, matches, outcomes)
-    stages.file_away(settings.db_url, q(claimed), q(loaded.outcomes), settings.archive, settings.quarantine)
+    run = _process(settings, run_id, claimed)
     docs = quality.data_docs(settings.gx_dir)
-    delivered = _tell(settings, run_id, loaded, outcomes)
-    return _finish(settings, summary, loaded, outcomes, data_docs=docs, alert_delivered=delivered)
+    delivered = _tell(settings, run_id, run.files, run.checks)
+    return _finish(settings, taken, run, docs, delivered)

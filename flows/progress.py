@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 STAGES = ("read", "parse", "match", "validate", "load")
-# validate runs one suite per step: read, parsed, consistency, matched, then the loaded tables.
-SUITES = 5
+# validate runs one suite per step of each chunk (read, parsed, consistency, matched), then the loaded
+# tables' once: a run of one chunk validates SUITES times.
+STEP_SUITES = 4
+SUITES = STEP_SUITES + 1
 
 # on_event(kind, stage, n): kind "start" (n = the stage's total), "advance" (n more done) or "done".
 Hook = Callable[[str, str, int], None]

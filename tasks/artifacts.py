@@ -25,7 +25,7 @@ def md_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo], run_id: str) -> str:
+def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[int, ReportInfo], run_id: str) -> str:
     failing = [o for o in outcomes if o.status != "pass"]
     lines = [f"# Data quality · run {md_text(run_id)}", ""]
     if not failing:
@@ -35,12 +35,12 @@ def dq_markdown(outcomes: Sequence[CheckOutcome], infos: Mapping[str, ReportInfo
         lines += ["| # | severity | check | report | observed |", "|---|---|---|---|---|"]
         notes = []
         for i, o in enumerate(failing, 1):
-            info = infos.get(o.report_id or "")
-            who = (
-                f"{info.unit_name} {info.fiscal_year or ''} ({info.file_name})"
-                if info
-                else (o.report_id or "batch")
-            )
+            info = infos.get(o.file_id) if o.file_id is not None else None
+            if info:
+                who = f"{info.unit_name} {info.fiscal_year or ''} ({info.file_name})"
+            else:
+                who = "batch" if o.file_id is None else f"file {o.file_id}"
+
             lines.append(
                 f"| {i} | {md_text(o.severity)} | {md_text(o.check_id)} | {md_text(who)} | {md_text(o.observed or '')} |"
             )
@@ -71,7 +71,7 @@ def files_table(file_outcomes: Sequence[FileOutcome]) -> list[dict[str, object]]
 def publish(
     file_outcomes: Sequence[FileOutcome],
     outcomes: Sequence[CheckOutcome],
-    infos: Mapping[str, ReportInfo],
+    infos: Mapping[int, ReportInfo],
     run_id: str,
 ) -> None:
     create_table_artifact(

@@ -30,18 +30,14 @@ def validate_step(
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 5])
 def validate_loaded(db_url: str, context_dir: Path, run_id: str) -> list[CheckOutcome]:
-    return runner.validate_loaded(db_url, context_dir=context_dir, run_id=run_id)
+    """The loaded tables' suite over the rows this run wrote."""
+    return runner.validate_loaded(db_url, context_dir=context_dir, run_id=run_id, rows_of=run_id)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 4, 10])
-def record(
-    db_url: str,
-    run_id: str,
-    outcomes: list[CheckOutcome],
-    report_of_key: dict[str, int | None],
-    file_of_key: dict[str, int | None],
-) -> int:
-    return repo.record_dq(get_engine(db_url), run_id, outcomes, report_of_key, file_of_key)
+def record(db_url: str, run_id: str, outcomes: list[CheckOutcome]) -> int:
+    """Store check outcomes of no single file's load (the loaded tables' suite)."""
+    return repo.record_dq(get_engine(db_url), run_id, outcomes)
 
 
 @task(cache_policy=NO_CACHE)
@@ -57,7 +53,7 @@ def data_docs(context_dir: Path) -> str | None:
 def alert(
     urls: list[str],
     outcomes: list[CheckOutcome],
-    reports: dict[str, Any],
+    reports: dict[int, Any],
     run_id: str,
     flow_run_url: str | None,
     include_warnings: bool,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,10 @@ from jixiao.errors import DatabaseUnavailable
 from jixiao.fsutil import is_disk_full
 from jixiao.proclife import owner_alive, owner_tag
 from jixiao.quality import CheckOutcome
-from jixiao.read import ReadLimits
 from jixiao.refile import refile_done
+from jixiao.runsummary import RunSummary
 from jixiao.status import RunState
+from jixiao.stream import take
 from jixiao.units.match import Matcher, MatchResult
 from jixiao.units.registry import load_registry
 from jixiao.watch import open_for_writing
@@ -122,6 +123,12 @@ def close_run(db_url: str, run_id: str, state: str, error: str | None, finished:
 
 
 @db_task
+def finish_run(db_url: str, summary: RunSummary) -> None:
+    """Close the run with its summary."""
+    repo.finish_run(get_engine(db_url), summary)
+
+
+@db_task
 def close_stale_runs(db_url: str, run_id: str) -> int:
     """Runs left open by a killed process are closed as "Killed" (their files are taken over by claim)."""
     closed = repo.close_stale_runs(get_engine(db_url), run_id, repo.CLAIM_LEASE, owner_alive)
@@ -140,44 +147,22 @@ def claim(
 
 
 @cpu_task
-def read_parse(
-    claimed: Sequence[repo.Claimed], limits: ReadLimits, workers: int
-) -> list[pipeline.ReadParseResult]:
-    refused = {c.file_id: c.file.refused for c in claimed if c.file.refused}
-    readable = [(c.file_id, str(c.file.path)) for c in claimed if c.file_id not in refused]
-    parsed = {r.file_id: r for r in pipeline.read_and_parse_many(readable, limits, workers)}
-    results = [
-        parsed.get(c.file_id) or pipeline.ReadParseResult(c.file_id, refused[c.file_id]) for c in claimed
-    ]
-    # The ledger's hash must be the hash of the bytes that were parsed: a file rewritten since it was
-    # claimed is refused (its reason says so) instead of loading one version under another's hash.
-    results = [_unchanged(c, r) for c, r in zip(claimed, results, strict=True)]
-    bad = sum(1 for r in results if not r.ok)
-    get_run_logger().info(
-        "read and parsed %d file(s) with %s worker(s); %d unreadable", len(results), workers or "auto", bad
-    )
-    return results
-
-
-def _unchanged(c: repo.Claimed, r: pipeline.ReadParseResult) -> pipeline.ReadParseResult:
-    if c.file.refused or not r.ok:
-        return r
-    try:
-        same = pipeline.sha256_file(c.file.path) == c.file.sha256
-    except OSError:
-        same = False
-    if same:
-        return r
-    return pipeline.ReadParseResult(
-        c.file_id, "the file changed while it was being read (still being written?): deliver it again"
-    )
+def read_parse(results: Iterator[pipeline.ReadParseResult], n: int) -> list[pipeline.ReadParseResult]:
+    """The next chunk of the run's read+parse stream (``stream.read_parse_stream``)."""
+    chunk = take(results, n)
+    bad = sum(1 for r in chunk if not r.ok)
+    get_run_logger().info("read and parsed %d file(s); %d unreadable", len(chunk), bad)
+    return chunk
 
 
 @db_task
-def match(
-    db_url: str, results: Sequence[pipeline.ReadParseResult], auto: float, review: float
-) -> dict[int, MatchResult]:
-    matcher = Matcher(load_registry(), repo.learned_aliases(get_engine(db_url)), auto=auto, review=review)
+def matcher(db_url: str, auto: float, review: float) -> Matcher:
+    """The run's matcher: the registry and the spellings learned in review."""
+    return Matcher(load_registry(), repo.learned_aliases(get_engine(db_url)), auto=auto, review=review)
+
+
+@cpu_task
+def match(matcher: Matcher, results: Sequence[pipeline.ReadParseResult]) -> dict[int, MatchResult]:
     return pipeline.match_many(results, matcher)
 
 

@@ -82,14 +82,14 @@ FAIL = CheckOutcome(
     "report_date_consistent_with_year",
     "error",
     "fail",
-    "7",
+    7,
     "-326",
     "dated between 1 Dec of the fiscal year and 31 Dec of the next",
     "report_date_offset_days = -326 days outside that window",
 )
-WARN = CheckOutcome("consistency", "stated_rate_matches_figures", "warning", "fail", "8", "2", "agree", "off")
+WARN = CheckOutcome("consistency", "stated_rate_matches_figures", "warning", "fail", 8, "2", "agree", "off")
 PASS = CheckOutcome("consistency", "shares_sum_to_100", "error", "pass", None, None, None, "ok")
-INFOS = {"7": ReportInfo("临泽县科学技术协会", 2022, "004.txt"), "8": ReportInfo("江华", 2024, "003.txt")}
+INFOS = {7: ReportInfo("临泽县科学技术协会", 2022, "004.txt"), 8: ReportInfo("江华", 2024, "003.txt")}
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ EVIDENCED = CheckOutcome(
     "report_date_consistent_with_year",
     "error",
     "fail",
-    "7",
+    7,
     "-326",
     "dated between 1 Dec of the fiscal year and 31 Dec of the next",
     "report_date_offset_days = -326 · 原文 「2022年1月9日」",
@@ -168,12 +168,12 @@ HOSTILE = ReportInfo("某某县科协<img src=x onerror=alert(1)>", 2023, "a|b.t
     ("infos", "loaded_text", "escaped"),
     [
         pytest.param(
-            {"7": ReportInfo("临泽县科学技术协会", 2022, "004.txt", status="loaded")},
+            {7: ReportInfo("临泽县科学技术协会", 2022, "004.txt", status="loaded")},
             "已入库",
             "临泽县科学技术协会",
             id="loaded-report-said-loaded",
         ),
-        pytest.param({"7": HOSTILE}, "已隔离，未入库", "&lt;img src=x", id="report-text-is-escaped-in-html"),
+        pytest.param({7: HOSTILE}, "已隔离，未入库", "&lt;img src=x", id="report-text-is-escaped-in-html"),
     ],
 )
 def test_mail_is_readable_html_with_a_plain_part(
@@ -251,14 +251,14 @@ SECOND = CheckOutcome(
     "shares_sum_to_100",
     "error",
     "fail",
-    "8",
+    8,
     "92.5",
     "人员经费占比 + 公用经费占比 = 100",
     "personnel_share + public_share = 92.5 · 原文 「人员经费占比61.99%」",
 )
 TWO = {
-    "7": ReportInfo("临泽县科学技术协会", 2022, "004.txt", status="loaded"),
-    "8": ReportInfo("江华瑶族自治县科学技术协会", 2024, "003.txt", status="loaded"),
+    7: ReportInfo("临泽县科学技术协会", 2022, "004.txt", status="loaded"),
+    8: ReportInfo("江华瑶族自治县科学技术协会", 2024, "003.txt", status="loaded"),
 }
 
 

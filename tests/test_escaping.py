@@ -17,6 +17,7 @@ from jixiao.alerts import ReportInfo
 from jixiao.db import repository as repo
 from jixiao.db.engine import get_engine
 from jixiao.quality import CheckOutcome
+from jixiao.runsummary import FileRow, RunSummary
 from jixiao_cli.main import app, print_summary
 from tasks.artifacts import dq_markdown
 from tests.support import seed
@@ -42,15 +43,8 @@ def test_a_unit_name_with_markup_in_a_console(markup: bool, crashes: bool) -> No
 
 
 def test_the_ingest_summary_prints_hostile_names(capsys: pytest.CaptureFixture[str]) -> None:
-    summary = {
-        "run_id": "r1",
-        "files_seen": 1,
-        "already_processed": 0,
-        "by_status": {"loaded": 1},
-        "outcomes": [
-            {"file": HOSTILE_FILE, "status": "loaded", "unit": HOSTILE_UNIT, "year": 2024, "reason": "[red]x"}
-        ],
-    }
+    row = FileRow(HOSTILE_FILE, "loaded", HOSTILE_UNIT, None, 2024, "[red]x", None)
+    summary = RunSummary("r1", None, 1, 0, 1, by_status={"loaded": 1}, outcomes=(row,))
     print_summary(summary)
     out = capsys.readouterr().out
     assert HOSTILE_UNIT in out and "[red]x" in out
@@ -110,10 +104,10 @@ def test_commands_show_hostile_names(hostile_db: str, tmp_path: Path, command: l
 def test_the_dq_artifact_escapes_names() -> None:
     outcomes = [
         CheckOutcome(
-            "parsed", "score_range", "error", "fail", "7", "<b>120</b>|", "0-100", "score | <i>120</i>"
+            "parsed", "score_range", "error", "fail", 7, "<b>120</b>|", "0-100", "score | <i>120</i>"
         )
     ]
-    infos = {"7": ReportInfo(unit_name=HOSTILE_UNIT, fiscal_year=2024, file_name=HOSTILE_FILE)}
+    infos = {7: ReportInfo(unit_name=HOSTILE_UNIT, fiscal_year=2024, file_name=HOSTILE_FILE)}
     md = dq_markdown(outcomes, infos, "r1")
     assert "<img" not in md and "<b>" not in md and "<i>" not in md
     assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in md

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from jixiao import pipeline
 from jixiao.read import ReadLimits
 from jixiao.units.match import Matcher
@@ -40,3 +42,21 @@ def test_progress_reports_every_file(tmp_path: Path) -> None:
         [(i, str(p)) for i, p in enumerate(files)], ReadLimits(), 2, progress=seen.append
     )
     assert sum(seen) == 20
+
+
+@pytest.mark.parametrize(
+    "ahead",
+    [
+        pytest.param(0, id="unbounded"),
+        pytest.param(1, id="one-file-ahead-still-yields-every-file"),
+        pytest.param(8, id="a-chunk-ahead"),
+    ],
+)
+def test_bounded_read_ahead_yields_every_file_once(tmp_path: Path, ahead: int) -> None:
+    files = generate_corpus(tmp_path, SynthConfig(n=24, seed=8, formats={"txt": 1.0}))
+    items = [(i, str(p)) for i, p in enumerate(files)]
+    stream = pipeline.iter_read_and_parse(items, ReadLimits(), 2, ahead=ahead)
+    first = next(stream)  # the caller stops: the pool holds no more than ``ahead`` files for it
+    got = dict([first, *stream])
+    assert sorted(got) == list(range(24))
+    assert [got[k] for k in range(24)] == pipeline.read_and_parse_many(items, ReadLimits(), workers=1)

@@ -137,7 +137,7 @@ def _actions(run_id: str, flow_run_url: str | None) -> tuple[list[str], str]:
 
 def render_digest(
     outcomes: Sequence[CheckOutcome],
-    reports: Mapping[str, ReportInfo],
+    reports: Mapping[int, ReportInfo],
     *,
     run_id: str,
     flow_run_url: str | None,
@@ -150,9 +150,9 @@ def render_digest(
     wanted = _wanted(outcomes, include_warnings)
     if not wanted:
         return None
-    by_report: dict[str | None, list[CheckOutcome]] = defaultdict(list)
+    by_report: dict[int | None, list[CheckOutcome]] = defaultdict(list)  # by source file id
     for o in wanted:
-        by_report[o.report_id].append(o)
+        by_report[o.file_id].append(o)
     n_reports = len([k for k in by_report if k is not None])
     title = f"[jixiao] 数据质量告警：{n_reports} 份报告 {len(wanted)} 项检查未通过（run {run_id}）"
     lines = [f"jixiao 入库运行 {run_id} 的数据质量检查发现以下问题：", ""]

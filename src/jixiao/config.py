@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     alert_urls: str = Field(default="", description="Apprise URLs, separated by spaces or commas.")
     alert_on_warnings: bool = False
     workers: int = Field(default=0, description="Parse processes; 0 = one per core.")
+    chunk_files: int = Field(
+        default=2500,
+        ge=1,
+        description="Files a run reads, checks and loads at a time: memory is bounded by it.",
+    )
     max_file_mb: int = 50
     max_inflated_mb: int = 200
     max_pdf_pages: int = 300

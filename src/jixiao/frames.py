@@ -1,7 +1,7 @@
 """One pandas DataFrame per pipeline step per batch: what the data-quality suites validate.
 
-Rows are keyed by the source-file id (as text) because reports get their database ids only when the batch
-is loaded; ``record_dq`` maps the key back to the report and the file.
+Rows are keyed by ``file_id`` (``BATCH_KEY``), the source file's integer id: a report gets its database id
+only when it is loaded, and every check outcome, evidence lookup and alert row keeps the file's id.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from jixiao.model import ALL_FIELDS, COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS
 from jixiao.pipeline import ReadParseResult
 from jixiao.units.match import MatchResult
 
+BATCH_KEY = "file_id"
 _FLOAT_FIELDS = (*MONEY_FIELDS, *PERCENT_FIELDS, "score")
 _INT_FIELDS = ("fiscal_year", *COUNT_FIELDS)
 
@@ -29,7 +30,7 @@ def _float(value: Any) -> float | None:
 def read_frame(results: Sequence[ReadParseResult], names: Mapping[int, str]) -> pd.DataFrame:
     rows = [
         {
-            "file_id": str(r.file_id),
+            BATCH_KEY: r.file_id,
             "file_name": names.get(r.file_id, ""),
             "format": r.format,
             "encoding": r.encoding,
@@ -43,7 +44,7 @@ def read_frame(results: Sequence[ReadParseResult], names: Mapping[int, str]) -> 
     return pd.DataFrame(
         rows,
         columns=[
-            "file_id",
+            BATCH_KEY,
             "file_name",
             "format",
             "encoding",
@@ -59,7 +60,7 @@ def parsed_frame(results: Sequence[ReadParseResult]) -> pd.DataFrame:
     for r in results:
         if r.parsed is None:
             continue
-        row: dict[str, Any] = {"report_id": str(r.file_id)}
+        row: dict[str, Any] = {BATCH_KEY: r.file_id}
         for name in ALL_FIELDS:
             value = r.parsed.value(name)
             if name in _FLOAT_FIELDS:
@@ -74,7 +75,7 @@ def parsed_frame(results: Sequence[ReadParseResult]) -> pd.DataFrame:
         row["shares"] = [(s.label, float(s.percent)) for s in r.parsed.shares]
         rows.append(row)
     frame = pd.DataFrame(
-        rows, columns=["report_id", *ALL_FIELDS, "project_lines_sum", "project_lines_count", "shares"]
+        rows, columns=[BATCH_KEY, *ALL_FIELDS, "project_lines_sum", "project_lines_count", "shares"]
     )
     for name in (*_FLOAT_FIELDS, "project_lines_sum"):
         frame[name] = frame[name].astype("float64")
@@ -86,7 +87,7 @@ def parsed_frame(results: Sequence[ReadParseResult]) -> pd.DataFrame:
 def matched_frame(results: Sequence[ReadParseResult], matches: Mapping[int, MatchResult]) -> pd.DataFrame:
     rows = [
         {
-            "report_id": str(r.file_id),
+            BATCH_KEY: r.file_id,
             "match_status": matches[r.file_id].status,
             "match_score": float(matches[r.file_id].score),
             "unit_adcode": matches[r.file_id].adcode,
@@ -99,7 +100,7 @@ def matched_frame(results: Sequence[ReadParseResult], matches: Mapping[int, Matc
     return pd.DataFrame(
         rows,
         columns=[
-            "report_id",
+            BATCH_KEY,
             "match_status",
             "match_score",
             "unit_adcode",

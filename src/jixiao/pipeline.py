@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -274,11 +274,16 @@ def iter_read_and_parse(
     limits: ReadLimits,
     workers: int = 0,
     progress: Callable[[int], None] | None = None,
+    ahead: int = 0,
 ) -> Iterator[tuple[int, ReadParseResult]]:
     """(index in ``items``, result) as each is ready. Files go to the workers in chunks with OCR left out
     (``ReadLimits.ocr`` False); a PDF with pages to recognise comes back deferred and goes to a pool of
     its own (``OCR_WORKERS``) with its own time budget per page, so scanned files never hold up the
-    others. Without a pool (``workers`` 1 or a small batch) the deferred files are read after the rest."""
+    others. Without a pool (``workers`` 1 or a small batch) the deferred files are read after the rest.
+
+    ``ahead`` (0: no bound) bounds the files handed to the workers and not yet taken by the caller, so a
+    caller that takes results in chunks holds at most its chunk and ``ahead`` results in memory, while the
+    workers keep reading the next ones."""
     progress = progress or _progress_hook
     workers = workers or default_workers()
     first = replace(limits, ocr=False)
@@ -297,7 +302,7 @@ def iter_read_and_parse(
             if progress:
                 progress(1)
         return
-    yield from _pooled(items, limits, first, workers, progress)
+    yield from _pooled(items, limits, first, workers, progress, ahead or len(items))
 
 
 def _pooled(
@@ -306,8 +311,10 @@ def _pooled(
     first: ReadLimits,
     workers: int,
     progress: Callable[[int], None] | None,
+    ahead: int,
 ) -> Iterator[tuple[int, ReadParseResult]]:
-    size = max(4, min(64, len(items) // (workers * 4) or 1))
+    size = max(4, min(64, len(items) // (workers * 4) or 1, ahead // (workers * 2) or 1))
+    starts = iter(range(0, len(items), size))
     # Workers of both pools die with this process, even when it is killed with SIGKILL (issue 17 K).
     with (
         ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool,
@@ -315,19 +322,25 @@ def _pooled(
             max_workers=OCR_WORKERS, initializer=worker_init, initargs=(os.getpid(),)
         ) as ocr_pool,
     ):
-        chunks = {
-            pool.submit(_read_and_parse_chunk, (list(items[i : i + size]), first)): i
-            for i in range(0, len(items), size)
-        }
+        chunks: dict[Future[list[ReadParseResult]], int] = {}
+
+        def refill() -> None:
+            while len(chunks) * size < ahead and (i := next(starts, None)) is not None:
+                chunks[pool.submit(_read_and_parse_chunk, (list(items[i : i + size]), first))] = i
+
+        refill()
         ocr: dict[Future[ReadParseResult], int] = {}
-        for future in as_completed(chunks):
-            for k, result in enumerate(future.result(), chunks[future]):
-                if result.deferred:
-                    ocr[ocr_pool.submit(read_and_parse, *items[k], limits)] = k
-                    continue
-                yield k, result
-                if progress:
-                    progress(1)
+        while chunks:
+            for future in wait(chunks, return_when=FIRST_COMPLETED).done:
+                i = chunks.pop(future)
+                refill()  # before handing results over: the workers go on while the caller works
+                for k, result in enumerate(future.result(), i):
+                    if result.deferred:
+                        ocr[ocr_pool.submit(read_and_parse, *items[k], limits)] = k
+                        continue
+                    yield k, result
+                    if progress:
+                        progress(1)
         for recognised in as_completed(ocr):
             yield ocr[recognised], recognised.result()
             if progress:

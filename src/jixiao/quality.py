@@ -31,7 +31,7 @@ class CheckOutcome:
     check_id: str
     severity: Severity
     status: CheckStatus
-    report_id: str | None
+    file_id: int | None  # the source file the row was read from (None: a check on the whole batch or table)
     observed: str | None
     expected: str | None
     message: str
@@ -106,7 +106,7 @@ def consistency_frame(parsed: pd.DataFrame) -> pd.DataFrame:
     """Per report, one deviation column per accounting identity (NaN = not applicable)."""
     p = parsed
     g = {c: p[c].astype("float64") for c in (*MONEY_FIELDS, *PERCENT_FIELDS, "project_lines_sum")}
-    out = pd.DataFrame({"report_id": p["report_id"]})
+    out = pd.DataFrame({"file_id": p["file_id"]})
     out["execution_rate"] = g["execution_rate"]
     derived = g["expenditure_total"] / g["budget_adjusted"] * 100
     out["derived_rate_vs_adjusted_budget"] = derived.where(g["execution_rate"].isna()).round(2)
@@ -152,20 +152,20 @@ def hold_for_review(
 ) -> dict[int, MatchResult]:
     """``matches`` with every automatic match of a report failing an identity check turned into a review.
 
-    Outcomes are keyed by the file id as a string (``report_id`` of the step frames).
+    Outcomes and matches are both keyed by the source file's id.
     """
-    failed: dict[str, list[str]] = {}
+    failed: dict[int, list[str]] = {}
     for o in outcomes:
         if (
             o.status == CheckStatus.FAIL
             and o.severity == Severity.ERROR
             and o.check_id in IDENTITY_CHECKS
-            and o.report_id
+            and o.file_id is not None
         ):
-            failed.setdefault(o.report_id, []).append(o.check_id)
+            failed.setdefault(o.file_id, []).append(o.check_id)
     out = dict(matches)
     for file_id, m in matches.items():
-        checks = failed.get(str(file_id))
+        checks = failed.get(file_id)
         if checks and m.status == MatchStatus.MATCHED:
             out[file_id] = replace(
                 m,
@@ -186,12 +186,12 @@ EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {c.id: c.evidence for c in CHECKS.
 
 
 def with_evidence(
-    outcomes: Sequence[CheckOutcome], reports: Mapping[str, ParsedReport]
+    outcomes: Sequence[CheckOutcome], reports: Mapping[int, ParsedReport]
 ) -> list[CheckOutcome]:
-    """Append the source text of the fields behind each failure, e.g. 原文「2022年1月9日」."""
+    """Append the source text of the fields behind each failure, e.g. 原文「2022年1月9日」 (``reports`` by file id)."""
     out = []
     for o in outcomes:
-        report = reports.get(o.report_id or "")
+        report = reports.get(o.file_id) if o.file_id is not None else None
         if o.status != CheckStatus.FAIL or report is None:
             out.append(o)
             continue

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -23,10 +23,13 @@ from jixiao_cli.common import DbOpt, HomeOpt, console, err
 from jixiao_cli.env import ensure_prefect_api, log_to_file, stop_orphaned_server
 from jixiao_cli.redelivered import refile_if_nothing_new
 
+if TYPE_CHECKING:
+    from jixiao.runsummary import RunSummary
+
 
 def run_ingest(
     settings: Any, paths: list[str] | None, show_progress: bool, display: Any = None
-) -> tuple[dict[str, Any], str]:
+) -> tuple[RunSummary, str]:
     """Run the ingest flow in this process, heartbeats off (they cost ~1 s a run), with the stage display
     (or ``display``, a context manager that listens to the stages: the runner's, which forwards them).
 
@@ -54,38 +57,34 @@ def run_ingest(
         state = ingest(**kwargs)
     if state.is_failed() and state.name != DQ_FAILED:
         state.result()  # raises the run's error, for main() to report in one line
-    summary = state.result(raise_on_failure=False)
+    summary: RunSummary = state.result(raise_on_failure=False)
     return summary, str(state.name)
 
 
-def print_summary(summary: dict[str, Any], state_name: str = "Completed") -> None:
-    table = Table(title=f"ingest run {summary['run_id']}")
+def print_summary(summary: RunSummary, state_name: str = "Completed") -> None:
+    table = Table(title=f"ingest run {summary.run_id}")
     for c in ("file", "status", "unit", "year", "reason"):
         table.add_column(c, overflow="fold")
-    for o in summary.get("outcomes", [])[:200]:
+    for o in summary.outcomes[:200]:
         # Text, not markup: names and reasons come from the files ("某某县科协[/]" must print as written).
         table.add_row(
-            Text(o["file"]),
-            Text(o["status"]),
-            Text(o["unit"] or ""),
-            Text(str(o["year"] or "")),
-            Text(o["reason"] or ""),
+            Text(o.file), Text(o.status), Text(o.unit or ""), Text(str(o.year or "")), Text(o.reason or "")
         )
-    if summary.get("outcomes"):
+    if summary.outcomes:
         console.print(table)
-    by = summary.get("by_status", {})
+    by = summary.by_status
     console.print(
-        f"files: {summary['files_seen']} seen · {by.get('loaded', 0)} loaded · {by.get('duplicate', 0)} duplicate · "
-        f"{by.get('quarantined', 0)} quarantined · {summary['already_processed']} already processed earlier"
+        f"files: {summary.files_seen} seen · {by.get('loaded', 0)} loaded · {by.get('duplicate', 0)} duplicate · "
+        f"{by.get('quarantined', 0)} quarantined · {summary.already_processed} already processed earlier"
     )
     console.print(
-        f"reports loaded: {summary.get('reports_loaded', 0)} (superseded {summary.get('superseded', 0)}) · "
-        f"review queue +{summary.get('review_items', 0)} · DQ failures: {summary.get('dq_errors', 0)} error(s), "
-        f"{summary.get('dq_warnings', 0)} warning(s)"
+        f"reports loaded: {summary.reports_loaded} (superseded {summary.superseded}) · "
+        f"review queue +{summary.review_items} · DQ failures: {summary.dq_errors} error(s), "
+        f"{summary.dq_warnings} warning(s)"
     )
     console.print(f"run state: {escape(state_name)}")
-    if summary.get("dq_errors") or summary.get("dq_warnings"):
-        console.print(f"see: jixiao dq --failed --run {summary['run_id']}")
+    if summary.dq_errors or summary.dq_warnings:
+        console.print(f"see: jixiao dq --failed --run {summary.run_id}")
 
 
 def _ledger_rows(settings: Any, hashes: list[str]) -> list[dict[str, Any]]:
@@ -184,7 +183,8 @@ def _run_and_report(settings: Any, staged: list[Path] | None, fmt: str, show_pro
     summary, state_name = answer
     if fmt == "json":
         sys.stdout.write(
-            json.dumps({**summary, "state": state_name}, ensure_ascii=False, indent=2, default=str) + "\n"
+            json.dumps({**summary.as_dict(), "state": state_name}, ensure_ascii=False, indent=2, default=str)
+            + "\n"
         )
     else:
         print_summary(summary, state_name)

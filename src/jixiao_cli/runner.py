@@ -178,7 +178,7 @@ def _run(request: dict[str, Any], out: Sender, finished: threading.Event) -> dic
         _use_server(Path(os.environ["PREFECT_HOME"]), settings.prefect_start_timeout_s, out)
         display = ForwardProgress(out) if request["progress"] else None
         summary, state_name = run_ingest(settings, request["paths"], False, display=display)
-        return {"t": "result", "summary": summary, "state": state_name}
+        return {"t": "result", "summary": summary.as_dict(), "state": state_name}
     except BaseException as exc:  # the command reports it; SystemExit is a SIGTERM (the command went away)
         if not isinstance(exc, SystemExit | KeyboardInterrupt):
             write_trace(settings.home if settings is not None else None, exc)

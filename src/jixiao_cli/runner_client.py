@@ -20,11 +20,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao.errors import JixiaoError
 from jixiao_cli import runner_state as rs
 from jixiao_cli.common import err
+
+if TYPE_CHECKING:
+    from jixiao.runsummary import RunSummary
 
 
 class RemoteRunError(JixiaoError):
@@ -130,7 +133,7 @@ def _request(key: str, settings: Any, paths: list[str] | None, show_progress: bo
     return (json.dumps(request, ensure_ascii=False) + "\n").encode()
 
 
-def _converse(sock: socket.socket, show_progress: bool) -> tuple[dict[str, Any], str] | None:
+def _converse(sock: socket.socket, show_progress: bool) -> tuple[RunSummary, str] | None:
     """Read the runner's answer: progress to the display, notes to stderr, then the result or the error."""
     from jixiao_cli.progress import StageProgress
 
@@ -155,7 +158,9 @@ def _converse(sock: socket.socket, show_progress: bool) -> tuple[dict[str, Any],
                     display = StageProgress(err, hooks=False).__enter__()
                 display.on_event(msg["kind"], msg["stage"], int(msg["n"]))
             elif kind == "result":
-                return dict(msg["summary"]), str(msg["state"])
+                from jixiao.runsummary import RunSummary  # pandas: only once there is a run to show
+
+                return RunSummary.from_dict(msg["summary"]), str(msg["state"])
             elif kind == "error":
                 raise RemoteRunError(msg["message"])
     finally:
@@ -166,9 +171,7 @@ def _converse(sock: socket.socket, show_progress: bool) -> tuple[dict[str, Any],
     raise RunnerLost
 
 
-def run_remote(
-    settings: Any, paths: list[str] | None, show_progress: bool
-) -> tuple[dict[str, Any], str] | None:
+def run_remote(settings: Any, paths: list[str] | None, show_progress: bool) -> tuple[RunSummary, str] | None:
     """(summary, state name) of the run made by the runner, or None: run it in this process."""
     if not rs.wanted() or "--debug" in sys.argv[1:]:
         return None

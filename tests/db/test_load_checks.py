@@ -32,10 +32,10 @@ def load(db_url: str, tmp_path: Path, checks: list[CheckOutcome] | None, copies:
     claimed, _ = repo.claim_files(engine, [pipeline.describe(inbox / n, inbox) for n in names], "r")
     results = pipeline.read_and_parse_many([(c.file_id, str(c.file.path)) for c in claimed], ReadLimits(), 1)
     matches = pipeline.match_many(results, Matcher(load_registry(), {}))
-    if checks is not None:  # keyed by the batch key, str(file_id), as the GX runner returns them
+    if checks is not None:  # keyed by the batch key, the file id, as the GX runner returns them
         checks = [
             CheckOutcome(
-                o.suite, o.check_id, o.severity, o.status, str(c.file_id), o.observed, o.expected, o.message
+                o.suite, o.check_id, o.severity, o.status, c.file_id, o.observed, o.expected, o.message
             )
             for c in claimed
             for o in checks

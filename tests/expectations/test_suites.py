@@ -21,7 +21,7 @@ def frame(*rows: dict[str, Any]) -> pd.DataFrame:
     for i, r in enumerate(rows):
         row = {
             **base,
-            "report_id": str(i + 1),
+            "file_id": i + 1,
             "unit_name": "井陉县科学技术协会",
             "fiscal_year": 2022,
             "project_lines_sum": None,
@@ -38,8 +38,8 @@ def frame(*rows: dict[str, Any]) -> pd.DataFrame:
     return df
 
 
-def failing(outcomes: list[CheckOutcome], check_id: str) -> set[str | None]:
-    return {o.report_id for o in outcomes if o.check_id == check_id and o.status == "fail"}
+def failing(outcomes: list[CheckOutcome], check_id: str) -> set[int | None]:
+    return {o.file_id for o in outcomes if o.check_id == check_id and o.status == "fail"}
 
 
 CASES = [
@@ -123,7 +123,7 @@ def test_check_flags_the_bad_row_only(
     outcomes = validate("consistency", df, context_dir=tmp_path) + validate(
         "parsed", df, context_dir=tmp_path
     )
-    assert failing(outcomes, check_id) == {"2"}
+    assert failing(outcomes, check_id) == {2}
     assert not [o for o in outcomes if o.status == "check_error"]
 
 
@@ -135,14 +135,14 @@ def test_derived_rate_over_initial_budget_is_not_flagged(tmp_path: Path) -> None
     )
     outcomes = validate("consistency", df, context_dir=tmp_path)
     flagged = [o for o in outcomes if o.check_id == "execution_rate_at_most_100" and o.status == "fail"]
-    assert [(o.report_id, o.severity) for o in flagged] == [("2", "warning")]
+    assert [(o.file_id, o.severity) for o in flagged] == [(2, "warning")]
 
 
 def test_read_and_matched_suites(tmp_path: Path) -> None:
     read = pd.DataFrame(
         [
             {
-                "file_id": "1",
+                "file_id": 1,
                 "file_name": "a.txt",
                 "format": "txt",
                 "encoding": "utf-8",
@@ -150,7 +150,7 @@ def test_read_and_matched_suites(tmp_path: Path) -> None:
                 "replacement_ratio": 0.0,
             },
             {
-                "file_id": "2",
+                "file_id": 2,
                 "file_name": "b.txt",
                 "format": "txt",
                 "encoding": "gb18030",
@@ -159,20 +159,20 @@ def test_read_and_matched_suites(tmp_path: Path) -> None:
             },
         ]
     )
-    assert failing(validate("read", read, context_dir=tmp_path), "text_decoded_cleanly") == {"2"}
+    assert failing(validate("read", read, context_dir=tmp_path), "text_decoded_cleanly") == {2}
     conflict = "石家庄市科学技术协会 → 石家庄市科学技术协会"
     matched = pd.DataFrame(
         [
-            {"report_id": "1", "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
-            {"report_id": "2", "match_status": "matched", "match_score": 80.0, "unit_adcode": "130121"},
-            {"report_id": "3", "match_status": "needs_review", "match_score": 80.0, "unit_adcode": None},
-            {"report_id": "4", "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
+            {"file_id": 1, "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
+            {"file_id": 2, "match_status": "matched", "match_score": 80.0, "unit_adcode": "130121"},
+            {"file_id": 3, "match_status": "needs_review", "match_score": 80.0, "unit_adcode": None},
+            {"file_id": 4, "match_status": "matched", "match_score": 100.0, "unit_adcode": "130121"},
         ]
     ).assign(own_names_conflict=["", "", "", conflict], own_names_count=[1, 0, 0, 2])
     outcomes = validate("matched", matched, context_dir=tmp_path, auto_threshold=90)
     # Matched although the report names itself nowhere: an error (a review item gets none).
-    assert failing(outcomes, "matched_by_own_name") == {"2"}
-    assert failing(outcomes, "own_names_agree") == {"4"}
+    assert failing(outcomes, "matched_by_own_name") == {2}
+    assert failing(outcomes, "own_names_agree") == {4}
     (warned,) = [o for o in outcomes if o.check_id == "own_names_agree" and o.status == "fail"]
     assert warned.severity == "warning" and conflict in (warned.observed or "")
 

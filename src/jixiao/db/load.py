@@ -26,6 +26,7 @@ from jixiao.db.claims import Claimed
 from jixiao.db.merging import merge_documents_of
 from jixiao.db.models import DqResult, ProjectLine, Report, ReportField, ReviewItem, SourceFile, utcnow
 from jixiao.db.public import kind_basis
+from jixiao.db.runs import dq_rows
 from jixiao.db.state import batch_items, chunks, read_existing
 from jixiao.loadplan import (
     BatchItem,
@@ -132,7 +133,7 @@ def load_batch(
     checks: Sequence[CheckOutcome] | None = None,
 ) -> LoadResult:
     """Plan and record a batch in one transaction: quarantines, duplicates, new reports, which report of
-    each (unit, year) is current, and — when given — the batch's check outcomes (keyed by ``str(file_id)``).
+    each (unit, year) is current, and — when given — the batch's check outcomes (keyed by ``file_id``).
 
     Reports loaded without ``checks`` have no ``dq_recorded_at``; ``repair`` turns them into findings.
     """
@@ -307,26 +308,9 @@ class _Writer:
         return len(reviews)
 
     def _record_checks(self, checks: Sequence[CheckOutcome], plan: LoadPlan, ids: dict[int, int]) -> int:
-        duplicates = {str(d.file_id) for d in plan.duplicates}
-        report_of = {str(fid): rid for fid, rid in ids.items()}
-        rows = [
-            {
-                "run_id": self.run_id,
-                "suite": o.suite,
-                "check_id": o.check_id,
-                "severity": o.severity,
-                "status": o.status,
-                "report_id": report_of.get(o.report_id) if o.report_id else None,
-                "source_file_id": int(o.report_id) if o.report_id and o.report_id.isdigit() else None,
-                "observed": o.observed,
-                "expected": o.expected,
-                "message": o.message,
-                "created_at": self.now,
-            }
-            # A duplicate's checks repeat its original's: they are not stored.
-            for o in checks
-            if o.report_id not in duplicates
-        ]
+        duplicates = {d.file_id for d in plan.duplicates}
+        # A duplicate's checks repeat its original's: they are not stored.
+        rows = dq_rows(self.run_id, (o for o in checks if o.file_id not in duplicates), ids, self.now)
         if rows:
             self.session.execute(insert(DqResult), rows)
         return len(rows)

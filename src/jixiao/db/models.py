@@ -95,7 +95,7 @@ class SourceFile(SourceFileBase, table=True):
     report_id: int | None = Field(default=None, foreign_key="report.id")
     duplicate_of_file_id: int | None = None
     stored_path: str | None = None
-    run_id: str | None = None
+    run_id: str | None = Field(default=None, index=True)
     claimed_by: str | None = None
     claimed_at: datetime | None = None
 
@@ -151,7 +151,7 @@ class Report(ReportBase, table=True):
     superseded_by: int | None = Field(default=None, foreign_key="report.id")
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
-    run_id: str | None = None
+    run_id: str | None = Field(default=None, index=True)
     # The source file's modification time: the currency rule's tie-break after the report date.
     source_mtime: float | None = None
     # When the report's check outcomes were recorded (with the report, in one transaction); None: unchecked.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from jixiao.db.models import DqResult, IngestRun, utcnow
 from jixiao.quality import CheckOutcome
+from jixiao.runsummary import RunSummary
 from jixiao.status import RunState
 
 
@@ -21,40 +22,44 @@ def start_run(engine: Engine, run_id: str, flow_run_id: str | None, n_files: int
         session.commit()
 
 
-def finish_run(engine: Engine, run_id: str, summary: dict[str, Any]) -> None:
+def finish_run(engine: Engine, summary: RunSummary) -> None:
+    """Close the run with its summary (without the per-file rows, which ``source_file`` holds)."""
     with Session(engine) as session:
-        run = session.get(IngestRun, run_id)
+        run = session.get(IngestRun, summary.run_id)
         if run is not None:
             run.finished_at = utcnow()
-            run.summary = json.dumps(summary, ensure_ascii=False, default=str)
+            run.summary = json.dumps(summary.record(), ensure_ascii=False, default=str)
             session.add(run)
             session.commit()
 
 
-def record_dq(
-    engine: Engine,
-    run_id: str,
-    outcomes: Sequence[CheckOutcome],
-    report_of_key: dict[str, int | None],
-    file_of_key: dict[str, int | None],
-) -> int:
-    """Store check outcomes; a key (the frame's row id) is resolved to the report and source file."""
-    rows = [
+def dq_rows(
+    run_id: str, outcomes: Iterable[CheckOutcome], report_of: Mapping[int, int], now: datetime
+) -> list[dict[str, Any]]:
+    """``dq_result`` rows: an outcome's file id is its source file, and its report where one was loaded."""
+    return [
         {
             "run_id": run_id,
             "suite": o.suite,
             "check_id": o.check_id,
             "severity": o.severity,
             "status": o.status,
-            "report_id": report_of_key.get(o.report_id) if o.report_id else None,
-            "source_file_id": file_of_key.get(o.report_id) if o.report_id else None,
+            "report_id": report_of.get(o.file_id) if o.file_id is not None else None,
+            "source_file_id": o.file_id,
             "observed": o.observed,
             "expected": o.expected,
             "message": o.message,
-            "created_at": utcnow(),
+            "created_at": now,
         }
         for o in outcomes
     ]
+
+
+def record_dq(
+    engine: Engine, run_id: str, outcomes: Sequence[CheckOutcome], report_of: Mapping[int, int] | None = None
+) -> int:
+    """Store check outcomes (``report_of``: file id -> report id of the files loaded)."""
+    rows = dq_rows(run_id, outcomes, report_of or {}, utcnow())
     if rows:
         with Session(engine) as session:
             session.execute(insert(DqResult), rows)
