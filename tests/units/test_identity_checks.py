@@ -23,7 +23,7 @@ from tests.expectations.test_suites import failing, frame
 )
 def test_unit_name_plausible_fires(tmp_path: Path, name: str, fails: bool) -> None:
     outcomes = validate("parsed", frame({"unit_name": name}), context_dir=tmp_path)
-    assert failing(outcomes, "unit_name_plausible") == ({"1"} if fails else set())
+    assert failing(outcomes, "unit_name_plausible") == ({1} if fails else set())
 
 
 def _matched(adcode: str) -> MatchResult:
