@@ -7,8 +7,10 @@ with its own time budget per page. A PDF whose every page has text never reaches
 PDF keeps its text layer and has only its blank pages recognised.
 
 Every recognised word carries Tesseract's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
-gives the lowest over a stretch of text, and figures read below ``LOW_CONFIDENCE`` are for a data-quality
-check to flag rather than to load silently. Words are joined into lines as Tesseract found them, without
+gives the lowest over a stretch of text: figures read below ``LOW_CONFIDENCE``, and texts (names,
+sentences) with a word read below ``LOW_TEXT_CONFIDENCE``, are for a data-quality check to flag rather than
+to load silently. A figure read unsure is read a second time, digits only (``ocr_verify``); a confident
+second reading that agrees lifts the flag. Words are joined into lines as Tesseract found them, without
 the spaces it puts between Chinese characters, with a space where a gap wider than two characters
 separates table cells (as a PDF's text layer reads). Tables are rebuilt by the PDF reader's borderless-table
 rule with the header's cells as columns (``rows_by_position(header_gap=...)``), each word's characters placed
@@ -46,6 +48,7 @@ MEDIAN = 3
 MAX_PAGE_PIXELS = 40e6  # an A4 page at 150 dpi is 2.2 megapixels; A0 is 35
 MAX_IMAGE_PIXELS = 80e6  # an embedded scan decoded whole (3 bytes a pixel)
 LOW_CONFIDENCE = 0.80  # OCR words below this are not to be trusted without a person's look
+LOW_TEXT_CONFIDENCE = 0.85  # a text (name, sentence) with a word read below this is flagged
 MAX_SKEW_DEG = 5.0
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim (scripts/bootstrap.sh does so as root)"
 _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
@@ -116,7 +119,7 @@ def _prepare(image: Any) -> Any:
     return page.filter(ImageFilter.MedianFilter(MEDIAN)) if MEDIAN else page
 
 
-def _tesseract(png: bytes, timeout: float) -> str:
+def tesseract_tsv(png: bytes, timeout: float, lang: str = LANG, extra: tuple[str, ...] = ()) -> str:
     exe = shutil.which(TESSERACT)
     if exe is None:
         raise ReadError(
@@ -127,7 +130,7 @@ def _tesseract(png: bytes, timeout: float) -> str:
         tmp.flush()
         try:
             done = subprocess.run(
-                [exe, tmp.name, "-", "-l", LANG, "--psm", "6", "--dpi", str(DPI * UPSCALE), "tsv"],
+                [exe, tmp.name, "-", "-l", lang, "--psm", "6", "--dpi", str(DPI * UPSCALE), *extra, "tsv"],
                 capture_output=True,
                 timeout=timeout,
                 preexec_fn=die_with_parent,  # a killed parse worker leaves no tesseract behind
@@ -150,6 +153,12 @@ def _tesseract(png: bytes, timeout: float) -> str:
             f"scanned PDF: OCR failed ({err.strip().splitlines()[-1] if err.strip() else 'no reason'})"
         )
     return done.stdout.decode("utf-8", "replace")
+
+
+def _recognise(png: bytes, timeout: float) -> list[Word]:
+    from jixiao.read.ocr_verify import verify_figures
+
+    return verify_figures(png, parse_tsv(tesseract_tsv(png, timeout)), timeout)
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -357,7 +366,7 @@ def read_scanned_pdf(
             ocr_budget.check(f"recognising page {i + 1} of {n} of the scanned .pdf")
             png = _page_png(doc[i], i + 1)
             timeout = min(limits.ocr_page_s, max(0.1, ocr_budget.left()))
-            page_words[i] = parse_tsv(_tesseract(png, timeout))
+            page_words[i] = _recognise(png, timeout)
     finally:
         doc.close()
     anchors: list[Anchor] = []
