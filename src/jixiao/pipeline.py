@@ -175,8 +175,9 @@ def _low_confidence_figures(doc: Document, parsed: ParsedReport) -> tuple[str, .
     character read below the text threshold."""
     if not doc.anchors:
         return ()
-    from jixiao.read.ocr import LOW_CONFIDENCE as figure_min
-    from jixiao.read.ocr import LOW_TEXT_CONFIDENCE as text_min
+    from jixiao.read.ocr_engine import thresholds
+
+    figure_min, text_min = thresholds()
 
     def low(start: int, end: int, last_only: bool) -> bool:
         spans = [m.span() for m in _FIGURE.finditer(doc.text, start, end)]
@@ -290,7 +291,7 @@ def read_and_parse_many(
     return [done[k] for k in range(len(items))]
 
 
-OCR_WORKERS = 1  # processes recognising scanned pages; each runs one Tesseract at a time
+OCR_WORKERS = 1  # processes recognising scanned pages, one page at a time (RapidOCR on one ONNX thread)
 
 
 def iter_read_and_parse(

@@ -1,15 +1,17 @@
-"""Scanned PDF pages: OCR with Debian's Tesseract and its Simplified Chinese model (nothing is downloaded).
+"""Scanned PDF pages: OCR by RapidOCR (PP-OCR models in its wheel) or, as the fallback, Debian's Tesseract
+and its Simplified Chinese model (``ocr_engine``; nothing is downloaded at run time).
 
 A page without a text layer is rendered by PDFium, its red seal suppressed (strongly red pixels turn
 white, so the stamp does not overprint the figures under it), despeckled (3x3 median), deskewed (the angle whose rows
-of dark pixels are sharpest, within ±5°), and recognised by ``tesseract -l chi_sim`` as a child process
-with its own time budget per page. A PDF whose every page has text never reaches this module; a mixed
+of dark pixels are sharpest, within ±5°), and recognised with its own time budget per page (RapidOCR in the
+OCR worker's process; ``tesseract -l chi_sim`` as a child process). A PDF whose every page has text never reaches this module; a mixed
 PDF keeps its text layer and has only its blank pages recognised.
 
-Every recognised word carries Tesseract's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
-gives the lowest over a stretch of text: figures read below ``LOW_CONFIDENCE``, and texts (names,
-sentences) with a word read below ``LOW_TEXT_CONFIDENCE``, are for a data-quality check to flag rather than
-to load silently. A figure read unsure is read a second time, digits only (``ocr_verify``); a confident
+Every recognised word carries the engine's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
+gives the lowest over a stretch of text: figures read below the engine's figure threshold, and texts (names,
+sentences) with a word read below its text threshold (``ocr_engine.thresholds``; Tesseract's are
+``LOW_CONFIDENCE`` and ``LOW_TEXT_CONFIDENCE``), are for a data-quality check to flag rather than to load
+silently. A figure Tesseract read unsure is read a second time, digits only (``ocr_verify``); a confident
 second reading that agrees lifts the flag. Words are joined into lines as Tesseract found them, without
 the spaces it puts between Chinese characters, with a space where a gap wider than two characters
 separates table cells (as a PDF's text layer reads). Tables are rebuilt by the PDF reader's borderless-table
@@ -153,12 +155,6 @@ def tesseract_tsv(png: bytes, timeout: float, lang: str = LANG, extra: tuple[str
             f"scanned PDF: OCR failed ({err.strip().splitlines()[-1] if err.strip() else 'no reason'})"
         )
     return done.stdout.decode("utf-8", "replace")
-
-
-def _recognise(png: bytes, timeout: float) -> list[Word]:
-    from jixiao.read.ocr_verify import verify_figures
-
-    return verify_figures(png, parse_tsv(tesseract_tsv(png, timeout)), timeout)
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -344,6 +340,8 @@ def read_scanned_pdf(
     (``partial`` = its raw text, page starts and blank page indices), and splice the pages together."""
     import pypdfium2 as pdfium
 
+    from jixiao.read.ocr_engine import recognise
+
     try:
         doc = pdfium.PdfDocument(data)
     except Exception as exc:  # the text-layer reader has already opened it; this is a late failure
@@ -366,7 +364,7 @@ def read_scanned_pdf(
             ocr_budget.check(f"recognising page {i + 1} of {n} of the scanned .pdf")
             png = _page_png(doc[i], i + 1)
             timeout = min(limits.ocr_page_s, max(0.1, ocr_budget.left()))
-            page_words[i] = _recognise(png, timeout)
+            page_words[i] = recognise(png, timeout)
     finally:
         doc.close()
     anchors: list[Anchor] = []
