@@ -140,7 +140,12 @@ def recognise(png: bytes, timeout: float) -> list[Word]:
     engine = None if os.environ.get(ENGINE_ENV, "").lower() == "tesseract" else _rapid()
     if engine is not None:
         _in_use = "rapidocr"
-        return _within(timeout, lambda: rapid_words(engine, png))
+        try:
+            return _within(timeout, lambda: rapid_words(engine, png))
+        except ReadError:
+            raise
+        except Exception as exc:  # a page onnxruntime or OpenCV cannot take: a reason, not a crash
+            raise ReadError(f"scanned PDF: OCR failed ({type(exc).__name__}: {exc})") from exc
     from jixiao.read.ocr_verify import verify_figures
 
     _in_use = "tesseract"
