@@ -45,6 +45,10 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
     content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    # The title block ends where a report's table of contents begins: its heading names no kind.
+    contents = load_vocabulary().kind["contents_heading"]
+    cut = next((k for k, (_, line) in enumerate(content) if "".join(line.split()) in contents), len(content))
+    content = content[:cut]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
         joined = line.strip() + content[k + 1][1].strip()
