@@ -162,28 +162,45 @@ _FIGURE = re.compile(r"\d[\d,.]*")
 
 
 def _low_confidence_figures(doc: Document, parsed: ParsedReport) -> tuple[str, ...]:
-    """Fields (and project lines) whose figures OCR recognised below ``LOW_CONFIDENCE``: for a check to flag."""
+    """Fields (and project lines) that OCR recognised below its confidence thresholds, for a check to flag:
+    a figure read below the figure threshold, a text (unit name, problems, a project's name) with any
+    character read below the text threshold."""
     if not doc.anchors:
         return ()
-    from jixiao.read.ocr import LOW_CONFIDENCE
+    from jixiao.read.ocr_engine import thresholds
+
+    figure_min, text_min = thresholds()
 
     def low(start: int, end: int, last_only: bool) -> bool:
         spans = [m.span() for m in _FIGURE.finditer(doc.text, start, end)]
         for s, e in spans[-1:] if last_only else spans:
             conf = doc.confidence(s, e)
-            if conf is not None and conf < LOW_CONFIDENCE:
+            if conf is not None and conf < figure_min:
                 return True
         return False
+
+    def low_text(start: int, end: int) -> bool:
+        conf = doc.confidence(start, end)
+        return conf is not None and conf < text_min
 
     out = [
         name
         for name, fact in parsed.facts.items()
-        if not isinstance(fact.value, str) and low(fact.evidence.start, fact.evidence.end, True)
+        if name != "doc_kind"  # what kind of document it is: refused elsewhere, never loaded as a value
+        and (
+            low_text(fact.evidence.start, fact.evidence.end)
+            if isinstance(fact.value, str)
+            else low(fact.evidence.start, fact.evidence.end, True)
+        )
     ]
     out += [
         f"project_lines[{line.seq}]"
         for line in parsed.project_lines
-        if line.evidence is not None and low(line.evidence.start, line.evidence.end, False)
+        if line.evidence is not None
+        and (
+            low(line.evidence.start, line.evidence.end, False)
+            or low_text(line.evidence.start, line.evidence.end)
+        )
     ]
     return tuple(out)
 
@@ -266,7 +283,7 @@ def read_and_parse_many(
     return [done[k] for k in range(len(items))]
 
 
-OCR_WORKERS = 1  # processes recognising scanned pages; each runs one Tesseract at a time
+OCR_WORKERS = 1  # processes recognising scanned pages, one page at a time (RapidOCR on one ONNX thread)
 
 
 def iter_read_and_parse(

@@ -22,6 +22,7 @@ import pytest
 from tests.support import ROOT
 
 HEAVY = ("prefect", "great_expectations", "pandas")
+OCR_ENGINE = ("rapidocr", "onnxruntime", "cv2")  # imported by the OCR worker only, even with the flow loaded
 CPU_BUDGET_S = 1.5
 WALL_BUDGET_S = 10.0
 
@@ -56,7 +57,7 @@ def run_driver(
         **{k: v for k, v in os.environ.items() if k in keep or not k.startswith(("JIXIAO_", "PREFECT_"))},
         "ARGS": json.dumps(args),
         "RESULT": str(result),
-        "HEAVY": json.dumps(HEAVY),
+        "HEAVY": json.dumps(HEAVY + OCR_ENGINE),
         "PREIMPORT": preimport,
     }
     t0, cpu0 = time.perf_counter(), child_cpu_s()

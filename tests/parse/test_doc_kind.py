@@ -53,6 +53,12 @@ BODY = "\n一、基本情况\n2023年度总支出799.12万元,其中基本支出
             "other",
             id="notice-title-wrapped-over-two-lines",
         ),
+        pytest.param(
+            "附件1\n部门整体支出绩效自评报告\n部门(单位)名称:某某县科学技术协会\n2023年4月28日\n目录\n摘要",
+            "dept_report",
+            id="a-cover-page-then-its-table-of-contents",
+        ),
+        pytest.param("某某县2023年度绩效自评报告目录", "other", id="a-list-titled-目录-is-still-a-list"),
     ],
 )
 def test_document_kind(head: str, kind: str) -> None:

@@ -1,4 +1,5 @@
-"""Scanned PDFs: OCR (Tesseract chi_sim from Debian) of pages rendered here, stamped, skewed and speckled.
+"""Scanned PDFs: OCR (RapidOCR by default, Tesseract chi_sim from Debian as the fallback) of pages rendered
+here, stamped, skewed and speckled.
 
 Every OCR word carries a confidence; a mixed PDF keeps its text layer and recognises only its blank pages.
 """
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image
 
 from jixiao.errors import ReadError
-from jixiao.read import read_bytes, read_path
+from jixiao.read import ocr_engine, read_bytes, read_path
 from jixiao.read.ocr import (
     LOW_CONFIDENCE,
     implausible_figures,
@@ -23,6 +24,7 @@ from jixiao.read.ocr import (
     repair_figures,
     skew_angle,
 )
+from jixiao.read.ocr_engine import ENGINE_ENV
 from jixiao_dev.synth.render import scan_pages
 from tests.read.conftest import PdfMaker
 
@@ -42,7 +44,17 @@ def _image_pdf(pages: list[Image.Image]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_stamped_skewed_speckled_scan_is_read_with_confidences(make_pdf: PdfMaker) -> None:
+@pytest.mark.parametrize(
+    "engine",
+    [
+        pytest.param("rapidocr", id="rapidocr-the-default"),
+        pytest.param("tesseract", id="tesseract-the-fallback"),
+    ],
+)
+def test_a_stamped_skewed_speckled_scan_is_read_with_confidences(
+    make_pdf: PdfMaker, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    monkeypatch.setenv(ENGINE_ENV, engine)
     source = make_pdf([LINES]).read_bytes()
     (page,) = scan_pages(source, random.Random(4))  # red seal, about 1° of skew, speckle
     doc = read_bytes(_image_pdf([page]), "scan.pdf")
@@ -58,9 +70,11 @@ def test_a_stamped_skewed_speckled_scan_is_read_with_confidences(make_pdf: PdfMa
     # Tesseract's word confidence is coarse: this figure is read right, yet its word scores 0.44, below
     # LOW_CONFIDENCE, so it would be flagged for a look (a false alarm; README, "Per format" accuracy).
     # The confidence is the engine's, never raised to make a figure look trusted.
+    assert ocr_engine.in_use() == engine
+    _, text_min = ocr_engine.thresholds()
     title = doc.text.index("香河县")
     title_conf = doc.confidence(title, title + 3)
-    assert title_conf is not None and title_conf >= LOW_CONFIDENCE  # clean Chinese text scores high
+    assert title_conf is not None and title_conf >= text_min  # clean Chinese text scores high
     assert doc.page_of(at) == 1
 
 
@@ -120,6 +134,7 @@ def test_without_tesseract_a_scan_is_refused_with_the_install_command(
     make_pdf: PdfMaker, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     (page,) = scan_pages(make_pdf([LINES]).read_bytes(), random.Random(2), seal=False)
+    monkeypatch.setenv(ENGINE_ENV, "tesseract")
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(
         ReadError, match=r"OCR is not installed .*apt-get install tesseract-ocr tesseract-ocr-chi-sim"

@@ -1,5 +1,6 @@
 """The generator writes the new formats with their truth; accuracy is reported per format; OCR figures read
-below the confidence threshold are named for the data-quality check."""
+below the confidence threshold, and texts with a word below the text threshold, are named for the data-quality
+check."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def test_xlsx_and_ofd_reports_read_back_to_their_truth(tmp_path: Path) -> None:
     for r in rows:
         assert r.report.overall >= 0.99, format_table(rows)
         assert r.wrong_silent == 0
+        assert r.right_flagged == 0  # no OCR: nothing to flag
         assert r.ms_per_file > 0
     assert "xlsx" in format_table(rows)
 
@@ -63,7 +65,9 @@ def _ocr_document(low_word: str | None) -> Document:
     ("low_word", "flagged"),
     [
         pytest.param("462.74", ("income_total",), id="a-low-confidence-figure-is-named"),
-        pytest.param("香河县科学技术协会", (), id="a-low-confidence-name-is-no-figure"),
+        pytest.param(
+            "香河县科学技术协会", ("unit_name", "title"), id="a-name-read-below-the-text-threshold-is-named"
+        ),
         pytest.param(None, (), id="confident-figures-pass"),
     ],
 )

@@ -46,14 +46,16 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             name = file_title(line)
             if name is not None and not out:
                 out.append((pos, strip_ruby(name)))
-    # A standard heading alone on a line ("目录" over a table of contents) heads a part of the document, no
-    # title; a kind's word alone ("通知") may still end a title wrapped over two lines.
-    skip = load_vocabulary().kind["other_headings"]
-    content = [
-        (pos, title_prefix(strip_ruby(line)))
-        for pos, line in content_head(lines, _HEAD_LINES)
-        if "".join(line.split()).strip(":：") not in skip
-    ]
+    content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
+    # The title block ends where a report's table of contents begins ("目录" alone on a line): its heading
+    # names no kind, and what follows are the contents' entries; a kind's word alone ("通知") may still end a
+    # title wrapped over two lines.
+    contents = load_vocabulary().kind["other_headings"]
+    cut = next(
+        (k for k, (_, line) in enumerate(content) if "".join(line.split()).strip(":：") in contents),
+        len(content),
+    )
+    content = content[:cut]
     out += content
     for k, (pos, line) in enumerate(content[:-1]):  # single lines first: their offsets are exact
         joined = line.strip() + content[k + 1][1].strip()

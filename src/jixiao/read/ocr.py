@@ -1,14 +1,18 @@
-"""Scanned PDF pages: OCR with Debian's Tesseract and its Simplified Chinese model (nothing is downloaded).
+"""Scanned PDF pages: OCR by RapidOCR (PP-OCR models in its wheel) or, as the fallback, Debian's Tesseract
+and its Simplified Chinese model (``ocr_engine``; nothing is downloaded at run time).
 
 A page without a text layer is rendered by PDFium, its red seal suppressed (strongly red pixels turn
 white, so the stamp does not overprint the figures under it), despeckled (3x3 median), deskewed (the angle whose rows
-of dark pixels are sharpest, within ±5°), and recognised by ``tesseract -l chi_sim`` as a child process
-with its own time budget per page. A PDF whose every page has text never reaches this module; a mixed
+of dark pixels are sharpest, within ±5°), and recognised with its own time budget per page (RapidOCR in the
+OCR worker's process; ``tesseract -l chi_sim`` as a child process). A PDF whose every page has text never reaches this module; a mixed
 PDF keeps its text layer and has only its blank pages recognised.
 
-Every recognised word carries Tesseract's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
-gives the lowest over a stretch of text, and figures read below ``LOW_CONFIDENCE`` are for a data-quality
-check to flag rather than to load silently. Words are joined into lines as Tesseract found them, without
+Every recognised word carries the engine's confidence (``Anchor.confidence``, 0-1); ``Document.confidence``
+gives the lowest over a stretch of text: figures read below the engine's figure threshold, and texts (names,
+sentences) with a word read below its text threshold (``ocr_engine.thresholds``; Tesseract's are
+``LOW_CONFIDENCE`` and ``LOW_TEXT_CONFIDENCE``), are for a data-quality check to flag rather than to load
+silently. A figure Tesseract read unsure is read a second time, digits only (``ocr_verify``); a confident
+second reading that agrees lifts the flag. Words are joined into lines as Tesseract found them, without
 the spaces it puts between Chinese characters, with a space where a gap wider than two characters
 separates table cells (as a PDF's text layer reads). Tables are rebuilt by the PDF reader's borderless-table
 rule with the header's cells as columns (``rows_by_position(header_gap=...)``), each word's characters placed
@@ -46,6 +50,7 @@ MEDIAN = 3
 MAX_PAGE_PIXELS = 40e6  # an A4 page at 150 dpi is 2.2 megapixels; A0 is 35
 MAX_IMAGE_PIXELS = 80e6  # an embedded scan decoded whole (3 bytes a pixel)
 LOW_CONFIDENCE = 0.80  # OCR words below this are not to be trusted without a person's look
+LOW_TEXT_CONFIDENCE = 0.85  # a text (name, sentence) with a word read below this is flagged
 MAX_SKEW_DEG = 5.0
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim (scripts/bootstrap.sh does so as root)"
 _TABLE_HINT = re.compile(r"序号|项目名称|明细表|得分表")
@@ -116,7 +121,7 @@ def _prepare(image: Any) -> Any:
     return page.filter(ImageFilter.MedianFilter(MEDIAN)) if MEDIAN else page
 
 
-def _tesseract(png: bytes, timeout: float) -> str:
+def tesseract_tsv(png: bytes, timeout: float, lang: str = LANG, extra: tuple[str, ...] = ()) -> str:
     exe = shutil.which(TESSERACT)
     if exe is None:
         raise ReadError(
@@ -127,7 +132,7 @@ def _tesseract(png: bytes, timeout: float) -> str:
         tmp.flush()
         try:
             done = subprocess.run(
-                [exe, tmp.name, "-", "-l", LANG, "--psm", "6", "--dpi", str(DPI * UPSCALE), "tsv"],
+                [exe, tmp.name, "-", "-l", lang, "--psm", "6", "--dpi", str(DPI * UPSCALE), *extra, "tsv"],
                 capture_output=True,
                 timeout=timeout,
                 preexec_fn=die_with_parent,  # a killed parse worker leaves no tesseract behind
@@ -335,6 +340,8 @@ def read_scanned_pdf(
     (``partial`` = its raw text, page starts and blank page indices), and splice the pages together."""
     import pypdfium2 as pdfium
 
+    from jixiao.read.ocr_engine import recognise
+
     try:
         doc = pdfium.PdfDocument(data)
     except Exception as exc:  # the text-layer reader has already opened it; this is a late failure
@@ -357,7 +364,7 @@ def read_scanned_pdf(
             ocr_budget.check(f"recognising page {i + 1} of {n} of the scanned .pdf")
             png = _page_png(doc[i], i + 1)
             timeout = min(limits.ocr_page_s, max(0.1, ocr_budget.left()))
-            page_words[i] = parse_tsv(_tesseract(png, timeout))
+            page_words[i] = recognise(png, timeout)
     finally:
         doc.close()
     anchors: list[Anchor] = []

@@ -1,5 +1,6 @@
 """Accuracy per format of a corpus (txt, docx, pdf, scan…): each format measured and timed on its own, and
-how its wrong values were caught (flagged by OCR confidence, or silent)."""
+how its wrong values were caught (flagged by OCR confidence, or silent), and its false alarms (right values
+flagged)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class FormatAccuracy:
     pages: int
     wrong_flagged: int  # wrong values whose figure OCR read below its confidence threshold
     wrong_silent: int  # wrong values nothing flagged
+    right_flagged: int = 0  # false alarms: right values flagged all the same
 
     @property
     def ms_per_page(self) -> float:
@@ -50,9 +52,10 @@ def measure_by_format(
             [(i, str(p)) for i, (p, _) in enumerate(items)], ReadLimits(), workers
         )
         seconds = time.perf_counter() - t0
-        flagged = silent = 0
+        flagged = silent = alarms = 0
         for (_, truth), r in zip(items, results, strict=True):
             one = evaluate([(truth, extracted(r.parsed))], keep_examples=10_000)
+            alarms += len(set(r.ocr_low_confidence) - {field for _, field, _, _ in one.examples})
             for _, field, _, got in one.examples:
                 if not got:
                     continue  # missing, not a wrong value
@@ -63,7 +66,9 @@ def measure_by_format(
         report = evaluate((truth, extracted(r.parsed)) for (_, truth), r in zip(items, results, strict=True))
         pages = sum(_pages(p) for p, _ in items) if fmt in ("scan", "pdf", "ofd") else len(items)
         out.append(
-            FormatAccuracy(fmt, len(items), report, seconds * 1000 / len(items), pages, flagged, silent)
+            FormatAccuracy(
+                fmt, len(items), report, seconds * 1000 / len(items), pages, flagged, silent, alarms
+            )
         )
     return out
 
@@ -81,11 +86,11 @@ def _pages(path: Path) -> int:
 
 
 def format_table(rows: Sequence[FormatAccuracy]) -> str:
-    head = f"{'format':<8}{'files':>7}{'fields':>8}{'accuracy':>10}{'wrong':>7}{'flagged':>9}{'silent':>8}{'ms/file':>9}{'ms/page':>9}"
+    head = f"{'format':<8}{'files':>7}{'fields':>8}{'accuracy':>10}{'wrong':>7}{'flagged':>9}{'silent':>8}{'alarms':>8}{'ms/file':>9}{'ms/page':>9}"
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r.format:<8}{r.files:>7}{r.report.total:>8}{r.report.overall:>10.2%}{r.report.wrong:>7}"
-            f"{r.wrong_flagged:>9}{r.wrong_silent:>8}{r.ms_per_file:>9.0f}{r.ms_per_page:>9.0f}"
+            f"{r.wrong_flagged:>9}{r.wrong_silent:>8}{r.right_flagged:>8}{r.ms_per_file:>9.0f}{r.ms_per_page:>9.0f}"
         )
     return "\n".join(lines)
