@@ -174,11 +174,13 @@ def held(results: Sequence[Any], matches: dict[int, MatchResult]) -> dict[int, M
     ok = [r for r in results if r.file_id in matches]
     if not ok:
         return matches
-    parsed = quality.parsed_checks_frame(frames.parsed_frame(ok)).set_index("report_id")
-    matched = quality.matched_checks_frame(frames.matched_frame(ok, matches), 90.0).set_index("report_id")
+    parsed = quality.parsed_checks_frame(frames.parsed_frame(ok)).set_index(frames.BATCH_KEY)
+    matched = quality.matched_checks_frame(frames.matched_frame(ok, matches), 90.0).set_index(
+        frames.BATCH_KEY
+    )
     out = dict(matches)
     for file_id, m in matches.items():
-        row, mrow = parsed.loc[str(file_id)], matched.loc[str(file_id)]
+        row, mrow = parsed.loc[file_id], matched.loc[file_id]
         failed = [
             check
             for check, fails in (

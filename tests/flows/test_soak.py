@@ -2,7 +2,7 @@
 1,500-file corpus (txt, docx, xlsx, pdf; with revisions and copies), random kill -9s, then one clean rerun.
 
 Real processes, a real Prefect API, a real SQLite file and a real PostgreSQL database. The size is
-``JIXIAO_SOAK_FILES`` (default 1,500, the issue's); ``JIXIAO_SOAK_SEED`` picks splits and kill times.
+``JIXIAO_SOAK_FILES`` (default 1,500, the issue's); ``JIXIAO_SOAK_SEED`` picks splits and kill times (a random moment after each victim has claimed files).
 """
 
 from __future__ import annotations
@@ -74,14 +74,27 @@ def processes_of(home: Path) -> list[int]:
     return out
 
 
-def kill_some(procs: list[subprocess.Popen[bytes]], rng: random.Random) -> tuple[int, list[int]]:
-    """SIGKILL two of the runs at random moments; returns how many kills hit a live run, and the
-    processes each killed run had started."""
+def has_claimed(db_url: str, pid: int) -> bool:
+    """Whether the run in process ``pid`` has claimed a file yet (a claim is ``host:pid:run``)."""
+    with get_engine(db_url).connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM source_file WHERE claimed_by LIKE :tag LIMIT 1"), {"tag": f"%:{pid}:%"}
+        ).first()
+    return found is not None
+
+
+def kill_some(procs: list[subprocess.Popen[bytes]], rng: random.Random, db_url: str) -> tuple[int, list[int]]:
+    """SIGKILL two of the runs at random moments once each is at work; returns how many kills hit a live
+    run, and the processes each killed run had started."""
     victims = sorted(rng.sample(procs, 2), key=lambda _: rng.random())
-    started = time.monotonic()
     hits, family = 0, []
     for victim in victims:
-        time.sleep(max(0.0, started + rng.uniform(5, 60) - time.monotonic()))
+        # A fixed delay from the start missed every run once parsing got faster: wait until the run has
+        # claimed files (it is past its imports and at work), then kill it a random moment later.
+        deadline = time.monotonic() + 600
+        while victim.poll() is None and not has_claimed(db_url, victim.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(rng.uniform(0, 4))
         if victim.poll() is None:
             family += descendants(victim.pid)
             os.kill(victim.pid, signal.SIGKILL)
@@ -119,7 +132,7 @@ def test_soak_concurrent_runs_with_kills_then_a_clean_rerun(
         )
         for split, log in zip(splits, logs, strict=True)
     ]
-    hits, family = kill_some(procs, rng)
+    hits, family = kill_some(procs, rng, db_url)
     for p, log in zip(procs, logs, strict=True):
         p.wait(timeout=3000)
         log.close()
