@@ -24,6 +24,7 @@ from jixiao.errors import JixiaoError
 from jixiao.fsutil import QuietFileHandler
 from jixiao_cli.server import PrefectStartError as PrefectStartError
 from jixiao_cli.server import ensure_background_server, use_api
+from jixiao_cli.statefile import cmdline
 
 log = logging.getLogger("jixiao.cli")
 SERVER_PID_FILE = "temporary-server.pid"
@@ -71,13 +72,6 @@ def exit_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def _ppid(pid: int) -> int | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -93,15 +87,15 @@ def stop_orphaned_server(prefect_home: Path) -> bool:
         server_pid, owner_pid = (int(x) for x in pid_file.read_text().split())
     except (OSError, ValueError):
         return False
-    if _SERVER_MARK not in _cmdline(server_pid):
+    if _SERVER_MARK not in cmdline(server_pid):
         pid_file.unlink(missing_ok=True)
         return False
-    if owner_pid != os.getpid() and _cmdline(owner_pid):
+    if owner_pid != os.getpid() and cmdline(owner_pid):
         return False  # its jixiao process still runs (a concurrent CLI run): leave it
     with contextlib.suppress(ProcessLookupError):
         os.kill(server_pid, signal.SIGTERM)
         for _ in range(50):
-            if _SERVER_MARK not in _cmdline(server_pid):
+            if _SERVER_MARK not in cmdline(server_pid):
                 break
             time.sleep(0.1)
         else:

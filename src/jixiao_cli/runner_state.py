@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jixiao_cli.statefile import cmdline, read_json_state
+
 STATE_FILE = "jixiao-runner.json"
 LOCK_FILE = "jixiao-runner.lock"
 LOG_FILE = "jixiao-runner.log"
@@ -73,11 +75,7 @@ def state_path(prefect_home: Path) -> Path:
 
 
 def read_state(prefect_home: Path) -> dict[str, Any] | None:
-    try:
-        state = json.loads(state_path(prefect_home).read_text())
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) and {"pid", "socket", "key"} <= state.keys() else None
+    return read_json_state(state_path(prefect_home), {"pid", "socket", "key"})
 
 
 def write_state(prefect_home: Path, state: dict[str, Any]) -> None:
@@ -86,16 +84,9 @@ def write_state(prefect_home: Path, state: dict[str, Any]) -> None:
     tmp.replace(state_path(prefect_home))
 
 
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def is_runner_process(pid: int, prefect_home: Path) -> bool:
     """The pid is still a jixiao runner of this home (not a reused pid)."""
-    cmd = _cmdline(pid)
+    cmd = cmdline(pid)
     return RUNNER_MARK in cmd and str(prefect_home) in cmd
 
 

@@ -29,6 +29,7 @@ from typing import Annotated, Any
 import typer
 
 from jixiao.errors import JixiaoError
+from jixiao_cli.statefile import cmdline, read_json_state
 
 STATE_FILE = "jixiao-server.json"
 LOCK_FILE = "jixiao-server.lock"
@@ -55,23 +56,12 @@ def state_path(prefect_home: Path) -> Path:
 
 
 def read_state(prefect_home: Path) -> dict[str, Any] | None:
-    try:
-        state = json.loads(state_path(prefect_home).read_text())
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) and {"pid", "port", "api_url"} <= state.keys() else None
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
+    return read_json_state(state_path(prefect_home), {"pid", "port", "api_url"})
 
 
 def is_server_process(state: dict[str, Any]) -> bool:
     """The recorded pid is still a Prefect server on the recorded port (not a reused pid)."""
-    cmd = _cmdline(int(state["pid"]))
+    cmd = cmdline(int(state["pid"]))
     return SERVER_MARK in cmd and f"--port {state['port']}" in cmd
 
 
@@ -192,9 +182,9 @@ def _terminate(pid: int, grace_s: float = 10.0) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + grace_s
-        while SERVER_MARK in _cmdline(pid) and time.monotonic() < deadline:
+        while SERVER_MARK in cmdline(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if SERVER_MARK in _cmdline(pid):
+        if SERVER_MARK in cmdline(pid):
             os.kill(pid, signal.SIGKILL)
 
 
