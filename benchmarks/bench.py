@@ -32,6 +32,7 @@ PG_ADMIN = os.environ.get("JIXIAO_TEST_PG", "postgresql+psycopg://postgres@127.0
 TARGETS = {
     "full_sqlite_rps": 200.0,
     "parse_txt_rps_per_core": 1000.0,
+    "read_over_floor": 5.0,
     "peak_rss_mib": 1024.0,
     "watch_latency_s": 3.0,
     "scaling_ratio": 2.1,
@@ -444,6 +445,8 @@ def judge(
         "parse_txt_rps_per_core": parse_rps_core,
         "peak_rss_mib": full["peak_rss_mib"],
         "watch_latency_s": statistics.median(latencies),
+        # The serial read of every file against reading its bytes and decoding the text ones, same run.
+        "read_over_floor": rows["read"]["wall_s"] / rows["floor"]["wall_s"],
     }
     if scaling is not None:
         values["scaling_ratio"] = scaling

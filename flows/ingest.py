@@ -175,10 +175,11 @@ def _validate(
 ) -> list[CheckOutcome]:
     """One Great Expectations suite per step over the chunk, before anything of it is loaded."""
     outcomes: list[CheckOutcome] = []
+    parsed = frames.parsed_frame(results)  # both suites derive their own frames from it, neither changes it
     for step, frame in (
         ("read", frames.read_frame(results, names)),
-        ("parsed", frames.parsed_frame(results)),
-        ("consistency", frames.parsed_frame(results)),
+        ("parsed", parsed),
+        ("consistency", parsed),
         ("matched", frames.matched_frame(results, matches)),
     ):
         outcomes += quality.validate_step(step, q(frame), settings.gx_dir, run_id, settings.match_auto)
