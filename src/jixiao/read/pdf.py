@@ -83,23 +83,18 @@ def _ruled_tables(page: Any) -> list[Table]:
     ]
 
 
-def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
+def _pdfium_chars(textpage: Any, height: float) -> list[dict[str, Any]]:
     """The page's characters in pdfplumber's shape (x0, x1, top from the page's top edge), from PDFium."""
-    textpage = page.get_textpage()
-    try:
-        height = page.get_height()
-        n = textpage.count_chars()
-        text = textpage.get_text_range(0, n)
-        if len(text) != n:  # characters outside the BMP: index by index
-            text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(n))
-        out: list[dict[str, Any]] = []
-        for i, ch in enumerate(text):
-            if ch.strip():
-                left, _, right, top = textpage.get_charbox(i, loose=True)
-                out.append({"text": ch, "x0": left, "x1": right, "top": height - top})
-        return out
-    finally:
-        textpage.close()
+    n = textpage.count_chars()
+    text = textpage.get_text_range(0, n)
+    if len(text) != n:  # characters outside the BMP: index by index
+        text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(n))
+    out: list[dict[str, Any]] = []
+    for i, ch in enumerate(text):
+        if ch.strip():
+            left, _, right, top = textpage.get_charbox(i, loose=True)
+            out.append({"text": ch, "x0": left, "x1": right, "top": height - top})
+    return out
 
 
 def _has_paths(page: Any) -> bool:
@@ -109,41 +104,49 @@ def _has_paths(page: Any) -> bool:
     return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)), None) is not None
 
 
-def _pdfium_texts(doc: Any, limits: ReadLimits, budget: Deadline) -> list[str]:
-    n = len(doc)
-    if n > limits.max_pdf_pages:
-        raise ReadError(f"refused .pdf: {n} pages, over the {limits.max_pdf_pages}-page limit")
-    texts: list[str] = []
-    for i in range(n):
-        budget.check(f"reading page {i + 1} of {n} of the .pdf")
-        page = doc[i]
-        textpage = page.get_textpage()
-        texts.append(
-            _without_page_numbers(textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n"))
-        )
-        textpage.close()
-        page.close()
-    return texts
+class _Pages:
+    """One pass over the pages: each text, and the character boxes of the pages a table may span (a page
+    that hints at a table and the ``_TABLE_PAGES - 1`` after it), read from the same loaded page and text
+    page: loading a page and its text page again for the boxes cost a tenth of a PDF's read."""
 
+    def __init__(self, doc: Any, limits: ReadLimits, budget: Deadline) -> None:
+        n = len(doc)
+        if n > limits.max_pdf_pages:
+            raise ReadError(f"refused .pdf: {n} pages, over the {limits.max_pdf_pages}-page limit")
+        self.n = n
+        self.texts: list[str] = []
+        self.hinted: list[int] = []
+        self.ruled: list[int] = []  # hinted pages that draw lines (where pdfplumber may find a ruled table)
+        self.chars: dict[int, list[dict[str, Any]]] = {}
+        for i in range(n):
+            budget.check(f"reading page {i + 1} of {n} of the .pdf")
+            page = doc[i]
+            textpage = page.get_textpage()
+            try:
+                self._read(i, page, textpage, budget)
+            finally:
+                textpage.close()
+                page.close()
 
-def _pdfium_borderless(doc: Any, texts: list[str], budget: Deadline) -> tuple[dict[int, Table], list[int]]:
-    """Borderless tables rebuilt from PDFium's character boxes where a page hints at a table, and the
-    pages among those that draw lines (where pdfplumber may find a ruled table)."""
-    n = len(doc)
-    borderless: dict[int, Table] = {}
-    ruled_pages: list[int] = []
-    chars: dict[int, list[dict[str, Any]]] = {}
-    for i in (i for i, t in enumerate(texts) if _TABLE_HINT.search(t)):
-        budget.check(f"reading tables on page {i + 1} of the .pdf")
-        if _has_paths(doc[i]):
-            ruled_pages.append(i)
-        for k in range(i, min(i + _TABLE_PAGES, n)):
-            if k not in chars:
-                chars[k] = _pdfium_chars(doc[k])
-        rows = rows_by_position([chars[k] for k in range(i, min(i + _TABLE_PAGES, n))])
-        if rows:
-            borderless[i] = rows
-    return borderless, ruled_pages
+    def _read(self, i: int, page: Any, textpage: Any, budget: Deadline) -> None:
+        text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
+        self.texts.append(_without_page_numbers(text))
+        if _TABLE_HINT.search(self.texts[-1]):
+            budget.check(f"reading tables on page {i + 1} of the .pdf")
+            self.hinted.append(i)
+            if _has_paths(page):
+                self.ruled.append(i)
+        if self.hinted and i - self.hinted[-1] < _TABLE_PAGES:
+            self.chars[i] = _pdfium_chars(textpage, page.get_height())
+
+    def borderless(self) -> dict[int, Table]:
+        """Borderless tables rebuilt from the character boxes, by the page that hints at each."""
+        out: dict[int, Table] = {}
+        for i in self.hinted:
+            rows = rows_by_position([self.chars[k] for k in range(i, min(i + _TABLE_PAGES, self.n))])
+            if rows:
+                out[i] = rows
+        return out
 
 
 def _plumber_ruled(data: bytes, pages: list[int], budget: Deadline) -> dict[int, list[Table]]:
@@ -180,8 +183,8 @@ def _read_pdf_pdfium(
     except Exception:  # damaged or encrypted: the pdfplumber path gives the readable reason
         return None
     try:
-        texts = _pdfium_texts(doc, limits, budget)
-        borderless, ruled_pages = _pdfium_borderless(doc, texts, budget)
+        pages = _Pages(doc, limits, budget)
+        texts, ruled_pages, borderless = pages.texts, pages.ruled, pages.borderless()
     except ReadError:
         raise
     except Exception:
