@@ -123,20 +123,20 @@ def claim_files(
     now = utcnow()
     claimed: list[Claimed] = []
     done: list[AlreadyDone] = []
-    ins = _insert_ignore(engine)
+    # One statement, its rows passed as parameters: SQLAlchemy batches them into multi-row INSERTs itself
+    # ("insertmanyvalues") instead of compiling a statement with 500 rows of literal bind names each chunk.
+    stmt = (
+        _insert_ignore(engine)(SourceFile)
+        .on_conflict_do_nothing(index_elements=["sha256", "path"])
+        .returning(SourceFile.id, SourceFile.sha256, SourceFile.path)
+    )
     by_key = {(f.sha256, str(f.path)): f for f in files}
     with Session(engine) as session:
         keys = list(by_key)
         for start in range(0, len(keys), CLAIM_CHUNK):
             chunk = keys[start : start + CLAIM_CHUNK]
             rows = [_claim_row(by_key[key], me, run_id, now) for key in chunk]
-            stmt = (
-                ins(SourceFile)
-                .values(rows)
-                .on_conflict_do_nothing(index_elements=["sha256", "path"])
-                .returning(SourceFile.id, SourceFile.sha256, SourceFile.path)
-            )
-            won = {(sha, path): int(fid) for fid, sha, path in session.execute(stmt)}
+            won = {(sha, path): int(fid) for fid, sha, path in session.execute(stmt, rows)}
             claimed += [Claimed(fid, by_key[key]) for key, fid in won.items()]
             lost = [key for key in chunk if key not in won]
             if not lost:
