@@ -17,7 +17,8 @@ from jixiao.read.docx_body import P, block_items, read_body
 _MAX_ZIP_MEMBERS = 10_000
 _BODY_PART = "word/document.xml"
 _CHUNK = 1 << 20
-_WHOLE_MAX = 8 << 20  # members up to this are inflated in one piece; larger ones in zipfile's chunks
+_PIECE = 64 << 10
+_DIRECT_MAX = 8 << 20  # members up to this are inflated directly (and the body kept whole); larger by zipfile
 # The local file header up to the name: signature, version (2 bytes), flags, method, time, date, CRC,
 # sizes, name and extra-field lengths (zipfile.structFileHeader).
 _LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
@@ -57,47 +58,70 @@ class _BodyScan:
             )
 
 
-def _inflated_whole(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A small deflated member inflated in one call, straight from the archive's bytes, when it is provably
-    what zipfile would read without error: the local header as zipfile.open() checks it, the stream ending
-    exactly at the declared size, and the declared CRC. None otherwise, and zipfile reads it (and names the
-    damage). zipfile's ZipExtFile costs about as much again as the inflating it wraps."""
-    if (
-        info.compress_type != zipfile.ZIP_DEFLATED
-        or info.flag_bits & _MASK_NOT_PLAIN
-        or info.file_size > _WHOLE_MAX
-    ):
+def _local_data_start(data: bytes, info: zipfile.ZipInfo) -> int | None:
+    """Where the member's compressed bytes start, after its local header checked as zipfile.open() checks it
+    (signature, the same name as the directory's, no encryption or patch data); None if anything is off."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & _MASK_NOT_PLAIN:
         return None
     offset = info.header_offset
     try:
         magic, flags, name_size, extra_size = _LOCAL_HEADER.unpack_from(data, offset)
-        start = offset + _LOCAL_HEADER.size + name_size + extra_size
-        name = data[start - extra_size - name_size : start - extra_size]
+        name = data[offset + _LOCAL_HEADER.size : offset + _LOCAL_HEADER.size + name_size]
         name_str = name.decode("utf-8" if flags & _MASK_UTF8_NAME else "cp437")
-        end_offset = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapped members
-        if magic != b"PK\x03\x04" or name_str != info.orig_filename or len(name) != name_size:
-            return None
-        if end_offset is not None and start + info.compress_size > end_offset:
-            return None
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-        out = inflater.decompress(data[start : start + info.compress_size], info.file_size + 1)
-    except (struct.error, UnicodeDecodeError, zlib.error):
+    except (struct.error, UnicodeDecodeError):
         return None
-    if not inflater.eof or len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+    start: int = offset + _LOCAL_HEADER.size + name_size + extra_size
+    end_offset = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapped members
+    if magic != b"PK\x03\x04" or len(name) != name_size or name_str != info.orig_filename:
         return None
-    return out
+    if end_offset is not None and start + info.compress_size > end_offset:
+        return None
+    return start
 
 
-def _member_chunks(zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The member inflated, in the 1 MiB chunks zipfile's reads give (the body scan counts per chunk)."""
-    whole = _inflated_whole(data, info)
-    if whole is not None:
-        for at in range(0, len(whole), _CHUNK):
-            yield whole[at : at + _CHUNK]
-        return
-    with zf.open(info) as f:
-        while chunk := f.read(_CHUNK):
-            yield chunk
+def _inflated_direct(data: bytes, info: zipfile.ZipInfo, keep: bool) -> bytes | None:
+    """A deflated member inflated straight from the archive's bytes, in 64 KiB pieces checksummed and (unless
+    ``keep``) dropped while still in the CPU cache: 0.6 ms a report where zipfile took 1.4. Only when it is
+    provably what zipfile would read without error (its local header, the stream ending exactly at the
+    declared size, the declared CRC); None otherwise, and zipfile reads it and names the damage."""
+    start = _local_data_start(data, info) if info.file_size <= _DIRECT_MAX else None
+    if start is None:
+        return None
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending: bytes | memoryview = memoryview(data)[start : start + info.compress_size]
+    size, crc, kept = 0, 0, []
+    try:
+        while not inflater.eof and size <= info.file_size:
+            piece = inflater.decompress(pending, _PIECE)
+            if not piece:
+                break
+            size += len(piece)
+            crc = zlib.crc32(piece, crc)
+            if keep:
+                kept.append(piece)
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return None
+    if not inflater.eof or size != info.file_size or crc != info.CRC:
+        return None
+    return b"".join(kept)
+
+
+def _member_chunks(
+    zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, keep: bool
+) -> Iterator[tuple[int, bytes]]:
+    """(bytes inflated, the bytes if ``keep``) in the 1 MiB chunks zipfile's reads give: the body scan counts
+    per chunk."""
+    direct = _inflated_direct(data, info, keep)
+    if direct is not None and not keep:
+        yield info.file_size, b""
+    elif direct is not None:
+        for at in range(0, len(direct), _CHUNK):
+            yield min(_CHUNK, len(direct) - at), direct[at : at + _CHUNK]
+    else:
+        with zf.open(info) as f:
+            while chunk := f.read(_CHUNK):
+                yield len(chunk), chunk
 
 
 def _guard_zip(data: bytes, limits: ReadLimits, budget: Deadline) -> bytes:
@@ -126,8 +150,8 @@ def _guard_zip(data: bytes, limits: ReadLimits, budget: Deadline) -> bytes:
             body = _BodyScan(limits) if info.filename == _BODY_PART else None
             chunks: list[bytes] = []
             try:
-                for chunk in _member_chunks(zf, data, info):
-                    total += len(chunk)
+                for size, chunk in _member_chunks(zf, data, info, keep=body is not None):
+                    total += size
                     if total > limits.max_inflated_bytes:
                         raise ReadError(
                             f"refused .docx: it inflates past the {mib(limits.max_inflated_bytes)} limit "
