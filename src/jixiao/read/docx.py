@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 from jixiao.errors import ReadError
 from jixiao.read.containers import Deadline, Table, mib
 from jixiao.read.document import ReadLimits
+from jixiao.read.docx_body import P, block_items, read_body
 
 _MAX_ZIP_MEMBERS = 10_000
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BODY_PART = "word/document.xml"
+_CHUNK = 1 << 20
+_PIECE = 64 << 10
+_DIRECT_MAX = 8 << 20  # members up to this are inflated directly (and the body kept whole); larger by zipfile
+# The local file header up to the name: signature, version (2 bytes), flags, method, time, date, CRC,
+# sizes, name and extra-field lengths (zipfile.structFileHeader).
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
+_MASK_UTF8_NAME = 0x800
+_MASK_NOT_PLAIN = 0x1 | 0x20 | 0x40  # encrypted, compressed patch, strong encryption: zipfile decides
 
 
 _MAX_XML_ELEMENTS = (
@@ -47,7 +58,76 @@ class _BodyScan:
             )
 
 
-def _guard_zip(data: bytes, limits: ReadLimits, budget: Deadline) -> None:
+def _local_data_start(data: bytes, info: zipfile.ZipInfo) -> int | None:
+    """Where the member's compressed bytes start, after its local header checked as zipfile.open() checks it
+    (signature, the same name as the directory's, no encryption or patch data); None if anything is off."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & _MASK_NOT_PLAIN:
+        return None
+    offset = info.header_offset
+    try:
+        magic, flags, name_size, extra_size = _LOCAL_HEADER.unpack_from(data, offset)
+        name = data[offset + _LOCAL_HEADER.size : offset + _LOCAL_HEADER.size + name_size]
+        name_str = name.decode("utf-8" if flags & _MASK_UTF8_NAME else "cp437")
+    except (struct.error, UnicodeDecodeError):
+        return None
+    start: int = offset + _LOCAL_HEADER.size + name_size + extra_size
+    end_offset = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapped members
+    if magic != b"PK\x03\x04" or len(name) != name_size or name_str != info.orig_filename:
+        return None
+    if end_offset is not None and start + info.compress_size > end_offset:
+        return None
+    return start
+
+
+def _inflated_direct(data: bytes, info: zipfile.ZipInfo, keep: bool) -> bytes | None:
+    """A deflated member inflated straight from the archive's bytes, in 64 KiB pieces checksummed and (unless
+    ``keep``) dropped while still in the CPU cache: the guard takes 0.8 ms a report this way, 1.4 through
+    zipfile. Only when it is provably what zipfile would read without error (its local header, the stream
+    ending exactly at the declared size, the declared CRC); None otherwise, and zipfile reads it and names
+    the damage."""
+    start = _local_data_start(data, info) if info.file_size <= _DIRECT_MAX else None
+    if start is None:
+        return None
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending: bytes | memoryview = memoryview(data)[start : start + info.compress_size]
+    size, crc, kept = 0, 0, []
+    try:
+        while not inflater.eof and size <= info.file_size:
+            piece = inflater.decompress(pending, _PIECE)
+            if not piece:
+                break
+            size += len(piece)
+            crc = zlib.crc32(piece, crc)
+            if keep:
+                kept.append(piece)
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return None
+    if not inflater.eof or size != info.file_size or crc != info.CRC:
+        return None
+    return b"".join(kept)
+
+
+def _member_chunks(
+    zf: zipfile.ZipFile, data: bytes, info: zipfile.ZipInfo, keep: bool
+) -> Iterator[tuple[int, bytes]]:
+    """(bytes inflated, the bytes if ``keep``) in the 1 MiB chunks zipfile's reads give: the body scan counts
+    per chunk."""
+    direct = _inflated_direct(data, info, keep)
+    if direct is not None and not keep:
+        yield info.file_size, b""
+    elif direct is not None:
+        for at in range(0, len(direct), _CHUNK):
+            yield min(_CHUNK, len(direct) - at), direct[at : at + _CHUNK]
+    else:
+        with zf.open(info) as f:
+            while chunk := f.read(_CHUNK):
+                yield len(chunk), chunk
+
+
+def _guard_zip(data: bytes, limits: ReadLimits, budget: Deadline) -> bytes:
+    """Refuses a damaged or bomb-like archive, and returns word/document.xml as inflated on the way (the only
+    part read), so the archive is opened and inflated once."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
@@ -56,7 +136,7 @@ def _guard_zip(data: bytes, limits: ReadLimits, budget: Deadline) -> None:
         infos = zf.infolist()
         if len(infos) > _MAX_ZIP_MEMBERS:
             raise ReadError(f"refused .docx: {len(infos)} parts in the archive, over {_MAX_ZIP_MEMBERS}")
-        if "word/document.xml" not in {i.filename for i in infos}:
+        if _BODY_PART not in {i.filename for i in infos}:
             raise ReadError("corrupt .docx: word/document.xml is missing (not a Word document?)")
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_inflated_bytes:
@@ -66,64 +146,49 @@ def _guard_zip(data: bytes, limits: ReadLimits, budget: Deadline) -> None:
             )
         # The directory can lie about sizes: inflate in chunks, count, and stop at the limit.
         total = 0
+        body_xml = b""
         for info in infos:
-            body = _BodyScan(limits) if info.filename == "word/document.xml" else None
+            body = _BodyScan(limits) if info.filename == _BODY_PART else None
+            chunks: list[bytes] = []
             try:
-                with zf.open(info) as f:
-                    while chunk := f.read(1 << 20):
-                        total += len(chunk)
-                        if total > limits.max_inflated_bytes:
-                            raise ReadError(
-                                f"refused .docx: it inflates past the {mib(limits.max_inflated_bytes)} limit "
-                                "(zip bomb?)"
-                            )
-                        if body is not None:
-                            body.feed(chunk)
-                        budget.check("inflating the .docx")
+                for size, chunk in _member_chunks(zf, data, info, keep=body is not None):
+                    total += size
+                    if total > limits.max_inflated_bytes:
+                        raise ReadError(
+                            f"refused .docx: it inflates past the {mib(limits.max_inflated_bytes)} limit "
+                            "(zip bomb?)"
+                        )
+                    if body is not None:
+                        body.feed(chunk)
+                        chunks.append(chunk)
+                    budget.check("inflating the .docx")
             except ReadError:
                 raise
             except Exception as exc:  # zipfile raises many kinds on damaged data
                 raise ReadError(
                     f"corrupt .docx: {info.filename} cannot be inflated ({type(exc).__name__}: {exc})"
                 ) from exc
+            if body is not None:  # a name listed twice: the last entry is the one zipfile reads by name
+                body_xml = b"".join(chunks)
+    return body_xml
 
 
-def _block_items(parent: Any) -> Iterator[Any]:
-    """Paragraphs and tables of the body in document order, looking inside content controls."""
-    for child in parent.iterchildren():
-        tag = child.tag
-        if tag in (_W + "p", _W + "tbl"):
-            yield child
-        elif tag == _W + "sdt":
-            for content in child.iterchildren(_W + "sdtContent"):
-                yield from _block_items(content)
-        elif tag == _W + "customXml":
-            yield from _block_items(child)
-
-
-def _cell_text(cell: Any) -> str:
-    # A cell's own line breaks and tabs would split the row line the parser reads.
-    return " ".join(str(cell.text).split())
-
-
-def read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...]]:
-    budget = Deadline(limits.timeout_s)
-    _guard_zip(data, limits, budget)
+def _read_body_python_docx(body_xml: bytes, budget: Deadline) -> tuple[str, tuple[Table, ...]]:
+    """The body read through python-docx's own objects, as the reader always did: what docx_body's walk
+    matches, and what reads a body that walk leaves (damaged or odd XML), so such a file gets python-docx's
+    answer or error word for word. Costs about 3 ms a report more than the walk."""
     try:
         from docx.oxml import parse_xml
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
 
-        # Only the body is needed: parsing word/document.xml alone skips styles, numbering and the rest of
-        # the package, 1.6 ms instead of 6.7 ms for a typical report.
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            root = parse_xml(package.read("word/document.xml"))
+        root = parse_xml(body_xml)
         document: Any = None  # text and cells need no document part
         lines: list[str] = []
         tables: list[Table] = []
-        for element in _block_items(root.body):
+        for element in block_items(root.body):
             budget.check("reading the .docx body")
-            if element.tag == _W + "p":
+            if element.tag == P:
                 lines.append(Paragraph(element, document).text)
                 continue
             rows: list[tuple[str, ...]] = []
@@ -136,7 +201,7 @@ def read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...]]:
                     if cell._tc is previous:
                         continue
                     previous = cell._tc
-                    cells.append(_cell_text(cell))
+                    cells.append(" ".join(str(cell.text).split()))
                 rows.append(tuple(cells))
                 if any(cells):
                     lines.append("\t".join(cells))
@@ -146,3 +211,15 @@ def read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...]]:
     except Exception as exc:  # python-docx and lxml raise many kinds on damaged documents
         raise ReadError(f"corrupt .docx: {type(exc).__name__}: {exc}") from exc
     return "\n".join(lines), tuple(tables)
+
+
+def read_docx(data: bytes, limits: ReadLimits) -> tuple[str, tuple[Table, ...]]:
+    budget = Deadline(limits.timeout_s)
+    body_xml = _guard_zip(data, limits, budget)
+    try:
+        return read_body(body_xml, budget)
+    except ReadError:
+        raise
+    except Exception:  # damaged or odd XML: python-docx gives its own answer or error below
+        pass
+    return _read_body_python_docx(body_xml, budget)
