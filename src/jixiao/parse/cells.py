@@ -6,14 +6,15 @@ offsets in the normalised text, so a value's evidence points at the cell it came
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TypeVar
 
 from jixiao.parse.automaton import WordIndex
 from jixiao.parse.vocab import TableVocab
 
 Table = tuple[tuple[str, ...], ...]
+_T = TypeVar("_T")
 
 HEADER_STARTS = ("budget_initial", "actual")  # a 资金情况 header is found by one of these columns
 TRAILING = ":：;；,，"
@@ -35,10 +36,23 @@ _EMPTY = re.compile(r"-+|—+|/|无|\*")
 NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
 _LOST_AFTERNUMBER = re.compile(r"(?<=\d)[?\ufffd]+$")
 _SEPARATOR_ROW = re.compile(r"[\s|:\-]+")
-_SPLIT = re.compile(r"\t|\|")
 _SPACE = re.compile(r"\S+")
 _PROSE = re.compile(r"[，。；;]")
 _PROSE_LINE = 60  # characters: a longer line without tabs or pipes is prose, never split into cells
+
+
+def per_vocab(build: Callable[[TableVocab], _T]) -> Callable[[TableVocab], _T]:
+    """``build`` remembering its value for the vocabulary last asked about, known by identity: the vocabulary
+    is one object for the process, and hashing it (every word of it) for each text cost more than the look-up
+    saved."""
+    last: list[tuple[TableVocab, _T]] = []
+
+    def cached(vocab: TableVocab) -> _T:
+        if not last or last[0][0] is not vocab:
+            last[:] = [(vocab, build(vocab))]
+        return last[0][1]
+
+    return cached
 
 
 def is_value(text: str) -> bool:
@@ -51,39 +65,24 @@ def is_empty(text: str) -> bool:
 
 def clean(text: str) -> str:
     # "3,724,055.00?": a character the page's encoding lost after a number is no part of the cell's value.
-    return _LOST_AFTERNUMBER.sub("", "".join(text.split()).rstrip(TRAILING))
+    cleaned = "".join(text.split()).rstrip(TRAILING)
+    if "?" in cleaned or "\ufffd" in cleaned:  # the regex only for a cell that may hold such a character
+        return _LOST_AFTERNUMBER.sub("", cleaned)
+    return cleaned
 
 
 def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
     """The cells of one line of text. Tabs and pipes always separate; spaces only in a line of short labels
     and values (a PDF's table row), never in prose."""
-    cells: list[Cell] = []
     tabular = "\t" in line or "|" in line
     if not tabular and len(line) > _PROSE_LINE:
         # Prose: one cell, too long to be a label or a value; it ends a table's rows.
         return [Cell(line, pos, pos + len(line), index)]
     if tabular:
-        if _SEPARATOR_ROW.fullmatch(line):
-            return []  # a markdown rule |---|---|
-        start = 0
-        parts: list[tuple[str, int]] = []
-        for m in _SPLIT.finditer(line):
-            parts.append((line[start : m.start()], start))
-            start = m.end()
-        parts.append((line[start:], start))
-        if "|" in line:
-            # "| a | b |": the edges are not cells.
-            while parts and not parts[0][0].strip():
-                parts.pop(0)
-            while parts and not parts[-1][0].strip():
-                parts.pop()
-        for raw, at in parts:
-            stripped = raw.strip()
-            offset = at + (raw.index(stripped) if stripped else 0)
-            cells.append(Cell(clean(stripped), pos + offset, pos + offset + len(stripped), index))
-        return cells
-    words = [(m.group(0), m.start()) for m in _SPACE.finditer(line)]
-    if len(words) > 1 and not _PROSE.search(line) and all(is_value(w) or len(w) <= 14 for w, _ in words):
+        return _tabular_cells(line, pos, index)
+    parts = line.split()  # the words \S+ finds, without their places: most lines have one or none
+    if len(parts) > 1 and not _PROSE.search(line) and all(is_value(w) or len(w) <= 14 for w in parts):
+        words = [(m.group(0), m.start()) for m in _SPACE.finditer(line)]
         # Adjacent label words ("其中: 基本支出") stay one cell; each value is a cell of its own.
         merged: list[tuple[str, int, int]] = []
         for w, at in words:
@@ -93,11 +92,35 @@ def _line_cells(line: str, pos: int, index: int) -> list[Cell]:
             else:
                 merged.append((w, at, at + len(w)))
         return [Cell(clean(t), pos + s, pos + e, index) for t, s, e in merged]
-    stripped = line.strip()
-    if not stripped:
+    if not parts:
         return []
+    stripped = line.strip()
     at = line.index(stripped)
     return [Cell(clean(stripped), pos + at, pos + at + len(stripped), index)]
+
+
+def _tabular_cells(line: str, pos: int, index: int) -> list[Cell]:
+    """The cells of a line cut by tabs or pipes (one character each, so every part starts one after the
+    previous part's end)."""
+    if _SEPARATOR_ROW.fullmatch(line):
+        return []  # a markdown rule |---|---|
+    piped = "|" in line
+    raws = (line.replace("|", "\t") if piped else line).split("\t")
+    first, last = 0, len(raws)
+    if piped:
+        # "| a | b |": the edges are not cells.
+        while first < last and not raws[first].strip():
+            first += 1
+        while last > first and not raws[last - 1].strip():
+            last -= 1
+    at = pos + sum(len(raw) for raw in raws[:first]) + first
+    cells: list[Cell] = []
+    for raw in raws[first:last]:
+        stripped = raw.strip()
+        offset = at + len(raw) - len(raw.lstrip()) if stripped else at
+        cells.append(Cell(clean(stripped), offset, offset + len(stripped), index))
+        at += len(raw) + 1
+    return cells
 
 
 def text_cells(
@@ -143,7 +166,7 @@ def wanted_lines(text: str, vocab: TableVocab) -> list[int]:
     return sorted(wanted)
 
 
-@lru_cache(maxsize=4)
+@per_vocab
 def _index(vocab: TableVocab) -> WordIndex[bool]:
     """The labels and the amount columns' words (a 资金情况 header holds one of them), each marked whether it
     is a column word; a word that is both is a column word."""
@@ -182,6 +205,7 @@ __all__ = [
     "clean",
     "is_empty",
     "is_value",
+    "per_vocab",
     "reader_cells",
     "text_cells",
     "wanted_lines",

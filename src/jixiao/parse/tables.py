@@ -31,6 +31,7 @@ from jixiao.parse.cells import (
     Table,
     is_empty,
     is_value,
+    per_vocab,
     reader_cells,
     text_cells,
     wanted_lines,
@@ -61,7 +62,7 @@ class _Reader(CellReader):
     def joined_header(self) -> list[Cell]:
         """The cells with a column word split over two cells joined back ("年初" / "预算数", "全年" / "执行数":
         a web page's table copied one cell per line breaks long headers)."""
-        words = {w for _, ws in self.v.columns for w in ws}
+        words = _column_words(self.v)
         out: list[Cell] = []
         k = 0
         cells = self.cells
@@ -248,6 +249,11 @@ class _Reader(CellReader):
                 if unit == "元" or (yuan and unit is None and not cell.text.endswith("万元")):
                     number = to_wan(number, "元")
             self.put(field, number, label.start, cell.end)
+
+
+@per_vocab
+def _column_words(vocab: TableVocab) -> frozenset[str]:
+    return frozenset(w for _, ws in vocab.columns for w in ws)
 
 
 def read_table(
