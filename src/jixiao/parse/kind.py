@@ -23,6 +23,7 @@ _PROSE = re.compile(r"[，。；;]")
 _HEAD_LINES = 6
 _TITLE_WIDTH = 60  # characters: a longer line is prose, not a title
 _LATER_LINES = 60
+_KINDS = ("collection", "project_report", "other", "dept_table", "dept_report")  # in the order they are tried
 _READ_AHEAD = 10  # head lines read at once: the most any reader of the title block asks for
 _TRAILING_YEAR = re.compile(r"\(\s*20\d{2}\s*年度?\s*\)$")
 _PAGE_NUMBER = re.compile(r"[—\-–]+\s*(\d{1,4})\s*[—\-–]+")
@@ -125,8 +126,17 @@ def _kind_words() -> dict[str, tuple[tuple[str, ...], re.Pattern[str], tuple[re.
     project = tuple(re.compile(p) for p in words["project_pattern"])
     return {
         kind: (words[kind], re.compile(alternation(words[kind])), project if kind == "project_report" else ())
-        for kind in ("collection", "project_report", "other", "dept_table", "dept_report")
+        for kind in _KINDS
     }
+
+
+@lru_cache(maxsize=1)
+def _any_kind() -> re.Pattern[str]:
+    """Every kind's words and patterns as one regex: a title it does not match names no kind."""
+    words = load_vocabulary().kind
+    plain = [w for kind in _KINDS for w in words[kind]]
+    either = ([alternation(plain)] if plain else []) + [f"(?:{p})" for p in words["project_pattern"]]
+    return re.compile("|".join(either) or "(?!)")
 
 
 def _kind_word(kind: str, title: str) -> str | None:
@@ -174,9 +184,12 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     own_end = _own_title_end(titles)
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
+    # Only a title holding some kind's word (or pattern) can name a kind: the others are left out at once.
+    named = [(pos, t) for pos, t in titles if _any_kind().search(t)]
+    named_later = [(pos, t) for pos, t in later if _any_kind().search(t)]
     # A title offering sample texts ("…自评报告范文(精选12篇)") is nobody's report, whatever kind it names.
-    for kind in ("collection", "project_report", "other", "dept_table", "dept_report"):
-        for pos, title in titles + (later if kind != "dept_report" else []):
+    for kind in _KINDS:
+        for pos, title in named + (named_later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):
                 continue
             hit = _kind_word(kind, title)
