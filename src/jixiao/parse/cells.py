@@ -6,6 +6,7 @@ offsets in the normalised text, so a value's evidence points at the cell it came
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
@@ -133,11 +134,7 @@ def text_cells(
     """The cells of the text's lines (of the lines numbered in ``wanted`` only, when given), in order.
     ``lines``: the text's (offset, line) pairs when the caller has them already."""
     if lines is None:
-        lines = []
-        pos = 0
-        for line in text.split("\n"):
-            lines.append((pos, line))
-            pos += len(line) + 1
+        lines = _split(text)
     cells: list[Cell] = []
     for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
         if 0 <= i < len(lines):
@@ -145,29 +142,49 @@ def text_cells(
     return cells
 
 
-def wanted_lines(text: str, vocab: TableVocab) -> list[int]:
+def wanted_lines(text: str, vocab: TableVocab, lines: Sequence[tuple[int, str]] | None = None) -> list[int]:
     """Lines worth cutting into cells: around each short or tabular line holding a column word (a header and
     the rows under it) or a label at the start of a cell (and the cells after it). Prose lines are skipped:
-    they are one cell and can be neither. Empty when the text has no such line."""
+    they are one cell and can be neither. Empty when the text has no such line. ``lines``: the text's
+    (offset, line) pairs when the caller has them already."""
+    # Only the short and tabular lines are searched, joined by line breaks: a fifth of a report's text. No
+    # word holds a line break, so the words found in each line are the ones found in it within the text.
+    short = [
+        (k, line)
+        for k, (_, line) in enumerate(_split(text) if lines is None else lines)
+        if len(line) <= _PROSE_LINE or "\t" in line or "|" in line
+    ]
+    starts: list[int] = []  # where each short line starts in the joined text
+    at = 0
+    for _, line in short:
+        starts.append(at)
+        at += len(line) + 1
     wanted: set[int] = set()
-    seen_line = -1
-    for start, end, _, is_column in _index(vocab).iter(text):
-        line_start = text.rfind("\n", 0, start) + 1
-        if line_start == seen_line:
+    seen = -1
+    for start, _, _, is_column in _index(vocab).iter("\n".join(line for _, line in short)):
+        i = bisect_right(starts, start) - 1
+        if i == seen:
             continue
-        line_end = text.find("\n", end - 1)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if "\t" not in line and "|" not in line and len(line) > _PROSE_LINE:
-            continue
-        if not is_column and text[line_start:start].strip(" ") and text[start - 1] not in "\t| ":
+        k, line = short[i]
+        col = start - starts[i]
+        if not is_column and line[:col].strip(" ") and line[col - 1] not in "\t| ":
             continue  # a label inside a cell's words, not at its start
-        seen_line = line_start
-        at = text.count("\n", 0, line_start)
+        seen = i
         # Before a column word: the header's first cells, split over lines with blank lines between.
         wanted.update(
-            range(max(0, at - (6 if is_column else 2)), at + (ROW_WINDOW + 8 if is_column else _LABEL_AFTER))
+            range(max(0, k - (6 if is_column else 2)), k + (ROW_WINDOW + 8 if is_column else _LABEL_AFTER))
         )
     return sorted(wanted)
+
+
+def _split(text: str) -> list[tuple[int, str]]:
+    """The text's (offset, line) pairs."""
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    return lines
 
 
 @per_vocab
@@ -180,7 +197,10 @@ def _index(vocab: TableVocab) -> WordIndex[bool]:
         if key in HEADER_STARTS or key == "budget_adjusted"
         for w in words
     ]
-    return WordIndex([*columns, *((w, False) for _, words in vocab.labels for w in words)])
+    pairs = [*columns, *((w, False) for _, words in vocab.labels for w in words)]
+    if any("\n" in w for w, _ in pairs):
+        raise ValueError("a table word holds a line break: wanted_lines searches one line at a time")
+    return WordIndex(pairs)
 
 
 def reader_cells(text: str, table: Table) -> list[Cell]:

@@ -266,7 +266,7 @@ def read_table(
     staff_actual, and ``unit`` / ``parent`` (the 预算单位 and the 项目主管部门 as written).
     """
     vocab = load_vocabulary().table
-    wanted = wanted_lines(text, vocab)
+    wanted = wanted_lines(text, vocab, lines)
     if not wanted and not tables:
         return {}  # no line or cell starts with a column word or a label: no table to read
     reader = _Reader(text_cells(text, wanted, lines), text, vocab)
