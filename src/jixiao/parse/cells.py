@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 from typing import NamedTuple, TypeVar
 
 from jixiao.parse.automaton import WordIndex
@@ -138,38 +139,33 @@ def text_cells(
     cells: list[Cell] = []
     for i in sorted(set(wanted)) if wanted is not None else range(len(lines)):
         if 0 <= i < len(lines):
-            cells.extend(_line_cells(lines[i][1], lines[i][0], i))
+            pos, line = lines[i]
+            if line:  # an empty line has no cell
+                cells.extend(_line_cells(line, pos, i))
     return cells
 
 
-def wanted_lines(text: str, vocab: TableVocab, lines: Sequence[tuple[int, str]] | None = None) -> list[int]:
+def wanted_lines(text: str, vocab: TableVocab) -> list[int]:
     """Lines worth cutting into cells: around each short or tabular line holding a column word (a header and
     the rows under it) or a label at the start of a cell (and the cells after it). Prose lines are skipped:
-    they are one cell and can be neither. Empty when the text has no such line. ``lines``: the text's
-    (offset, line) pairs when the caller has them already."""
+    they are one cell and can be neither. Empty when the text has no such line."""
     # Only the short and tabular lines are searched, joined by line breaks: a fifth of a report's text. No
     # word holds a line break, so the words found in each line are the ones found in it within the text.
-    short = [
-        (k, line)
-        for k, (_, line) in enumerate(_split(text) if lines is None else lines)
-        if len(line) <= _PROSE_LINE or "\t" in line or "|" in line
-    ]
-    starts: list[int] = []  # where each short line starts in the joined text
-    at = 0
-    for _, line in short:
-        starts.append(at)
-        at += len(line) + 1
+    parts = text.split("\n")
+    short = [k for k, line in enumerate(parts) if len(line) <= _PROSE_LINE or "\t" in line or "|" in line]
+    kept = [parts[k] for k in short]
+    starts = list(accumulate([len(line) + 1 for line in kept], initial=0))  # each kept line's in the join
     wanted: set[int] = set()
     seen = -1
-    for start, _, _, is_column in _index(vocab).iter("\n".join(line for _, line in short)):
+    for start, _, _, is_column in _index(vocab).iter("\n".join(kept)):
         i = bisect_right(starts, start) - 1
         if i == seen:
             continue
-        k, line = short[i]
-        col = start - starts[i]
+        line, col = kept[i], start - starts[i]
         if not is_column and line[:col].strip(" ") and line[col - 1] not in "\t| ":
             continue  # a label inside a cell's words, not at its start
         seen = i
+        k = short[i]
         # Before a column word: the header's first cells, split over lines with blank lines between.
         wanted.update(
             range(max(0, k - (6 if is_column else 2)), k + (ROW_WINDOW + 8 if is_column else _LABEL_AFTER))

@@ -71,8 +71,8 @@ class _Reader(CellReader):
             if k + 1 < len(cells) and len(c.text) <= 4:
                 joined = c.text + cells[k + 1].text
                 # "2022 年决算数": a PDF's spaced row splits a year's column (or label) after its number.
-                of_year = _YEAR_CELL.fullmatch(c.text) is not None and cells[k + 1].text.startswith("年")
-                if of_year or (not is_value(c.text) and joined in words and c.text not in words):
+                of_year = cells[k + 1].text.startswith("年") and _YEAR_CELL.fullmatch(c.text) is not None
+                if of_year or (joined in words and c.text not in words and not is_value(c.text)):
                     out.append(Cell(joined, c.start, cells[k + 1].end, c.line))
                     k += 2
                     continue
@@ -266,7 +266,7 @@ def read_table(
     staff_actual, and ``unit`` / ``parent`` (the 预算单位 and the 项目主管部门 as written).
     """
     vocab = load_vocabulary().table
-    wanted = wanted_lines(text, vocab, lines)
+    wanted = wanted_lines(text, vocab)
     if not wanted and not tables:
         return {}  # no line or cell starts with a column word or a label: no table to read
     reader = _Reader(text_cells(text, wanted, lines), text, vocab)
