@@ -19,7 +19,7 @@ class WordIndex(Generic[T]):
         automaton: Any = ahocorasick.Automaton()  # C extension without type information
         for word, value in pairs:
             if word and automaton.get(word, None) is None:
-                automaton.add_word(word, (word, value))
+                automaton.add_word(word, (len(word) - 1, word, value))  # how far back each hit starts
         if len(automaton):
             automaton.make_automaton()
         self._automaton = automaton
@@ -30,7 +30,7 @@ class WordIndex(Generic[T]):
             return iter(())
         # Built at once in one comprehension: a generator's resumption per hit cost more than the C pass.
         return iter(
-            [(end - len(word) + 1, end + 1, word, value) for end, (word, value) in self._automaton.iter(text)]
+            [(end - back, end + 1, word, value) for end, (back, word, value) in self._automaton.iter(text)]
         )
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from jixiao.parse.automaton import alternation
 from jixiao.parse.vocab import load_vocabulary
 
 Span = tuple[int, int, str]  # where the deciding words are in the text, and what they were
@@ -38,8 +39,9 @@ def _sections() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _performance() -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
-    """The words of a performance report's or table's title (any of the other kinds but ``other``)."""
+def _performance() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """The words of a performance report's or table's title (any of the other kinds but ``other``) and the
+    project patterns, as one regex; and the words that name no performance report (绩效目标表)."""
     words = load_vocabulary().kind
     plain = (
         *words["disclosure_unless"],
@@ -47,14 +49,17 @@ def _performance() -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
         *words["dept_table"],
         *words["dept_report"],
     )
-    return plain, tuple(re.compile(p) for p in words["project_pattern"])
+    either = [alternation(plain)] if plain else []
+    either += [f"(?:{p})" for p in words["project_pattern"]]
+    return re.compile("|".join(either) or "(?!)"), words["disclosure_not_performance"]
 
 
 def names_performance(title: str) -> bool:
-    plain, patterns = _performance()
-    for words in load_vocabulary().kind["disclosure_not_performance"]:
-        title = title.replace(words, "")
-    return any(w in title for w in plain) or any(p.search(title) for p in patterns)
+    pattern, not_performance = _performance()
+    for words in not_performance:
+        if words in title:
+            title = title.replace(words, "")
+    return pattern.search(title) is not None
 
 
 def _performance_titled(titles: Sequence[tuple[int, str]]) -> bool:
@@ -76,10 +81,19 @@ def _located(lines: Sequence[tuple[int, str]], pos: int, at: int, hit: str) -> t
     return pos + at, pos + at + len(hit)
 
 
-def disclosure_title(lines: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]]) -> Span | None:
-    """The words of the first title line naming a disclosure, unless a title line names a performance kind."""
+def disclosure(lines: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]]) -> Span | None:
+    """``disclosure_title``, else ``disclosure_sections``: the title lines read for a performance kind once."""
     if _performance_titled(titles):
         return None
+    return _disclosure_title(lines, titles) or _disclosure_sections(lines)
+
+
+def disclosure_title(lines: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]]) -> Span | None:
+    """The words of the first title line naming a disclosure, unless a title line names a performance kind."""
+    return None if _performance_titled(titles) else _disclosure_title(lines, titles)
+
+
+def _disclosure_title(lines: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]]) -> Span | None:
     for pos, title in titles:
         t = title.strip()
         if _NUMBERED.match(t):
@@ -95,8 +109,10 @@ def disclosure_title(lines: Sequence[tuple[int, str]], titles: Sequence[tuple[in
 def disclosure_sections(lines: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]]) -> Span | None:
     """The first of at least ``_MIN_SECTIONS`` different disclosure headings or table titles in the text, when
     no title line of the head names a performance kind."""
-    if _performance_titled(titles):
-        return None
+    return None if _performance_titled(titles) else _disclosure_sections(lines)
+
+
+def _disclosure_sections(lines: Sequence[tuple[int, str]]) -> Span | None:
     seen: dict[str, tuple[int, int, str]] = {}
     for pos, line in lines:
         for m in _sections().finditer(line):
@@ -115,4 +131,4 @@ def disclosure_label(words: str) -> str | None:
     return "部门决算公开" if "决算" in words else "部门预算公开"
 
 
-__all__ = ["disclosure_label", "disclosure_sections", "disclosure_title", "names_performance"]
+__all__ = ["disclosure", "disclosure_label", "disclosure_sections", "disclosure_title", "names_performance"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.parse.automaton import alternation
-from jixiao.parse.disclosure import disclosure_label, disclosure_sections, disclosure_title
+from jixiao.parse.disclosure import disclosure, disclosure_label
 from jixiao.parse.page import content_head, file_title, is_furniture, strip_ruby
 from jixiao.parse.vocab import load_vocabulary
 
@@ -23,6 +23,8 @@ _PROSE = re.compile(r"[，。；;]")
 _HEAD_LINES = 6
 _TITLE_WIDTH = 60  # characters: a longer line is prose, not a title
 _LATER_LINES = 60
+_KINDS = ("collection", "project_report", "other", "dept_table", "dept_report")  # in the order they are tried
+_READ_AHEAD = 10  # head lines read at once: the most any reader of the title block asks for
 _TRAILING_YEAR = re.compile(r"\(\s*20\d{2}\s*年度?\s*\)$")
 _PAGE_NUMBER = re.compile(r"[—\-–]+\s*(\d{1,4})\s*[—\-–]+")
 
@@ -42,10 +44,14 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     line that is only a table of contents' heading is left out."""
     out: list[tuple[int, str]] = []
     for pos, line in lines[:40]:
-        if is_furniture(line):
+        if is_furniture(line):  # cached: most lines are asked again by other readers of the head
             name = file_title(line)
-            if name is not None and not out:
+            if name is not None:
                 out.append((pos, strip_ruby(name)))
+                break  # the first caption only
+    # The head read once for every later reader of it (``content_head`` keeps the last reading, and a shorter
+    # head is the start of a longer one): _other_line reads 8 lines, the fiscal year's title 10.
+    content_head(lines, _READ_AHEAD)
     content = [(pos, title_prefix(strip_ruby(line))) for pos, line in content_head(lines, _HEAD_LINES)]
     # The title block ends where a report's table of contents begins ("目录" alone on a line): its heading
     # names no kind, and what follows are the contents' entries; a kind's word alone ("通知") may still end a
@@ -98,12 +104,50 @@ def _later_title(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def _other_line(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
     """A line of the head that opens a notice or a news article (an addressee line, a reporter's byline)."""
-    patterns = [re.compile(p) for p in load_vocabulary().kind["other_lines"]]
+    pattern = _other_lines()
     for pos, line in content_head(lines, _HEAD_LINES + 2):
         stripped = line.strip()
-        if any(p.search(stripped) for p in patterns):
+        if pattern.search(stripped):
             return pos, stripped
     return None
+
+
+@lru_cache(maxsize=1)
+def _other_lines() -> re.Pattern[str]:
+    """The ``other_lines`` regexes as one: a line matches it when it matches any of them."""
+    return re.compile("|".join(f"(?:{p})" for p in load_vocabulary().kind["other_lines"]))
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> dict[str, tuple[tuple[str, ...], re.Pattern[str], tuple[re.Pattern[str], ...]]]:
+    """Each kind's words, one regex of them all (most titles hold none: one search rules them out), and its
+    patterns (a project report's only)."""
+    words = load_vocabulary().kind
+    project = tuple(re.compile(p) for p in words["project_pattern"])
+    return {
+        kind: (words[kind], re.compile(alternation(words[kind])), project if kind == "project_report" else ())
+        for kind in _KINDS
+    }
+
+
+@lru_cache(maxsize=1)
+def _any_kind() -> re.Pattern[str]:
+    """Every kind's words and patterns as one regex: a title it does not match names no kind."""
+    words = load_vocabulary().kind
+    plain = [w for kind in _KINDS for w in words[kind]]
+    either = ([alternation(plain)] if plain else []) + [f"(?:{p})" for p in words["project_pattern"]]
+    return re.compile("|".join(either) or "(?!)")
+
+
+def _kind_word(kind: str, title: str) -> str | None:
+    """The first of ``kind``'s words, in vocabulary order, that ``title`` holds; else what the first of its
+    patterns to match finds."""
+    words, any_word, patterns = _kind_words()[kind]
+    hit = next((w for w in words if w in title), None) if any_word.search(title) else None
+    if hit is None:
+        m = next((m for p in patterns if (m := p.search(title))), None)
+        hit = m.group(0) if m else None
+    return hit
 
 
 def _own_title_end(titles: list[tuple[int, str]]) -> int | None:
@@ -120,6 +164,10 @@ def _own_title_end(titles: list[tuple[int, str]]) -> int | None:
     return sum(min(own)) if own else None
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     """The kind of the document whose (offset, line) pairs are ``lines``.
 
@@ -128,24 +176,23 @@ def document_kind(lines: list[tuple[int, str]], has_money_table: bool) -> Kind:
     """
     words = load_vocabulary().kind
     head = _head(lines)
-    titles = [(pos, _QUOTED.sub(lambda m: " " * len(m.group(0)), line)) for pos, line in head]
+    titles = [(pos, _QUOTED.sub(_blank, line) if "《" in line else line) for pos, line in head]
     titles = [(pos, t) for pos, t in titles if len(t.strip()) <= _TITLE_WIDTH and not _PROSE.search(t)]
-    found = disclosure_title(lines, titles) or disclosure_sections(lines, titles)
+    found = disclosure(lines, titles)
     if found is not None:  # a 决算/预算 disclosure, whatever its 预算绩效 section says
         return Kind("other", *found)
-    project = [re.compile(p) for p in words["project_pattern"]]
     own_end = _own_title_end(titles)
     # A title further down only says what the document is when it names another kind than the default.
     later = [] if any(w in t for _, t in titles for w in words["title_endings"]) else _later_title(lines)
+    # Only a title holding some kind's word (or pattern) can name a kind: the others are left out at once.
+    named = [(pos, t) for pos, t in titles if _any_kind().search(t)]
+    named_later = [(pos, t) for pos, t in later if _any_kind().search(t)]
     # A title offering sample texts ("…自评报告范文(精选12篇)") is nobody's report, whatever kind it names.
-    for kind in ("collection", "project_report", "other", "dept_table", "dept_report"):
-        for pos, title in titles + (later if kind != "dept_report" else []):
+    for kind in _KINDS:
+        for pos, title in named + (named_later if kind != "dept_report" else []):
             if kind == "project_report" and any(w in title for w in words["project_unless"]):
                 continue
-            hit = next((w for w in words[kind] if w in title), None)
-            if hit is None and kind == "project_report":
-                m = next((m for p in project if (m := p.search(title))), None)
-                hit = m.group(0) if m else None
+            hit = _kind_word(kind, title)
             if hit is not None:
                 at = max(title.find(hit), 0)
                 if kind == "other" and own_end is not None and pos + at >= own_end:

@@ -89,7 +89,8 @@ def project_table(
     text: str, lines: list[tuple[int, str]], evidence: Evidence_of, tables: Sequence[Table]
 ) -> tuple[ProjectLine, ...]:
     """The project table (序号 / 项目名称 / amount / score), from tab-separated lines or the reader's tables."""
-    found = _text_table(lines) or _reader_table(text, tables)
+    # No line can hold 项目名称 when the text does not: one C search spares a look at every line.
+    found = (_text_table(lines) if "项目名称" in text else None) or _reader_table(text, tables)
     if found is None:
         return ()
     header, rows = found
@@ -114,18 +115,17 @@ def project_table(
     in_yuan = c_amount is not None and "(元)" in header[c_amount]
     out: list[ProjectLine] = []
     for cells, start, end in rows:
-
-        def cell(i: int | None, cells: list[str] = cells) -> str:
-            return cells[i] if i is not None and i < len(cells) else ""
-
-        amount = to_decimal(cell(c_amount)) if cell(c_amount) else None
+        seq, name, amount_text, score_text = (
+            cells[i] if i is not None and i < len(cells) else "" for i in (c_seq, c_name, c_amount, c_score)
+        )
+        amount = to_decimal(amount_text) if amount_text else None
         if amount is not None and in_yuan:
             amount = to_wan(amount, "元")
-        score = to_decimal(cell(c_score)) if cell(c_score) else None
+        score = to_decimal(score_text) if score_text else None
         out.append(
             ProjectLine(
-                seq=int(cell(c_seq)) if cell(c_seq).isdigit() else len(out) + 1,
-                name=_clean_name(cell(c_name)),
+                seq=int(seq) if seq.isdigit() else len(out) + 1,
+                name=_clean_name(name),
                 amount=amount,
                 score=score,
                 evidence=evidence(start, end),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.parse.automaton import alternation
-from jixiao.parse.cells import NUMBER, Cell, is_value
+from jixiao.parse.cells import NUMBER, Cell, is_value, per_vocab
 from jixiao.parse.dates import CN_DATE
 from jixiao.parse.numbers import to_decimal
 from jixiao.parse.vocab import TableVocab, load_vocabulary
@@ -100,18 +100,20 @@ class CellReader:
     def header_row_counts(self) -> None:
         """A row of labels over a row of values ("编制数 | 2022年实际在职人数 | 控制率" then "52 | 52 | 100%"): the
         values belong to the last labels, one each, in order. Staff counts only."""
-        cells, k = self.cells, 0
-        while k < len(cells):
+        cells, k, n = self.cells, 0, len(self.cells)
+        value = [is_value(c.text) for c in cells]
+        label = [not v and len(c.text) <= 20 for c, v in zip(cells, value, strict=True)]
+        while k < n:
             j = k
-            while j < len(cells) and not is_value(cells[j].text) and len(cells[j].text) <= 20:
+            while j < n and label[j]:
                 j += 1
             m = j
-            while m < len(cells) and is_value(cells[m].text):
+            while m < n and value[m]:
                 m += 1
-            labels, values = cells[k:j][len(cells[k:j]) - (m - j) :], cells[j:m]
-            if 2 <= len(values) == len(labels) and values[0].line > labels[-1].line and self.whole_row(m):
-                for label, value in zip(labels, values, strict=True):
-                    self.count_cell(_YEAR_PREFIX.sub("", label.text), label, value)
+            count = m - j  # the values under the last ``count`` labels, when there are as many labels
+            if 2 <= count <= j - k and cells[j].line > cells[j - 1].line and self.whole_row(m):
+                for lab, val in zip(cells[j - count : j], cells[j:m], strict=True):
+                    self.count_cell(_YEAR_PREFIX.sub("", lab.text), lab, val)
             k = max(m, k + 1)
 
     def whole_row(self, end: int) -> bool:
@@ -153,7 +155,7 @@ class CellReader:
         self.put("score", value, label.start, cell.end)
 
 
-@lru_cache(maxsize=4)
+@per_vocab
 def _patterns(vocab: TableVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One regex for every column word (found anywhere in a cell) and one for every label (at its start):
     most cells are ruled out by a single search."""

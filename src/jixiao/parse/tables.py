@@ -31,6 +31,7 @@ from jixiao.parse.cells import (
     Table,
     is_empty,
     is_value,
+    per_vocab,
     reader_cells,
     text_cells,
     wanted_lines,
@@ -61,7 +62,7 @@ class _Reader(CellReader):
     def joined_header(self) -> list[Cell]:
         """The cells with a column word split over two cells joined back ("年初" / "预算数", "全年" / "执行数":
         a web page's table copied one cell per line breaks long headers)."""
-        words = {w for _, ws in self.v.columns for w in ws}
+        words = _column_words(self.v)
         out: list[Cell] = []
         k = 0
         cells = self.cells
@@ -70,8 +71,8 @@ class _Reader(CellReader):
             if k + 1 < len(cells) and len(c.text) <= 4:
                 joined = c.text + cells[k + 1].text
                 # "2022 年决算数": a PDF's spaced row splits a year's column (or label) after its number.
-                of_year = _YEAR_CELL.fullmatch(c.text) is not None and cells[k + 1].text.startswith("年")
-                if of_year or (not is_value(c.text) and joined in words and c.text not in words):
+                of_year = cells[k + 1].text.startswith("年") and _YEAR_CELL.fullmatch(c.text) is not None
+                if of_year or (joined in words and c.text not in words and not is_value(c.text)):
                     out.append(Cell(joined, c.start, cells[k + 1].end, c.line))
                     k += 2
                     continue
@@ -248,6 +249,11 @@ class _Reader(CellReader):
                 if unit == "元" or (yuan and unit is None and not cell.text.endswith("万元")):
                     number = to_wan(number, "元")
             self.put(field, number, label.start, cell.end)
+
+
+@per_vocab
+def _column_words(vocab: TableVocab) -> frozenset[str]:
+    return frozenset(w for _, ws in vocab.columns for w in ws)
 
 
 def read_table(
