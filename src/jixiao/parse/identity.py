@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import cached_property, lru_cache
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
@@ -53,6 +54,8 @@ def clean_name(name: str) -> str:
     return _CJK_SPACE.sub("", name)
 
 
+# A pure function of the loaded vocabularies, cached: a report reads its name from several places.
+@lru_cache(maxsize=8192)
 def plausible_name(name: str | None) -> bool:
     """Could ``name`` be a body's name? Not page debris, not a date, not a sentence: a department-type
     word, or a name ending as bodies' names end (…协会, …局, …馆)."""
@@ -79,7 +82,7 @@ def _ends_with_type(name: str) -> bool:
 
 
 def is_title(line: str) -> bool:
-    return any(w in line for w in identity_vocab().title_words)
+    return any(map(line.__contains__, identity_vocab().title_words))  # as ``any(w in line …)``, no generator
 
 
 def _placed_name(name: str) -> bool:
@@ -167,8 +170,25 @@ class NameReader:
     def __init__(self, text: str, lines: Sequence[Line]) -> None:
         self.text = text
         self.lines = lines
-        self.starts = [p for p, _ in lines]
-        self.nonempty = [(p, s) for p, s in lines if s.strip()]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [p for p, _ in self.lines]
+
+    @cached_property
+    def nonempty(self) -> list[Line]:
+        """Every line that is not blank (made only when a signature is looked for above attachments)."""
+        return [(p, s) for p, s in self.lines if s.strip()]
+
+    def _last_nonempty(self, n: int) -> list[Line]:
+        """The last ``n`` lines that are not blank, read from the end."""
+        out: list[Line] = []
+        for k in range(len(self.lines) - 1, -1, -1):
+            if self.lines[k][1].strip():
+                out.append(self.lines[k])
+                if len(out) == n:
+                    break
+        return out[::-1]
 
     def placed(self, name: str, source: str, start: int) -> NameSource:
         """``name`` as read at ``start`` from ``source`` (header, title, signature or definition)."""
@@ -293,7 +313,7 @@ class NameReader:
 
     def _signature_names(self) -> list[NameSource]:
         found: list[NameSource] = []
-        tail = self.nonempty[-3:]
+        tail = self._last_nonempty(3)
         for i, (pos, line) in enumerate(tail):
             stripped = _SEAL.sub("", line).strip()
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
@@ -314,10 +334,11 @@ class NameReader:
         """A letter or report signed above its attachments: a name alone on its line, the date under it, then
         a line opening the attachments (附件1: …)."""
         ne = self.nonempty
+        marks = identity_vocab().attachment_marks
         for k in range(len(ne) - 2):
-            name, date, after = (x[1].strip() for x in ne[k : k + 3])
-            if not after.startswith(identity_vocab().attachment_marks):
+            if not ne[k + 2][1].lstrip().startswith(marks):  # the marks hold no space: as strip()'s
                 continue
+            name, date = ne[k][1].strip(), ne[k + 1][1].strip()
             stripped = _SEAL.sub("", name).strip()
             if (
                 (AR_DATE.fullmatch(date) or CN_DATE.fullmatch(date))
@@ -349,16 +370,18 @@ class NameReader:
     def unit_names(self, own: Sequence[NameSource]) -> list[tuple[str, int]]:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
-        known = [n for n, _ in found]
+        known = tuple(n for n, _ in found)
+        v = identity_vocab()
         for m in mentions(self.text):
             name = m.group(0)
-            trimmed = next((k for k in known if name.endswith(k)), None)
+            # The first own name it ends with (one C test first: most mentions end with none).
+            trimmed = next((k for k in known if name.endswith(k)), None) if name.endswith(known) else None
             if trimmed is None:
-                prefix = identity_vocab().lead.sub("", m.group("prefix"))
+                prefix = v.lead.sub("", m.group("prefix"))
                 before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
                 quoted = before in ("“", '"') and after in ("”", '"')
                 full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
-                place = _PLACE_PREFIX.match(prefix) and prefix not in identity_vocab().not_places
+                place = _PLACE_PREFIX.match(prefix) and prefix not in v.not_places
                 if not (quoted or full_form or place):
                     continue
                 trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]

@@ -17,6 +17,7 @@ _SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
 DEFINITION_MARK = "以下简称"
 # A mention's prefix is at most this long: a search for mentions starts this far before a suffix's place.
 MENTION_PREFIX = 10
+_CJK_BEFORE_END = re.compile(r"[\u4e00-\u9fff]+\Z")  # a CJK run ending where the search ends
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,13 @@ def mentions(text: str) -> Iterator[re.Match[str]]:
     pos = 0  # every start before ``pos`` is tried or excluded
     while (at := vocab.suffix_at.search(text, pos + 1)) is not None:
         suffix = at.start()
-        for start in range(max(pos, suffix - MENTION_PREFIX), suffix):
-            m = vocab.mention.match(text, start)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
+        # No suffix starts before this one past ``pos``: a start matches exactly when the characters from it
+        # up to this suffix are all CJK, so the first start that matches is where the CJK run before it begins.
+        run = _CJK_BEFORE_END.search(text, max(pos, suffix - MENTION_PREFIX), suffix)
+        m = vocab.mention.match(text, run.start()) if run is not None else None
+        if m is not None:
+            yield m
+            pos = m.end()
         else:
             pos = suffix
 

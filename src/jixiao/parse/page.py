@@ -119,13 +119,17 @@ def _content_head(lines: Sequence[Line], n: int) -> list[Line]:
     return out[:n]
 
 
+@lru_cache(maxsize=4096)  # the title block's lines are read by the title and by the unit's name
 def without_title_label(line: str) -> str:
     """``line`` without a label a page puts before a title on its line ("名 称:", "标 题")."""
     squeezed = "".join(line.split())
     part = _PART.match(squeezed)  # "第五部分 附件 某某局2021年度…报告": the attachment's own title follows
     if part and len(squeezed) > part.end() + 4:
         squeezed, line = squeezed[part.end() :], squeezed[part.end() :]
-    for label in _words().title_labels:
+    labels = _words().title_labels
+    if not squeezed.startswith(labels):
+        return line.strip()  # the common case, without trying each label
+    for label in labels:
         if squeezed.startswith(label) and len(squeezed) > len(label) + 4:
             return squeezed[len(label) :]
     return line.strip()

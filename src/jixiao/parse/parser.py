@@ -110,17 +110,16 @@ class _Extractor(StaffCounts):
             limits[i] = limit
             if self.hits[i].label.kind != "ignore":
                 limit = self.hits[i].start
-        for i in range(len(self.hits)):
-            self._extract(i, limits[i])
+        # Each kind's reader bound once, not looked up per label.
+        readers = {kind: getattr(self, name) for kind, name in _READERS.items()}
+        sentence = self.ctx.sentence
+        for i, hit in enumerate(self.hits):
+            read = readers.get(hit.label.kind)
+            if read is not None:
+                s_start, s_end = sentence(hit.start)
+                read(i, s_start, min(s_end, limits[i]), s_end)
         hits = [(h.start, h.label.field) for h in self.hits]
         self.shares = read_shares(self.text, hits, self.ctx.sentence, self.ctx.evidence, self.put)
-
-    def _extract(self, i: int, limit: int) -> None:
-        hit = self.hits[i]
-        s_start, s_end = self.ctx.sentence(hit.start)
-        read = _READERS.get(hit.label.kind)
-        if read is not None:
-            getattr(self, read)(i, s_start, min(s_end, limit), s_end)
 
     def _money(self, i: int, s_start: int, end: int, s_end: int) -> None:
         hit = self.hits[i]
@@ -129,7 +128,9 @@ class _Extractor(StaffCounts):
         field = _income_or_expenditure(prefix) if label.kind == "by_sentence" else label.field
         if field is None or field in self.facts:
             return
-        if field in self.vocab.whole_fields and _has_any(_CLOSED.sub("", prefix), self.vocab.part_words):
+        if field in self.vocab.whole_fields and _has_any(
+            _CLOSED.sub("", prefix) if "(" in prefix else prefix, self.vocab.part_words
+        ):
             # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's (a bracket that
             # lists the parts of an earlier figure, "(基本支出 9896 万元、…)", is closed: not this one's)
             return
@@ -138,18 +139,11 @@ class _Extractor(StaffCounts):
         if label.side == "actual" and self._in_a_budget_split(hit.start):
             return
         # "批复支出预算 1824.15 万元,实际执行支出预算 1711.15 万元": a label that says 实际 is the actual.
-        budget_talk = (
-            "预算" in prefix
-            and not _has_any(prefix, self.vocab.actual_markers)
-            and not _has_any(
-                label.text, self.vocab.words["actual_in_label"]
-            )  # not 总支出: "预算批复的总支出为" is a budget
-        )
         # 决算数为 is itself the actual marker, whatever budget words precede it.
         if (
             label.side == "actual"
             and label.kind == "money"
-            and (budget_talk or self._under_a_budget(prefix, hit.start))
+            and (self._budget_talk(prefix, label.text) or self._under_a_budget(prefix, hit.start))
         ):
             return
         if field in self.vocab.words["budget_sources"] and self._under_a_budget(prefix, hit.start):
@@ -170,6 +164,15 @@ class _Extractor(StaffCounts):
             if not m:
                 return
         self._put_money(field, hit.start, m)
+
+    def _budget_talk(self, prefix: str, label: str) -> bool:
+        """Whether the sentence speaks of the budget before the label: 预算, no actual marker, and a label that
+        names no actual (总支出 does not: "预算批复的总支出为" is a budget)."""
+        return (
+            "预算" in prefix
+            and not _has_any(prefix, self.vocab.actual_markers)
+            and not _has_any(label, self.vocab.words["actual_in_label"])
+        )
 
     def _cut_off(self, at: int) -> re.Match[str] | None:
         """An excerpt cut right after a figure ("…。项目支出3531.81" and the text ends): the figure is whole and
