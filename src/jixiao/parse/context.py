@@ -12,6 +12,7 @@ from operator import add
 from typing import NamedTuple
 
 from jixiao.model import Evidence
+from jixiao.parse.automaton import WordIndex
 from jixiao.parse.vocab import Label, Vocabulary
 
 PageOf = Callable[[int], int | None]
@@ -51,18 +52,35 @@ class Hit(NamedTuple):
     label: Label
 
 
+# The vocabulary's labels spelt backwards, indexed, with the vocabulary they were read from (held, so ``is``
+# cannot match another object at the same address).
+_backwards: tuple[Vocabulary, WordIndex[Label]] | None = None
+
+
+def _backwards_index(vocab: Vocabulary) -> WordIndex[Label]:
+    global _backwards
+    if _backwards is None or _backwards[0] is not vocab:
+        _backwards = (vocab, WordIndex((label.text[::-1], label) for label in vocab.labels))
+    return _backwards[1]
+
+
 def label_hits(text: str, vocab: Vocabulary) -> list[Hit]:
     """The labels found, by start: a shorter label inside a longer one (总支出 inside 部门总支出) is the same
-    mention, so only the labels no other one contains are kept."""
-    kept: list[Hit] = []
-    # The index gives the labels by end: those kept so far that start at or after a label's start are inside
-    # it; a label ending where the last one kept ends, and starting after it, is inside that one.
-    for start, end, _, label in vocab.automaton.iter(text):
-        while kept and kept[-1].start >= start:
+    mention, so only the labels no other one contains are kept.
+
+    The index runs over the text reversed, with the labels spelt backwards: its C scan tries every child of
+    its root at each character that starts no word, and the labels end in fewer characters (30) than they
+    start with (50). A label listed twice keeps its first field either way."""
+    n = len(text)
+    kept: list[tuple[int, int, Label]] = []  # (start, end) in the reversed text
+    # The index gives the words by end: those kept so far that start at or after a word's start are inside
+    # it; a word ending where the last one kept ends, and starting after it, is inside that one.
+    for start, end, _, label in _backwards_index(vocab).iter(text[::-1]):
+        while kept and kept[-1][0] >= start:
             kept.pop()
-        if not kept or kept[-1].end < end:
-            kept.append(Hit(start, end, label))
-    return kept
+        if not kept or kept[-1][1] < end:
+            kept.append((start, end, label))
+    return [Hit(n - end, n - start, label) for start, end, label in reversed(kept)]
 
 
 def sentence_ends(text: str) -> list[int]:

@@ -68,10 +68,21 @@ def plausible_name(name: str | None) -> bool:
     return has_type_word(cleaned) or cleaned[-1] in v.org_endings
 
 
+def _without_seal(line: str) -> str:
+    """``line`` without a seal note at its end; no regex pass over a line that holds none (every seal note
+    ends 章))."""
+    return _SEAL.sub("", line) if "章)" in line else line
+
+
+@lru_cache(maxsize=1)
+def _signature_line() -> re.Pattern[str]:
+    return re.compile(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}")
+
+
 def is_signature_name(line: str) -> bool:
     """A line that is a unit's name alone (it closes the last section of the body)."""
-    stripped = _SEAL.sub("", line).strip()
-    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}", stripped)) or (
+    stripped = _without_seal(line).strip()
+    return bool(_signature_line().fullmatch(stripped)) or (
         bool(_NAME_LINE.fullmatch(stripped)) and not not_a_name(stripped) and _ends_with_type(stripped)
     )
 
@@ -212,9 +223,12 @@ class NameReader:
         v = identity_vocab()
         found: list[tuple[int, str, str]] = []  # (offset, label, name)
         for text, offset_of in _readings(self.text):
+            # Both patterns open with a label: one scan for the first label tells where they can start.
+            first = v.header_label.search(text)
             # Squeezed, a name has no space to end at: only the next field's label ends it.
-            for pattern in (v.header, v.header_run) if text is self.text else (v.header_run,):
-                m = pattern.search(text)
+            patterns = (v.header, v.header_run) if text is self.text else (v.header_run,)
+            for pattern in patterns if first is not None else ():
+                m = pattern.search(text, first.start() if first is not None else 0)
                 # Overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels.
                 while m is not None:
                     name = _without_department_word(m.group("name"))
@@ -315,7 +329,7 @@ class NameReader:
         found: list[NameSource] = []
         tail = self._last_nonempty(3)
         for i, (pos, line) in enumerate(tail):
-            stripped = _SEAL.sub("", line).strip()
+            stripped = _without_seal(line).strip()
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
             signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
                 i == len(tail) - 1
@@ -339,7 +353,7 @@ class NameReader:
             if not ne[k + 2][1].lstrip().startswith(marks):  # the marks hold no space: as strip()'s
                 continue
             name, date = ne[k][1].strip(), ne[k + 1][1].strip()
-            stripped = _SEAL.sub("", name).strip()
+            stripped = _without_seal(name).strip()
             if (
                 (AR_DATE.fullmatch(date) or CN_DATE.fullmatch(date))
                 and _NAME_LINE.fullmatch(stripped)

@@ -22,6 +22,7 @@ _CJK_BEFORE_END = re.compile(r"[\u4e00-\u9fff]+\Z")  # a CJK run ending where th
 
 @dataclass(frozen=True)
 class IdentityVocab:
+    header_label: re.Pattern[str]  # the header labels alone: where a header or header_run match can start
     header: re.Pattern[str]
     header_run: re.Pattern[str]
     introduction: re.Pattern[str]
@@ -52,6 +53,7 @@ def identity_vocab() -> IdentityVocab:
     suffix = f"(?:{alternation(raw['org_suffixes'])})"
     tails = "|".join(re.escape(t) for t in raw["title_tails"])
     return IdentityVocab(
+        header_label=re.compile(f"(?:{labels})"),
         # "部门名称:(公章)某某局": the seal note before the name is not part of it.
         # "实施单位 (盖章) | 大英县某某局", "主管部门 705-某某县科学技术协会": a table row's cells may be separated
         # by spaces only, and a budget unit's code before the name is no part of it.
@@ -116,6 +118,7 @@ def mentions(text: str) -> Iterator[re.Match[str]]:
             pos = suffix
 
 
+@lru_cache(maxsize=1)
 def org_suffix() -> re.Pattern[str]:
     """A name ending as a 科学技术协会's does."""
     return re.compile(rf"{identity_vocab().org_suffix}$")

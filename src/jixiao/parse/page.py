@@ -20,6 +20,8 @@ _RUBY = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘ�
 _PART = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")
 _TOOLBAR_WORD = 4  # characters of a toolbar's word
 _TOOLBAR_RUN = 6  # lines of such words in a row make a toolbar
+# The parser's readers of the title block ask for 6, 8 and 10 lines: the first reading takes 10 at once.
+_HEAD_READ = 10
 _QUOTED_FILE = re.compile(r"《(?P<name>[^》\n]{2,80}?)\.(?:docx?|pdf|wps|xlsx?)》")
 
 
@@ -93,8 +95,9 @@ def content_head(lines: Sequence[Line], n: int) -> list[Line]:
     last = _last_head
     if last is not None and last[0] is lines and n <= last[1]:
         return last[2][:n]
-    head = _content_head(lines, n)
-    _last_head = (lines, n, head)
+    at_least = max(n, _HEAD_READ)
+    head = _content_head(lines, at_least)
+    _last_head = (lines, at_least, head)
     return head[:n]
 
 

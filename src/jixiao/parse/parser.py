@@ -97,6 +97,8 @@ class _Extractor(StaffCounts):
         self.hits = label_hits(text, vocab)
         self.has_subunits: bool | None = None  # whether the report names units under the department
         self.lines = split_lines(text)  # (offset, line) of every line, shared by the readers of layout below
+        # 分别: a list's figures follow in turn (see ``_respective``).
+        self.says_respective = _has_any(text, vocab.words["respective"])
 
     def put(self, name: str, value: Decimal | int | str, start: int, end: int) -> None:
         if name not in self.facts:
@@ -192,7 +194,7 @@ class _Extractor(StaffCounts):
         if kind is None or kind.value != "dept_table":
             return False
         window = self.text[max(0, at - _SPLIT_WINDOW) : at]
-        head = max(window.rfind(w) for w in self.vocab.budget_split_heads)
+        head = max(map(window.rfind, self.vocab.budget_split_heads))
         return head >= 0 and "。" not in window[head:]
 
     def _sangong(self, i: int, s_start: int, end: int, s_end: int) -> None:
@@ -287,7 +289,7 @@ class _Extractor(StaffCounts):
     def _under_a_budget(self, prefix: str, at: int) -> bool:
         """Whether the label at ``at`` is listed (其中…) under a budget stated before its sentence, across a line
         break ("预算支出910.4" / "2、7万元,其中人员经费580.72万元"): the parts of a budget are the budget's."""
-        scope = max(prefix.rfind(w) for w in self.vocab.scope_words)
+        scope = max(map(prefix.rfind, self.vocab.scope_words))
         if scope < 0:
             return False
         start = at - len(prefix) + scope
@@ -298,6 +300,8 @@ class _Extractor(StaffCounts):
         """ "基本支出、项目支出分别实现支出 10914.9 万元、6226.47 万元": labels listed before 分别 take the figures
         after it in turn. The figure of hit ``i``; None when it is no such list; False when the figures are
         fewer than the labels."""
+        if not self.says_respective:
+            return None  # no 分别 anywhere: no gap holds it
         hits, joiners = self.hits, self.vocab.words["list_joiners"]
         first = last = i
         while first > 0 and self.text[hits[first - 1].end : hits[first].start] in joiners:
