@@ -202,6 +202,8 @@ def report_date(text: str, lines: Lines, put: Put) -> None:
             put("report_date", value, start, end + 12)
             return
     for pos, line in reversed(lines):
+        if "月" not in line:
+            continue  # both patterns need a month: most lines are passed over without a strip or a regex
         stripped = line.strip()
         if stripped and (AR_DATE.fullmatch(stripped) or CN_DATE.fullmatch(stripped)):
             value = parse_date(stripped)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,7 +17,15 @@ _SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
 DEFINITION_MARK = "以下简称"
 # A mention's prefix is at most this long: a search for mentions starts this far before a suffix's place.
 MENTION_PREFIX = 10
+SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")  # a seal note ending a signature line
 _CJK_BEFORE_END = re.compile(r"[\u4e00-\u9fff]+\Z")  # a CJK run ending where the search ends
+# A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
+PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
+# "上 海 市": characters a PDF's text layer spaced out one by one.
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u9fff:：]")
+_LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
+_SPACED_REACH = 5000
+_SPACED_MIN = 10
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,41 @@ def mentions(text: str) -> Iterator[re.Match[str]]:
 
 
 @lru_cache(maxsize=1)
+def readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
+    """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
+    with those spaces taken out, each with a map from its offsets back to the text's."""
+    out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
+    if text.count(" ", 0, _SPACED_REACH) < 2 * _SPACED_MIN:
+        return out  # each spaced-out run holds two spaces: too few spaces for enough runs, without the scan
+    if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
+        return out
+    kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
+    squeezed = "".join(text[i] for i in kept)
+    out.append((squeezed, lambda i: kept[min(i, len(kept) - 1)]))
+    return out
+
+
+@lru_cache(
+    maxsize=8192
+)  # a pure function of the vocabulary; a report mentions the same bodies again and again
+def mention_prefix(raw: str) -> tuple[str, bool]:
+    """A mention's prefix without the running text's lead words, and whether it names a place."""
+    v = identity_vocab()
+    prefix = v.lead.sub("", raw)
+    return prefix, PLACE_PREFIX.match(prefix) is not None and prefix not in v.not_places
+
+
+def without_seal(line: str) -> str:
+    """``line`` without a seal note at its end; no regex pass over a line that holds none (every seal note
+    ends 章))."""
+    return SEAL.sub("", line) if "章)" in line else line
+
+
+@lru_cache(maxsize=1)
+def signature_line() -> re.Pattern[str]:
+    return re.compile(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}")
+
+
 def org_suffix() -> re.Pattern[str]:
     """A name ending as a 科学技术协会's does."""
     return re.compile(rf"{identity_vocab().org_suffix}$")
@@ -127,9 +170,14 @@ def org_suffix() -> re.Pattern[str]:
 __all__ = [
     "DEFINITION_MARK",
     "MENTION_PREFIX",
+    "PLACE_PREFIX",
     "IdentityVocab",
     "identity_vocab",
+    "mention_prefix",
     "mentions",
     "not_a_name",
     "org_suffix",
+    "readings",
+    "signature_line",
+    "without_seal",
 ]
