@@ -17,7 +17,7 @@ from jixiao.parse.vocab import Label, Vocabulary
 
 PageOf = Callable[[int], int | None]
 
-_SENTENCE_ENDS = ("。", "；", ";", "\n")
+_SENTENCE_ENDS = ("。", "；", ";", "\n")  # the line break last
 _EVIDENCE_WIDTH = 80
 
 
@@ -84,16 +84,14 @@ def label_hits(text: str, vocab: Vocabulary) -> list[Hit]:
 
 
 def sentence_ends(text: str) -> list[int]:
-    """The offsets of every sentence end (。；; or a line break), in order: each end character's offsets from
-    the lengths of the pieces ``str.split`` cuts at it, all four merged (C loops, no match objects)."""
-    ends: list[int] = []
-    for mark in _SENTENCE_ENDS:
-        pieces = text.split(mark)
-        pieces.pop()
-        # The k-th mark stands after k earlier marks and the first k + 1 pieces.
-        ends += map(add, accumulate(map(len, pieces)), count())
-    ends.sort()
-    return ends
+    """The offsets of every sentence end (。；; or a line break), in order: every end made a line break (one
+    C pass each), the text split there, each end's offset summed from the lengths of the pieces before it."""
+    for mark in _SENTENCE_ENDS[:-1]:
+        text = text.replace(mark, "\n")  # one character for one: the offsets stay
+    pieces = text.split("\n")
+    pieces.pop()
+    # The k-th end stands after k earlier ends and the first k + 1 pieces.
+    return list(map(add, accumulate(map(len, pieces)), count()))
 
 
 def split_lines(text: str) -> list[tuple[int, str]]:

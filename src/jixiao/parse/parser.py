@@ -130,6 +130,14 @@ class _Extractor(StaffCounts):
         field = _income_or_expenditure(prefix) if label.kind == "by_sentence" else label.field
         if field is None or field in self.facts:
             return
+        # The figure first: every test below is a pure reading of the text, and a label with no figure after
+        # it (a third of them) is then passed over without them.
+        listed = self._respective(i, s_end)
+        if listed is False:
+            return  # a list of labels whose figures follow "分别" in turn, not all of them there
+        m = listed or _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
+        if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
+            return
         if field in self.vocab.whole_fields and _has_any(
             _CLOSED.sub("", prefix) if "(" in prefix else prefix, self.vocab.part_words
         ):
@@ -150,12 +158,6 @@ class _Extractor(StaffCounts):
             return
         if field in self.vocab.words["budget_sources"] and self._under_a_budget(prefix, hit.start):
             return  # "调整预算64163.86万元,其中…、年初结转和结余11840.56万元": one source of the budget
-        listed = self._respective(i, s_end)
-        if listed is False:
-            return  # a list of labels whose figures follow "分别" in turn, not all of them there
-        m = listed or _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
-        if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
-            return
         if label.tight and m.group("gap").strip():
             return  # ",支出 4426.19 万元" after the income: the figure follows the word at once
         if field in self.vocab.whole_fields and _has_any(m.group("gap"), self.vocab.words["fund_sources"]):
