@@ -37,7 +37,8 @@ from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
 
-_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
+_NAME_WIDTH = 30
+_NAME_LINE = re.compile(rf"[\u4e00-\u9fff]{{2,{_NAME_WIDTH}}}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
 _CJK_SPACE = re.compile(r"\s+")
@@ -57,8 +58,7 @@ def clean_name(name: str) -> str:
     return _CJK_SPACE.sub("", name)
 
 
-# A pure function of the loaded vocabularies, cached: a report reads its name from several places.
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # pure (the vocabularies are loaded once); a report reads its name in several places
 def plausible_name(name: str | None) -> bool:
     """Could ``name`` be a body's name? Not page debris, not a date, not a sentence: a department-type
     word, or a name ending as bodies' names end (…协会, …局, …馆)."""
@@ -74,7 +74,10 @@ def plausible_name(name: str | None) -> bool:
 def is_signature_name(line: str) -> bool:
     """A line that is a unit's name alone (it closes the last section of the body)."""
     stripped = without_seal(line).strip()
-    return bool(signature_line().fullmatch(stripped)) or (
+    signature, width = signature_line()
+    if len(stripped) > max(width, _NAME_WIDTH):  # longer than either pattern matches: prose, not tried
+        return False
+    return bool(signature.fullmatch(stripped)) or (
         bool(_NAME_LINE.fullmatch(stripped)) and not not_a_name(stripped) and _ends_with_type(stripped)
     )
 

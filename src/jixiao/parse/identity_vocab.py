@@ -17,6 +17,7 @@ _SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
 DEFINITION_MARK = "以下简称"
 # A mention's prefix is at most this long: a search for mentions starts this far before a suffix's place.
 MENTION_PREFIX = 10
+_SIGNATURE_LEAD = 20  # characters of a signature's name before its org suffix
 SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")  # a seal note ending a signature line
 _CJK_BEFORE_END = re.compile(r"[\u4e00-\u9fff]+\Z")  # a CJK run ending where the search ends
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
@@ -46,6 +47,7 @@ class IdentityVocab:
     debris: frozenset[str]
     org_endings: str
     org_suffix: str  # a regex alternation: 科学技术协会|…|科协
+    org_suffix_longest: int  # characters of the longest org suffix
     not_a_name: re.Pattern[str]
     lead: re.Pattern[str]
     mention: re.Pattern[str]
@@ -95,6 +97,7 @@ def identity_vocab() -> IdentityVocab:
         debris=frozenset(raw["debris"]),
         org_endings=raw["org_endings"],
         org_suffix=suffix,
+        org_suffix_longest=max(map(len, raw["org_suffixes"])),
         not_a_name=re.compile(alternation(raw["not_a_name"])),
         lead=re.compile(rf"^.*(?:{alternation(raw['lead_words'])})"),
         mention=re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,{MENTION_PREFIX}}}){suffix}"),
@@ -158,8 +161,12 @@ def without_seal(line: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def signature_line() -> re.Pattern[str]:
-    return re.compile(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}")
+def signature_line() -> tuple[re.Pattern[str], int]:
+    """A unit's name ending in an org suffix alone on its line, and the most characters it can have."""
+    v = identity_vocab()
+    return re.compile(
+        rf"[\u4e00-\u9fff]{{1,{_SIGNATURE_LEAD}}}{v.org_suffix}"
+    ), _SIGNATURE_LEAD + v.org_suffix_longest
 
 
 def org_suffix() -> re.Pattern[str]:

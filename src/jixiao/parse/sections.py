@@ -98,9 +98,13 @@ def read_sections(text: str, lines: Lines, names: frozenset[str]) -> dict[str, F
     the problems only when no heading names problems alone."""
     problem_words, measure_words, _ = _patterns()
     headings = _headings(text)
-    problem = [h for h in headings if problem_words.search(h[3])]
-    measure = [h for h in headings if measure_words.search(h[3]) and not problem_words.search(h[3])]
-    problem_only = [h for h in problem if not measure_words.search(h[3])]
+    # Each heading searched once for each kind of words.
+    named = [
+        (h, problem_words.search(h[3]) is not None, measure_words.search(h[3]) is not None) for h in headings
+    ]
+    problem = [h for h, p, _ in named if p]
+    measure = [h for h, p, m in named if m and not p]
+    problem_only = [h for h, p, m in named if p and not m]
     out: dict[str, Fact] = {}
     for name, chosen, stop_at_measure in (
         ("problems", (problem_only or problem)[-1:], True),
