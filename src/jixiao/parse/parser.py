@@ -81,6 +81,9 @@ _READERS = {
     "count": "_count",
 }
 
+# Kinds whose reader does nothing but put the label's own field (put keeps a field's first value).
+_OWN_FIELD_KINDS = frozenset(("money", "percent", "score", "grade", "count"))
+
 
 def _has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, words))  # as ``any(w in text for w in words)``, without a generator
@@ -116,6 +119,8 @@ class _Extractor(StaffCounts):
         readers = {kind: getattr(self, name) for kind, name in _READERS.items()}
         sentence = self.ctx.sentence
         for i, hit in enumerate(self.hits):
+            if hit.label.kind in _OWN_FIELD_KINDS and hit.label.field in self.facts:
+                continue  # its reader could only put a field the report already has
             read = readers.get(hit.label.kind)
             if read is not None:
                 s_start, s_end = sentence(hit.start)
