@@ -24,6 +24,7 @@ _CJK_BEFORE_END = re.compile(r"[\u4e00-\u9fff]+\Z")  # a CJK run ending where th
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
 # "上 海 市": characters a PDF's text layer spaced out one by one.
 _LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u9fff:：]")
+_SPACE_LETTER_SPACE = re.compile(r" (?=[\u4e00-\u9fff:：] )")
 _LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
 _SPACED_REACH = 5000
 _SPACED_MIN = 10
@@ -136,6 +137,10 @@ def readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
     out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
     if text.count(" ", 0, _SPACED_REACH) < 2 * _SPACED_MIN:
         return out  # each spaced-out run holds two spaces: too few spaces for enough runs, without the scan
+    # Each run holds a space between two letters with a space after the second: fewer such spaces (found by
+    # a scan that jumps from space to space) than runs needed, and the slower scan for the runs is not made.
+    if len(_SPACE_LETTER_SPACE.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
+        return out
     if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
         return out
     kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
