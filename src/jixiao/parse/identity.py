@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
@@ -164,10 +165,6 @@ class NameReader:
         self.lines = lines
 
     @cached_property
-    def starts(self) -> list[int]:
-        return [p for p, _ in self.lines]
-
-    @cached_property
     def nonempty(self) -> list[Line]:
         """Every line that is not blank (made only when a signature is looked for above attachments)."""
         return [(p, s) for p, s in self.lines if s.strip()]
@@ -184,7 +181,7 @@ class NameReader:
 
     def placed(self, name: str, source: str, start: int) -> NameSource:
         """``name`` as read at ``start`` from ``source`` (header, title, signature or definition)."""
-        i = bisect_right(self.starts, start) - 1
+        i = bisect_right(self.lines, start, key=itemgetter(0)) - 1  # no list of the starts made
         line = self.lines[i][1].strip() if i >= 0 else ""
         return NameSource(name=name, source=source, start=start, line_no=i + 1, line=line[:80])
 

@@ -19,7 +19,6 @@ DEFINITION_MARK = "以下简称"
 MENTION_PREFIX = 10
 _SIGNATURE_LEAD = 20  # characters of a signature's name before its org suffix
 SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")  # a seal note ending a signature line
-_CJK_BEFORE_END = re.compile(r"[\u4e00-\u9fff]+\Z")  # a CJK run ending where the search ends
 # A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
 # "上 海 市": characters a PDF's text layer spaced out one by one.
@@ -121,8 +120,10 @@ def mentions(text: str) -> Iterator[re.Match[str]]:
         suffix = at.start()
         # No suffix starts before this one past ``pos``: a start matches exactly when the characters from it
         # up to this suffix are all CJK, so the first start that matches is where the CJK run before it begins.
-        run = _CJK_BEFORE_END.search(text, max(pos, suffix - MENTION_PREFIX), suffix)
-        m = vocab.mention.match(text, run.start()) if run is not None else None
+        # There is one when the character right before the suffix is CJK; every start in the window before that
+        # run fails, so a search from the window's start returns the match at the run's start.
+        lo = max(pos, suffix - MENTION_PREFIX)  # < suffix: the suffix starts past ``pos``
+        m = vocab.mention.search(text, lo) if "\u4e00" <= text[suffix - 1] <= "\u9fff" else None
         if m is not None:
             yield m
             pos = m.end()
