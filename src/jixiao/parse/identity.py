@@ -14,29 +14,35 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from jixiao.model import NameSource
 from jixiao.parse.dates import AR_DATE, CN_DATE
-from jixiao.parse.identity_vocab import DEFINITION_MARK, identity_vocab, mentions, not_a_name, org_suffix
+from jixiao.parse.identity_vocab import (
+    DEFINITION_MARK,
+    PLACE_PREFIX,
+    identity_vocab,
+    mention_prefix,
+    mentions,
+    not_a_name,
+    org_suffix,
+    readings,
+    signature_line,
+    without_seal,
+)
 from jixiao.parse.kind import title_prefix
 from jixiao.parse.page import content_head, strip_ruby, without_title_label
 from jixiao.units.departments import has_type_word, load_departments
 
 Line = tuple[int, str]  # (offset, line) as the parser splits the text
 
-_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,30}")
+_NAME_WIDTH = 30
+_NAME_LINE = re.compile(rf"[\u4e00-\u9fff]{{2,{_NAME_WIDTH}}}")
 # "井陉县科学技术协会2025年度整体支出绩效自评报告": the name is what precedes the year.
 _TITLE_LEAD = re.compile(r"^\s*(?:关于)?(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,30}?)\s*20\d{2}\s*年")
-_SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")
-# A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
-_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
 _CJK_SPACE = re.compile(r"\s+")
-# "上 海 市": characters a PDF's text layer spaced out one by one.
-_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u9fff:：]")
-_LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
-_SPACED_REACH = 5000
-_SPACED_MIN = 10
 _YEAR_OPENING = re.compile(r"^(?:关于)?20\d{2}\s*年度?\s*")
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]+$")
 _CODED_NAME = re.compile(r"\d{3,12}\s*-\s*(?P<name>[\u4e00-\u9fff]{2,30})")
@@ -53,6 +59,7 @@ def clean_name(name: str) -> str:
     return _CJK_SPACE.sub("", name)
 
 
+@lru_cache(maxsize=8192)  # pure (the vocabularies are loaded once); a report reads its name in several places
 def plausible_name(name: str | None) -> bool:
     """Could ``name`` be a body's name? Not page debris, not a date, not a sentence: a department-type
     word, or a name ending as bodies' names end (…协会, …局, …馆)."""
@@ -67,8 +74,11 @@ def plausible_name(name: str | None) -> bool:
 
 def is_signature_name(line: str) -> bool:
     """A line that is a unit's name alone (it closes the last section of the body)."""
-    stripped = _SEAL.sub("", line).strip()
-    return bool(re.fullmatch(rf"[\u4e00-\u9fff]{{1,20}}{identity_vocab().org_suffix}", stripped)) or (
+    stripped = without_seal(line).strip()
+    signature, width = signature_line()
+    if len(stripped) > max(width, _NAME_WIDTH):  # longer than either pattern matches: prose, not tried
+        return False
+    return bool(signature.fullmatch(stripped)) or (
         bool(_NAME_LINE.fullmatch(stripped)) and not not_a_name(stripped) and _ends_with_type(stripped)
     )
 
@@ -79,7 +89,7 @@ def _ends_with_type(name: str) -> bool:
 
 
 def is_title(line: str) -> bool:
-    return any(w in line for w in identity_vocab().title_words)
+    return any(map(line.__contains__, identity_vocab().title_words))  # as ``any(w in line …)``, no generator
 
 
 def _placed_name(name: str) -> bool:
@@ -89,20 +99,6 @@ def _placed_name(name: str) -> bool:
         return False
     words = load_departments().words_in(name)
     return not (words and words[0][0] == 0 and words[-1][1] == len(name))
-
-
-def _readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
-    """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
-    with those spaces taken out, each with a map from its offsets back to the text's."""
-    out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
-    if text.count(" ", 0, _SPACED_REACH) < 2 * _SPACED_MIN:
-        return out  # each spaced-out run holds two spaces: too few spaces for enough runs, without the scan
-    if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
-        return out
-    kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
-    squeezed = "".join(text[i] for i in kept)
-    out.append((squeezed, lambda i: kept[min(i, len(kept) - 1)]))
-    return out
 
 
 def _bare_type(name: str) -> bool:
@@ -167,12 +163,25 @@ class NameReader:
     def __init__(self, text: str, lines: Sequence[Line]) -> None:
         self.text = text
         self.lines = lines
-        self.starts = [p for p, _ in lines]
-        self.nonempty = [(p, s) for p, s in lines if s.strip()]
+
+    @cached_property
+    def nonempty(self) -> list[Line]:
+        """Every line that is not blank (made only when a signature is looked for above attachments)."""
+        return [(p, s) for p, s in self.lines if s.strip()]
+
+    def _last_nonempty(self, n: int) -> list[Line]:
+        """The last ``n`` lines that are not blank, read from the end."""
+        out: list[Line] = []
+        for k in range(len(self.lines) - 1, -1, -1):
+            if self.lines[k][1].strip():
+                out.append(self.lines[k])
+                if len(out) == n:
+                    break
+        return out[::-1]
 
     def placed(self, name: str, source: str, start: int) -> NameSource:
         """``name`` as read at ``start`` from ``source`` (header, title, signature or definition)."""
-        i = bisect_right(self.starts, start) - 1
+        i = bisect_right(self.lines, start, key=itemgetter(0)) - 1  # no list of the starts made
         line = self.lines[i][1].strip() if i >= 0 else ""
         return NameSource(name=name, source=source, start=start, line_no=i + 1, line=line[:80])
 
@@ -191,10 +200,13 @@ class NameReader:
     def _header_names(self) -> list[NameSource]:
         v = identity_vocab()
         found: list[tuple[int, str, str]] = []  # (offset, label, name)
-        for text, offset_of in _readings(self.text):
+        for text, offset_of in readings(self.text):
+            # Both patterns open with a label: one scan for the first label tells where they can start.
+            first = v.header_label.search(text)
             # Squeezed, a name has no space to end at: only the next field's label ends it.
-            for pattern in (v.header, v.header_run) if text is self.text else (v.header_run,):
-                m = pattern.search(text)
+            patterns = (v.header, v.header_run) if text is self.text else (v.header_run,)
+            for pattern in patterns if first is not None else ():
+                m = pattern.search(text, first.start() if first is not None else 0)
                 # Overlapping: "主管部门 实施单位 某某局" (an empty cell) holds two labels.
                 while m is not None:
                     name = _without_department_word(m.group("name"))
@@ -270,7 +282,7 @@ class NameReader:
         while at >= 0:
             before = _CJK_RUN_END.search(self.text, max(0, at - 10), at)
             place = identity_vocab().lead.sub("", before.group(0)) if before else ""
-            if _PLACE_PREFIX.match(place) and place not in identity_vocab().not_places:
+            if PLACE_PREFIX.match(place) and place not in identity_vocab().not_places:
                 counts.setdefault(place + bare, []).append(at - len(place))
             at = self.text.find(bare, at + len(bare))
         ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
@@ -293,9 +305,9 @@ class NameReader:
 
     def _signature_names(self) -> list[NameSource]:
         found: list[NameSource] = []
-        tail = self.nonempty[-3:]
+        tail = self._last_nonempty(3)
         for i, (pos, line) in enumerate(tail):
-            stripped = _SEAL.sub("", line).strip()
+            stripped = without_seal(line).strip()
             below = tail[i + 1][1].strip() if i + 1 < len(tail) else ""
             signed = bool(AR_DATE.fullmatch(below) or CN_DATE.fullmatch(below)) or (
                 i == len(tail) - 1
@@ -314,11 +326,12 @@ class NameReader:
         """A letter or report signed above its attachments: a name alone on its line, the date under it, then
         a line opening the attachments (附件1: …)."""
         ne = self.nonempty
+        marks = identity_vocab().attachment_marks
         for k in range(len(ne) - 2):
-            name, date, after = (x[1].strip() for x in ne[k : k + 3])
-            if not after.startswith(identity_vocab().attachment_marks):
+            if not ne[k + 2][1].lstrip().startswith(marks):  # the marks hold no space: as strip()'s
                 continue
-            stripped = _SEAL.sub("", name).strip()
+            name, date = ne[k][1].strip(), ne[k + 1][1].strip()
+            stripped = without_seal(name).strip()
             if (
                 (AR_DATE.fullmatch(date) or CN_DATE.fullmatch(date))
                 and _NAME_LINE.fullmatch(stripped)
@@ -349,16 +362,16 @@ class NameReader:
     def unit_names(self, own: Sequence[NameSource]) -> list[tuple[str, int]]:
         """``own`` first, then the other spellings of a 科协 the body mentions."""
         found = [(n.name, n.start) for n in own]
-        known = [n for n, _ in found]
+        known = tuple(n for n, _ in found)
         for m in mentions(self.text):
             name = m.group(0)
-            trimmed = next((k for k in known if name.endswith(k)), None)
+            # The first own name it ends with (one C test first: most mentions end with none).
+            trimmed = next((k for k in known if name.endswith(k)), None) if name.endswith(known) else None
             if trimmed is None:
-                prefix = identity_vocab().lead.sub("", m.group("prefix"))
+                prefix, place = mention_prefix(m.group("prefix"))
                 before, after = self.text[max(0, m.start() - 1) : m.start()], self.text[m.end() : m.end() + 1]
                 quoted = before in ("“", '"') and after in ("”", '"')
                 full_form = not name.endswith("科协") and 2 <= len(prefix) <= 8
-                place = _PLACE_PREFIX.match(prefix) and prefix not in identity_vocab().not_places
                 if not (quoted or full_form or place):
                     continue
                 trimmed = (m.group("prefix") if quoted else prefix) + name[len(m.group("prefix")) :]

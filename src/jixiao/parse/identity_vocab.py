@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,10 +17,21 @@ _SEAL_NOTE = r"(?:\((?:公章|盖章|签章|章)\)\s*)"
 DEFINITION_MARK = "以下简称"
 # A mention's prefix is at most this long: a search for mentions starts this far before a suffix's place.
 MENTION_PREFIX = 10
+_SIGNATURE_LEAD = 20  # characters of a signature's name before its org suffix
+SEAL = re.compile(r"\s*\((?:盖章|公章|签章|章)\)\s*$")  # a seal note ending a signature line
+# A mention names a place: a prefix ending in an administrative suffix, not a bare 省市 / 市县.
+PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]*[\u4e00-\u9fff][省市县区旗州盟镇]$")
+# "上 海 市": characters a PDF's text layer spaced out one by one.
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff:：] [\u4e00-\u9fff:：] [\u4e00-\u9fff:：]")
+_SPACE_LETTER_SPACE = re.compile(r" (?=[\u4e00-\u9fff:：] )")
+_LETTER_GAP = re.compile(r"[\u4e00-\u9fff:：] (?=[\u4e00-\u9fff:：])")
+_SPACED_REACH = 5000
+_SPACED_MIN = 10
 
 
 @dataclass(frozen=True)
 class IdentityVocab:
+    header_label: re.Pattern[str]  # the header labels alone: where a header or header_run match can start
     header: re.Pattern[str]
     header_run: re.Pattern[str]
     introduction: re.Pattern[str]
@@ -36,6 +47,7 @@ class IdentityVocab:
     debris: frozenset[str]
     org_endings: str
     org_suffix: str  # a regex alternation: 科学技术协会|…|科协
+    org_suffix_longest: int  # characters of the longest org suffix
     not_a_name: re.Pattern[str]
     lead: re.Pattern[str]
     mention: re.Pattern[str]
@@ -51,6 +63,7 @@ def identity_vocab() -> IdentityVocab:
     suffix = f"(?:{alternation(raw['org_suffixes'])})"
     tails = "|".join(re.escape(t) for t in raw["title_tails"])
     return IdentityVocab(
+        header_label=re.compile(f"(?:{labels})"),
         # "部门名称:(公章)某某局": the seal note before the name is not part of it.
         # "实施单位 (盖章) | 大英县某某局", "主管部门 705-某某县科学技术协会": a table row's cells may be separated
         # by spaces only, and a budget unit's code before the name is no part of it.
@@ -84,6 +97,7 @@ def identity_vocab() -> IdentityVocab:
         debris=frozenset(raw["debris"]),
         org_endings=raw["org_endings"],
         org_suffix=suffix,
+        org_suffix_longest=max(map(len, raw["org_suffixes"])),
         not_a_name=re.compile(alternation(raw["not_a_name"])),
         lead=re.compile(rf"^.*(?:{alternation(raw['lead_words'])})"),
         mention=re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,{MENTION_PREFIX}}}){suffix}"),
@@ -104,14 +118,61 @@ def mentions(text: str) -> Iterator[re.Match[str]]:
     pos = 0  # every start before ``pos`` is tried or excluded
     while (at := vocab.suffix_at.search(text, pos + 1)) is not None:
         suffix = at.start()
-        for start in range(max(pos, suffix - MENTION_PREFIX), suffix):
-            m = vocab.mention.match(text, start)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
+        # No suffix starts before this one past ``pos``: a start matches exactly when the characters from it
+        # up to this suffix are all CJK, so the first start that matches is where the CJK run before it begins.
+        # There is one when the character right before the suffix is CJK; every start in the window before that
+        # run fails, so a search from the window's start returns the match at the run's start.
+        lo = max(pos, suffix - MENTION_PREFIX)  # < suffix: the suffix starts past ``pos``
+        m = vocab.mention.search(text, lo) if "\u4e00" <= text[suffix - 1] <= "\u9fff" else None
+        if m is not None:
+            yield m
+            pos = m.end()
         else:
             pos = suffix
+
+
+@lru_cache(maxsize=1)
+def readings(text: str) -> list[tuple[str, Callable[[int], int]]]:
+    """The text, and when a PDF's text layer spaces its characters out ("项 目 单 位 : 上 海 市 …"), the text
+    with those spaces taken out, each with a map from its offsets back to the text's."""
+    out: list[tuple[str, Callable[[int], int]]] = [(text, lambda i: i)]
+    if text.count(" ", 0, _SPACED_REACH) < 2 * _SPACED_MIN:
+        return out  # each spaced-out run holds two spaces: too few spaces for enough runs, without the scan
+    # Each run holds a space between two letters with a space after the second: fewer such spaces (found by
+    # a scan that jumps from space to space) than runs needed, and the slower scan for the runs is not made.
+    if len(_SPACE_LETTER_SPACE.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
+        return out
+    if len(_LETTER_SPACED.findall(text, 0, _SPACED_REACH)) < _SPACED_MIN:
+        return out
+    kept = [i for i in range(len(text)) if not (text[i] == " " and _LETTER_GAP.match(text, i - 1))]
+    squeezed = "".join(text[i] for i in kept)
+    out.append((squeezed, lambda i: kept[min(i, len(kept) - 1)]))
+    return out
+
+
+@lru_cache(
+    maxsize=8192
+)  # a pure function of the vocabulary; a report mentions the same bodies again and again
+def mention_prefix(raw: str) -> tuple[str, bool]:
+    """A mention's prefix without the running text's lead words, and whether it names a place."""
+    v = identity_vocab()
+    prefix = v.lead.sub("", raw)
+    return prefix, PLACE_PREFIX.match(prefix) is not None and prefix not in v.not_places
+
+
+def without_seal(line: str) -> str:
+    """``line`` without a seal note at its end; no regex pass over a line that holds none (every seal note
+    ends 章))."""
+    return SEAL.sub("", line) if "章)" in line else line
+
+
+@lru_cache(maxsize=1)
+def signature_line() -> tuple[re.Pattern[str], int]:
+    """A unit's name ending in an org suffix alone on its line, and the most characters it can have."""
+    v = identity_vocab()
+    return re.compile(
+        rf"[\u4e00-\u9fff]{{1,{_SIGNATURE_LEAD}}}{v.org_suffix}"
+    ), _SIGNATURE_LEAD + v.org_suffix_longest
 
 
 def org_suffix() -> re.Pattern[str]:
@@ -122,9 +183,14 @@ def org_suffix() -> re.Pattern[str]:
 __all__ = [
     "DEFINITION_MARK",
     "MENTION_PREFIX",
+    "PLACE_PREFIX",
     "IdentityVocab",
     "identity_vocab",
+    "mention_prefix",
     "mentions",
     "not_a_name",
     "org_suffix",
+    "readings",
+    "signature_line",
+    "without_seal",
 ]

@@ -20,6 +20,8 @@ _RUBY = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘ�
 _PART = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")
 _TOOLBAR_WORD = 4  # characters of a toolbar's word
 _TOOLBAR_RUN = 6  # lines of such words in a row make a toolbar
+# The parser's readers of the title block ask for 6, 8 and 10 lines: the first reading takes 10 at once.
+_HEAD_READ = 10
 _QUOTED_FILE = re.compile(r"《(?P<name>[^》\n]{2,80}?)\.(?:docx?|pdf|wps|xlsx?)》")
 
 
@@ -93,8 +95,9 @@ def content_head(lines: Sequence[Line], n: int) -> list[Line]:
     last = _last_head
     if last is not None and last[0] is lines and n <= last[1]:
         return last[2][:n]
-    head = _content_head(lines, n)
-    _last_head = (lines, n, head)
+    at_least = max(n, _HEAD_READ)
+    head = _content_head(lines, at_least)
+    _last_head = (lines, at_least, head)
     return head[:n]
 
 
@@ -119,13 +122,17 @@ def _content_head(lines: Sequence[Line], n: int) -> list[Line]:
     return out[:n]
 
 
+@lru_cache(maxsize=4096)  # the title block's lines are read by the title and by the unit's name
 def without_title_label(line: str) -> str:
     """``line`` without a label a page puts before a title on its line ("名 称:", "标 题")."""
     squeezed = "".join(line.split())
     part = _PART.match(squeezed)  # "第五部分 附件 某某局2021年度…报告": the attachment's own title follows
     if part and len(squeezed) > part.end() + 4:
         squeezed, line = squeezed[part.end() :], squeezed[part.end() :]
-    for label in _words().title_labels:
+    labels = _words().title_labels
+    if not squeezed.startswith(labels):
+        return line.strip()  # the common case, without trying each label
+    for label in labels:
         if squeezed.startswith(label) and len(squeezed) > len(label) + 4:
             return squeezed[len(label) :]
     return line.strip()

@@ -81,6 +81,9 @@ _READERS = {
     "count": "_count",
 }
 
+# Kinds whose reader does nothing but put the label's own field (put keeps a field's first value).
+_OWN_FIELD_KINDS = frozenset(("money", "percent", "score", "grade", "count"))
+
 
 def _has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, words))  # as ``any(w in text for w in words)``, without a generator
@@ -97,6 +100,8 @@ class _Extractor(StaffCounts):
         self.hits = label_hits(text, vocab)
         self.has_subunits: bool | None = None  # whether the report names units under the department
         self.lines = split_lines(text)  # (offset, line) of every line, shared by the readers of layout below
+        # 分别: a list's figures follow in turn (see ``_respective``).
+        self.says_respective = _has_any(text, vocab.words["respective"])
 
     def put(self, name: str, value: Decimal | int | str, start: int, end: int) -> None:
         if name not in self.facts:
@@ -110,17 +115,18 @@ class _Extractor(StaffCounts):
             limits[i] = limit
             if self.hits[i].label.kind != "ignore":
                 limit = self.hits[i].start
-        for i in range(len(self.hits)):
-            self._extract(i, limits[i])
+        # Each kind's reader bound once, not looked up per label.
+        readers = {kind: getattr(self, name) for kind, name in _READERS.items()}
+        sentence = self.ctx.sentence
+        for i, hit in enumerate(self.hits):
+            if hit.label.kind in _OWN_FIELD_KINDS and hit.label.field in self.facts:
+                continue  # its reader could only put a field the report already has
+            read = readers.get(hit.label.kind)
+            if read is not None:
+                s_start, s_end = sentence(hit.start)
+                read(i, s_start, min(s_end, limits[i]), s_end)
         hits = [(h.start, h.label.field) for h in self.hits]
         self.shares = read_shares(self.text, hits, self.ctx.sentence, self.ctx.evidence, self.put)
-
-    def _extract(self, i: int, limit: int) -> None:
-        hit = self.hits[i]
-        s_start, s_end = self.ctx.sentence(hit.start)
-        read = _READERS.get(hit.label.kind)
-        if read is not None:
-            getattr(self, read)(i, s_start, min(s_end, limit), s_end)
 
     def _money(self, i: int, s_start: int, end: int, s_end: int) -> None:
         hit = self.hits[i]
@@ -129,7 +135,17 @@ class _Extractor(StaffCounts):
         field = _income_or_expenditure(prefix) if label.kind == "by_sentence" else label.field
         if field is None or field in self.facts:
             return
-        if field in self.vocab.whole_fields and _has_any(_CLOSED.sub("", prefix), self.vocab.part_words):
+        # The figure first: every test below is a pure reading of the text, and a label with no figure after
+        # it (a third of them) is then passed over without them.
+        listed = self._respective(i, s_end)
+        if listed is False:
+            return  # a list of labels whose figures follow "分别" in turn, not all of them there
+        m = listed or _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
+        if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
+            return
+        if field in self.vocab.whole_fields and _has_any(
+            _CLOSED.sub("", prefix) if "(" in prefix else prefix, self.vocab.part_words
+        ):
             # "基本支出预算 149.83 万元，实际支出 149.83 万元": a part's figure, not the whole's (a bracket that
             # lists the parts of an earlier figure, "(基本支出 9896 万元、…)", is closed: not this one's)
             return
@@ -138,28 +154,15 @@ class _Extractor(StaffCounts):
         if label.side == "actual" and self._in_a_budget_split(hit.start):
             return
         # "批复支出预算 1824.15 万元,实际执行支出预算 1711.15 万元": a label that says 实际 is the actual.
-        budget_talk = (
-            "预算" in prefix
-            and not _has_any(prefix, self.vocab.actual_markers)
-            and not _has_any(
-                label.text, self.vocab.words["actual_in_label"]
-            )  # not 总支出: "预算批复的总支出为" is a budget
-        )
         # 决算数为 is itself the actual marker, whatever budget words precede it.
         if (
             label.side == "actual"
             and label.kind == "money"
-            and (budget_talk or self._under_a_budget(prefix, hit.start))
+            and (self._budget_talk(prefix, label.text) or self._under_a_budget(prefix, hit.start))
         ):
             return
         if field in self.vocab.words["budget_sources"] and self._under_a_budget(prefix, hit.start):
             return  # "调整预算64163.86万元,其中…、年初结转和结余11840.56万元": one source of the budget
-        listed = self._respective(i, s_end)
-        if listed is False:
-            return  # a list of labels whose figures follow "分别" in turn, not all of them there
-        m = listed or _MONEY_AFTER.match(self.text, hit.end, end) or self._cut_off(hit.end)
-        if not m or _has_any(m.group("gap"), self.vocab.gap_stop_words):
-            return
         if label.tight and m.group("gap").strip():
             return  # ",支出 4426.19 万元" after the income: the figure follows the word at once
         if field in self.vocab.whole_fields and _has_any(m.group("gap"), self.vocab.words["fund_sources"]):
@@ -170,6 +173,15 @@ class _Extractor(StaffCounts):
             if not m:
                 return
         self._put_money(field, hit.start, m)
+
+    def _budget_talk(self, prefix: str, label: str) -> bool:
+        """Whether the sentence speaks of the budget before the label: 预算, no actual marker, and a label that
+        names no actual (总支出 does not: "预算批复的总支出为" is a budget)."""
+        return (
+            "预算" in prefix
+            and not _has_any(prefix, self.vocab.actual_markers)
+            and not _has_any(label, self.vocab.words["actual_in_label"])
+        )
 
     def _cut_off(self, at: int) -> re.Match[str] | None:
         """An excerpt cut right after a figure ("…。项目支出3531.81" and the text ends): the figure is whole and
@@ -189,7 +201,7 @@ class _Extractor(StaffCounts):
         if kind is None or kind.value != "dept_table":
             return False
         window = self.text[max(0, at - _SPLIT_WINDOW) : at]
-        head = max(window.rfind(w) for w in self.vocab.budget_split_heads)
+        head = max(map(window.rfind, self.vocab.budget_split_heads))
         return head >= 0 and "。" not in window[head:]
 
     def _sangong(self, i: int, s_start: int, end: int, s_end: int) -> None:
@@ -284,7 +296,7 @@ class _Extractor(StaffCounts):
     def _under_a_budget(self, prefix: str, at: int) -> bool:
         """Whether the label at ``at`` is listed (其中…) under a budget stated before its sentence, across a line
         break ("预算支出910.4" / "2、7万元,其中人员经费580.72万元"): the parts of a budget are the budget's."""
-        scope = max(prefix.rfind(w) for w in self.vocab.scope_words)
+        scope = max(map(prefix.rfind, self.vocab.scope_words))
         if scope < 0:
             return False
         start = at - len(prefix) + scope
@@ -295,6 +307,8 @@ class _Extractor(StaffCounts):
         """ "基本支出、项目支出分别实现支出 10914.9 万元、6226.47 万元": labels listed before 分别 take the figures
         after it in turn. The figure of hit ``i``; None when it is no such list; False when the figures are
         fewer than the labels."""
+        if not self.says_respective:
+            return None  # no 分别 anywhere: no gap holds it
         hits, joiners = self.hits, self.vocab.words["list_joiners"]
         first = last = i
         while first > 0 and self.text[hits[first - 1].end : hits[first].start] in joiners:

@@ -20,10 +20,17 @@ from jixiao.parse.vocab import load_vocabulary
 Lines = Sequence[tuple[int, str]]
 Heading = tuple[int, int, int, str]  # (start, end, level, text)
 
-_HEADING_TOP = re.compile(r"^\s*[一二三四五六七八九十]+\s*、")
-_HEADING_SUB = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|\d+\s*、)")
+# A line opening 一、 (top) or (一) / 1、 (sub), spaces allowed around the numbering but no line break.
+_NUMBERING = (
+    r"[^\S\n]*(?:(?P<top>[一二三四五六七八九十]+[^\S\n]*、)"
+    r"|\([^\S\n]*[一二三四五六七八九十]+[^\S\n]*\)|\d+[^\S\n]*、)"
+)
+_HEADING_FIRST = re.compile(_NUMBERING)  # the text's first line
+# Every other line, after its line break: a literal the regex engine skips to, one scan of the whole text.
+_HEADING_AFTER_BREAK = re.compile(r"\n" + _NUMBERING)
 _SUB_HEADING_WIDTH = 40
 _PERCENT_ANY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*%")
+_INDICATOR_TAIL = re.compile(r"指标\s*[:：]")
 
 
 @lru_cache(maxsize=1)
@@ -36,12 +43,18 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
-def _headings(lines: Lines) -> list[Heading]:
+def _headings(text: str) -> list[Heading]:
     out: list[Heading] = []
-    for pos, line in lines:
-        if _HEADING_TOP.match(line):
+    first = _HEADING_FIRST.match(text)
+    found = ([(0, first)] if first else []) + [
+        (m.start() + 1, m) for m in _HEADING_AFTER_BREAK.finditer(text)
+    ]
+    for pos, m in found:
+        end = text.find("\n", pos)
+        line = text[pos : end if end >= 0 else len(text)]
+        if m.group("top") is not None:
             out.append((pos, pos + len(line), 1, line))
-        elif _HEADING_SUB.match(line) and len(line.strip()) <= _SUB_HEADING_WIDTH:
+        elif len(line.strip()) <= _SUB_HEADING_WIDTH:
             out.append((pos, pos + len(line), 2, line))
     return out
 
@@ -84,10 +97,14 @@ def read_sections(text: str, lines: Lines, names: frozenset[str]) -> dict[str, F
     heading) and under the first heading naming measures. A heading naming both (存在的问题及改进措施) opens
     the problems only when no heading names problems alone."""
     problem_words, measure_words, _ = _patterns()
-    headings = _headings(lines)
-    problem = [h for h in headings if problem_words.search(h[3])]
-    measure = [h for h in headings if measure_words.search(h[3]) and not problem_words.search(h[3])]
-    problem_only = [h for h in problem if not measure_words.search(h[3])]
+    headings = _headings(text)
+    # Each heading searched once for each kind of words.
+    named = [
+        (h, problem_words.search(h[3]) is not None, measure_words.search(h[3]) is not None) for h in headings
+    ]
+    problem = [h for h, p, _ in named if p]
+    measure = [h for h, p, m in named if m and not p]
+    problem_only = [h for h, p, m in named if p and not m]
     out: dict[str, Fact] = {}
     for name, chosen, stop_at_measure in (
         ("problems", (problem_only or problem)[-1:], True),
@@ -99,17 +116,44 @@ def read_sections(text: str, lines: Lines, names: frozenset[str]) -> dict[str, F
     return out
 
 
+@lru_cache(maxsize=1)
+def _kind_before() -> tuple[re.Pattern[str], int] | None:
+    """A kind word ending where the search ends, and the longest kind's length; None when a kind word holds
+    指, 标, a colon or a space (then a kind could run into 指标 or past a colon, and the plain pattern is used)."""
+    kinds = load_vocabulary().sections["indicator_kinds"]
+    if any(c in "指标:：" or c.isspace() for k in kinds for c in k):
+        return None
+    return re.compile(rf"(?:{alternation(kinds)})\Z"), max(map(len, kinds))
+
+
+def _indicator_heads(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every "数量指标:" in the text, as ``_patterns()[2].finditer`` finds them: found
+    from each 指标 and its colon (a literal the regex engine skips to), then the kind word right before it —
+    the longest one, as the leftmost start wins. No kind word holds 指标 or a colon, so no two overlap."""
+    before = _kind_before()
+    if before is None:
+        return [(m.start(), m.end(), m.group("kind")) for m in _patterns()[2].finditer(text)]
+    kind_at_end, reach = before
+    out: list[tuple[int, int, str]] = []
+    for m in _INDICATOR_TAIL.finditer(text):
+        at = m.start()
+        k = kind_at_end.search(text, max(0, at - reach), at)
+        if k is not None:
+            out.append((k.start(), m.end(), k.group(0)))
+    return out
+
+
 def indicators(
     text: str, sentence: Callable[[int], tuple[int, int]], evidence: Callable[[int, int], Evidence]
 ) -> tuple[Indicator, ...]:
     """The rate each 数量/质量/…指标 sentence states last."""
     out: list[Indicator] = []
-    for m in _patterns()[2].finditer(text):
-        _, s_end = sentence(m.end())
-        rates = list(_PERCENT_ANY.finditer(text, m.end(), s_end))
+    for start, end, kind in _indicator_heads(text):
+        _, s_end = sentence(end)
+        rates = list(_PERCENT_ANY.finditer(text, end, s_end))
         rate = to_decimal(rates[-1].group(1)) if rates else None
         if rate is not None:
-            out.append(Indicator(m.group("kind") + "指标", rate, evidence(m.start(), rates[-1].end())))
+            out.append(Indicator(kind + "指标", rate, evidence(start, rates[-1].end())))
     return tuple(out)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from jixiao.model import Evidence, ShareFact
+from jixiao.parse.context import finditer_from
 from jixiao.parse.numbers import to_decimal
 
 Put = Callable[[str, Decimal | int | str, int, int], None]
@@ -16,8 +17,8 @@ Sentence = Callable[[int], tuple[int, int]]
 EvidenceAt = Callable[[int, int], Evidence]
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
-# Both alternatives start with a character (比重 not after 占 or 所 is written 比(?<![占所]比)重): the regex
-# engine then skips to those characters instead of trying every position.
+# Both alternatives start with a character (比重 not after 占 or 所 is written 比(?<![占所]比)重): the search
+# jumps to those characters (``finditer_from``) instead of trying every position.
 _SHARE = re.compile(
     rf"(?:占(?P<den>[^\d%。；;\n,，]{{0,12}}?)|比(?<![占所]比)重)(?:的|比例|比重|为|达|是)*\s*(?P<num>-?{_NUM})\s*%"
 )
@@ -33,7 +34,7 @@ def read_shares(
     money_hits = [(start, field) for start, field in hits if field in _SHARE_OF]
     starts = [start for start, _ in money_hits]
     shares: list[ShareFact] = []
-    for m in _SHARE.finditer(text):
+    for m in finditer_from(_SHARE, "占比", text):
         value = to_decimal(m.group("num"))
         if value is None:
             continue

@@ -55,6 +55,8 @@ class StaffCounts:
         label = hit.label
         prefix = self.text[s_start : hit.start]
         m = _COUNT_AFTER.match(self.text, hit.end, end)
+        if m is None:
+            return  # no count after the label: the tests below only ever refuse one
         if not_a_level(label, label.field, prefix, self.text[hit.end : s_end], self.vocab):
             return
         if label.tight and m and m.group("gap").strip():

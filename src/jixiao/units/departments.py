@@ -202,12 +202,17 @@ def blank_publisher_lines(text: str) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+@lru_cache(maxsize=1)
+def _template_parts() -> tuple[tuple[str, ...], ...]:
+    """Each template's fixed words (政协{}委员会 → 政协, 委员会), split once."""
+    return tuple(tuple(template.split("{}")) for template in load_departments().by_template)
+
+
 def has_type_word(name: str) -> bool:
     """Does ``name`` contain a department-type word (an alias, or a template's fixed words)?"""
-    deps = load_departments()
-    if deps.words_in(name):
+    if load_departments().words_in(name):
         return True
-    return any(all(part and part in name for part in template.split("{}")) for template in deps.by_template)
+    return any(all(part and part in name for part in parts) for parts in _template_parts())
 
 
 class _Placed(Protocol):
