@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jixiao.parse.automaton import alternation
 from jixiao.parse.disclosure import disclosure, disclosure_label
-from jixiao.parse.page import content_head, file_title, is_furniture, strip_ruby
+from jixiao.parse.page import content_head, file_title, strip_ruby
 from jixiao.parse.vocab import load_vocabulary
 
 _QUOTED = re.compile(r"《[^》\n]*》")
@@ -44,11 +44,12 @@ def _head(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     line that is only a table of contents' heading is left out."""
     out: list[tuple[int, str]] = []
     for pos, line in lines[:40]:
-        if is_furniture(line):  # cached: most lines are asked again by other readers of the head
-            name = file_title(line)
-            if name is not None:
-                out.append((pos, strip_ruby(name)))
-                break  # the first caption only
+        # A line whose file_title is found is furniture by definition (is_furniture asks file_title too):
+        # file_title alone, without squeezing each of the 40 lines for the furniture words.
+        name = file_title(line)
+        if name is not None:
+            out.append((pos, strip_ruby(name)))
+            break  # the first caption only
     # The head read once for every later reader of it (``content_head`` keeps the last reading, and a shorter
     # head is the start of a longer one): _other_line reads 8 lines, the fiscal year's title 10.
     content_head(lines, _READ_AHEAD)
