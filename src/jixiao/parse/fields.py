@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import islice
 
 from jixiao.parse.cells import Table
 from jixiao.parse.dates import AR_DATE, CN_DATE, iso_date, parse_date
@@ -119,7 +120,7 @@ def _title_year(lines: Lines) -> tuple[int, int, int] | None:
         # "(2022年度)" on its own line below the title, or a title line that is no date.
         own_line = _YEAR_LINE.fullmatch(line.strip()) is not None
         if not own_line and (
-            not any(w in line for w in load_vocabulary().words["year_title"]) or _DATE.search(line)
+            not any(map(line.__contains__, load_vocabulary().words["year_title"])) or _DATE.search(line)
         ):
             continue
         m = _TITLE_YEAR.search(line)
@@ -159,7 +160,8 @@ def fiscal_year_in_body(
 ) -> None:
     """The fiscal year of a report line in the head (报告 / 评价, not its date), else the year the budget
     sentences name most often."""
-    for pos, line in [(p, s) for p, s in lines if s.strip()][:_HEAD_LINES]:
+    # The head's first non-empty lines, without a list of every line made first.
+    for pos, line in islice(((p, s) for p, s in lines if s.strip()), _HEAD_LINES):
         if ("报告" in line or "评价" in line) and "日期" not in line:  # 报告日期 is no title
             m = _YEAR_IN_TITLE.search(line)
             if m:
@@ -169,7 +171,7 @@ def fiscal_year_in_body(
     first: dict[int, tuple[int, int]] = {}
     for m in _BODY_YEAR.finditer(text):
         s, e = sentence(m.start())
-        if any(w in text[s:e] for w in load_vocabulary().words["budget_sentence"]):
+        if any(map(text[s:e].__contains__, load_vocabulary().words["budget_sentence"])):
             year = int(m.group(1))
             counts[year] += 1
             first.setdefault(year, (m.start(), m.end()))

@@ -325,8 +325,10 @@ class NameReader:
     def _signature_before_attachments(self) -> list[NameSource]:
         """A letter or report signed above its attachments: a name alone on its line, the date under it, then
         a line opening the attachments (附件1: …)."""
-        ne = self.nonempty
         marks = identity_vocab().attachment_marks
+        if not any(map(self.text.__contains__, marks)):
+            return []  # most texts hold no mark, so no line can open with one: the lines are not listed
+        ne = self.nonempty
         for k in range(len(ne) - 2):
             if not ne[k + 2][1].lstrip().startswith(marks):  # the marks hold no space: as strip()'s
                 continue

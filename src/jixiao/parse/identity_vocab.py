@@ -175,6 +175,7 @@ def signature_line() -> tuple[re.Pattern[str], int]:
     ), _SIGNATURE_LEAD + v.org_suffix_longest
 
 
+@lru_cache(maxsize=1)  # a pure function of the vocabulary, asked for once a report
 def org_suffix() -> re.Pattern[str]:
     """A name ending as a 科学技术协会's does."""
     return re.compile(rf"{identity_vocab().org_suffix}$")

@@ -23,7 +23,7 @@ _CLAUSE_BREAK = re.compile(r"[，,：:]")
 
 
 def _has_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(w in text for w in words)
+    return any(map(text.__contains__, words))  # as ``any(w in text for w in words)``, no generator
 
 
 @lru_cache(maxsize=1)
